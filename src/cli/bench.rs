@@ -1,0 +1,123 @@
+//! `jets bench`: the performance suite. Measures wall time and real-time factor of one
+//! replication single-threaded, with the forces at x1, x2, x4 and x8. A benchmark, never a
+//! test: figures go into BENCHMARKS.md with the machine they ran on.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use jets::scenario::{self, Loaded};
+use jets::sim::{self, RunOptions};
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("MemTotal"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map(|kb| format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0))
+        .unwrap_or_else(|| "? GiB".into());
+    format!(
+        "{cpu}, {cores} cores, {mem}, {} {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+/// Runs the suite and prints a Markdown table.
+pub fn bench(loaded: Loaded, quick: bool) -> Result<()> {
+    let reps = if quick { 1 } else { 5 };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "jets {} bench — {}",
+        jets::VERSION,
+        loaded.scenario.meta.name
+    )?;
+    writeln!(out, "machine: {}", machine())?;
+    writeln!(
+        out,
+        "build: {}; {} repetition(s) per size after one warm-up run; single thread\n",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        reps
+    )?;
+    writeln!(
+        out,
+        "| forces | units | personnel | cold run s | median s | min s | real-time factor | ticks/s | events | x1 ratio |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
+    let mut base = None;
+    for k in [1u32, 2, 4, 8] {
+        let mut l = loaded.clone();
+        if let Err(e) = scenario::scale_units(&mut l, k) {
+            writeln!(out, "| x{k} | — | skipped: {e} |")?;
+            continue;
+        }
+        let units = l.scenario.units.len();
+        let people: u64 = l.scenario.units.iter().map(|u| u.strength as u64).sum();
+        let l = Arc::new(l);
+        let opts = RunOptions {
+            threads: 1,
+            scale: k,
+            ..RunOptions::default()
+        };
+        let t0 = Instant::now();
+        let cold = sim::run(l.clone(), &opts);
+        let cold_s = t0.elapsed().as_secs_f64();
+        let mut times = Vec::new();
+        let mut last = cold;
+        for _ in 0..reps {
+            let t0 = Instant::now();
+            last = sim::run(l.clone(), &opts);
+            times.push(t0.elapsed().as_secs_f64());
+        }
+        let min = times.iter().copied().fold(f64::INFINITY, f64::min);
+        let med = median(&mut times);
+        let b = *base.get_or_insert(med);
+        writeln!(
+            out,
+            "| x{k} | {units} | {people} | {cold_s:.3} | {med:.3} | {min:.3} | {:.0} | {:.0} | {} | {:.2} |",
+            last.summary.sim_time_s as f64 / med,
+            last.summary.ticks as f64 / med,
+            last.summary.events,
+            med / b
+        )?;
+        out.flush()?;
+    }
+    writeln!(
+        out,
+        "\nTargets (issue 2, 2-core machine): x1 under 0.2 s; x8 under 10 times x1."
+    )?;
+    Ok(())
+}

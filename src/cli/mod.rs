@@ -1,0 +1,343 @@
+//! Command-line parsing (clap) and the subcommands.
+
+mod bench;
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use jets::scenario::{self, Loaded, Problems};
+use jets::sim::{self, RunOptions};
+
+/// Exit code for bad input.
+pub const BAD_INPUT: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  jets                                   run Cooperation 2000 (embedded) and print the summary
+  jets run --seed 7 --summary json       one replication, summary as JSON
+  jets run scenarios/cooperation_2000.ron --until 24h --events run.jsonl
+  jets run --scale 4 --threads 1         forces x4, route planning on one thread
+  jets validate scenarios/*.ron          check files, report every problem
+  jets new my_excursion.ron              write a commented template to start from
+  jets bench --quick                     the performance suite
+
+SCENARIO defaults to the embedded Cooperation 2000 scenario. DURATION reads like 90s, 45m,
+6h, 3d or 1h30m. Exit codes: 0 ok, 1 internal failure, 2 bad input.";
+
+#[derive(Parser, Debug)]
+#[command(name = "jets", version, about = "jets: joint-exercise tactical simulator (CIS exercise Cooperation 2000, Batken)", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run one replication headless and print its summary
+    #[command(
+        after_help = "Examples:\n  jets run\n  jets run --seed 7 --summary json\n  jets run scenarios/cooperation_2000.ron --until 6h --events first6h.jsonl\n  jets run --scale 8 --threads 1"
+    )]
+    Run(RunArgs),
+    /// Check scenario files and report every problem (exit 2 on any error)
+    #[command(
+        after_help = "Examples:\n  jets validate scenarios/cooperation_2000.ron\n  jets validate scenarios/*.ron"
+    )]
+    Validate {
+        /// Scenario files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write a commented scenario template (or a copy of a scenario) to start from
+    #[command(
+        after_help = "Examples:\n  jets new my_excursion.ron\n  jets new turo_august.ron --from scenarios/cooperation_2000.ron\n  jets new default_copy.ron --from default"
+    )]
+    New {
+        /// File to write
+        file: PathBuf,
+        /// Copy this scenario instead of the template (`default` for the embedded Cooperation 2000)
+        #[arg(long)]
+        from: Option<String>,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Measure performance: one 72-hour replication at forces x1, x2, x4, x8, single thread
+    #[command(after_help = "Examples:\n  jets bench\n  jets bench --quick")]
+    Bench {
+        /// One repetition per size instead of five
+        #[arg(long)]
+        quick: bool,
+        /// Scenario to measure (default: embedded Cooperation 2000)
+        scenario: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Scenario file (default: embedded Cooperation 2000)
+    scenario: Option<PathBuf>,
+    /// Run seed (default: the scenario's)
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Stop after this much simulated time (e.g. 6h); default the scenario's duration
+    #[arg(long, value_parser = parse_dur)]
+    until: Option<u64>,
+    /// Write the event log as JSON Lines to this file
+    #[arg(long, value_name = "FILE.jsonl")]
+    events: Option<PathBuf>,
+    /// Summary format
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    summary: SummaryFormat,
+    /// Threads for route planning (default: all cores); results never depend on it
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Multiply every unit K times, keeping the map (performance studies)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    scale: u32,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum SummaryFormat {
+    Text,
+    Json,
+}
+
+fn parse_dur(s: &str) -> Result<u64, String> {
+    scenario::duration::parse_duration(s)
+}
+
+/// Parses the command line and runs the subcommand.
+pub fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            let code = cmd_run(RunArgs {
+                scenario: None,
+                seed: None,
+                until: None,
+                events: None,
+                summary: SummaryFormat::Text,
+                threads: None,
+                scale: 1,
+            })?;
+            eprintln!(
+                "\nThis build of jets is headless: it ran the embedded Cooperation 2000 scenario and printed its summary.\n\
+                 The desktop map view is not part of this build yet. Try `jets run --help`, `jets run --summary json`\n\
+                 or `jets run --events run.jsonl` to read the whole story of the run."
+            );
+            Ok(code)
+        }
+        Some(Command::Run(a)) => cmd_run(a),
+        Some(Command::Validate { files }) => cmd_validate(&files),
+        Some(Command::New { file, from, force }) => cmd_new(&file, from.as_deref(), force),
+        Some(Command::Bench { quick, scenario }) => {
+            let loaded = match load(scenario.as_deref()) {
+                Ok(l) => l,
+                Err(code) => return Ok(code),
+            };
+            bench::bench(loaded, quick)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Loads a scenario (or the embedded default), printing problems; `Err` carries the exit code.
+fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode> {
+    let res = match path {
+        Some(p) => scenario::load_file(p),
+        None => scenario::load_default(),
+    };
+    match res {
+        Ok(l) => {
+            if !l.warnings.items.is_empty() {
+                eprint!("{}", l.warnings.render(std::io::stderr().is_terminal()));
+            }
+            Ok(l)
+        }
+        Err(problems) => {
+            report(&problems);
+            Err(ExitCode::from(BAD_INPUT))
+        }
+    }
+}
+
+fn report(problems: &Problems) {
+    eprint!("{}", problems.render(std::io::stderr().is_terminal()));
+}
+
+fn cmd_run(a: RunArgs) -> Result<ExitCode> {
+    let mut loaded = match load(a.scenario.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    if let Err(e) = scenario::scale_units(&mut loaded, a.scale) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    let opts = RunOptions {
+        seed: a.seed,
+        until_s: a.until,
+        threads: a.threads.unwrap_or(0),
+        check_invariants: false,
+        scale: a.scale,
+    };
+    let result = sim::run(Arc::new(loaded), &opts);
+    if let Some(path) = &a.events {
+        let mut text = String::new();
+        for e in &result.events {
+            text.push_str(&serde_json::to_string(e)?);
+            text.push('\n');
+        }
+        output::write_atomic(path, text.as_bytes())
+            .with_context(|| format!("writing the event log to {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    match a.summary {
+        SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&result.summary)?)?,
+        SummaryFormat::Text => write!(
+            out,
+            "{}",
+            output::summary_text(&result.summary, &result.events)
+        )?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_validate(files: &[PathBuf]) -> Result<ExitCode> {
+    let mut bad = false;
+    let color = std::io::stderr().is_terminal();
+    for f in files {
+        match scenario::load_file(f) {
+            Ok(l) => {
+                if !l.warnings.items.is_empty() {
+                    eprint!("{}", l.warnings.render(color));
+                }
+                let s = &l.scenario;
+                let people: u64 = s.units.iter().map(|u| u.strength as u64).sum();
+                println!(
+                    "ok: {} — \"{}\": {} units ({} personnel) on {} sides, {} places, {}x{} grid of {} m",
+                    f.display(),
+                    s.meta.name,
+                    s.units.len(),
+                    people,
+                    s.sides.len(),
+                    s.places.len(),
+                    l.terrain.nx,
+                    l.terrain.ny,
+                    l.terrain.cell_m
+                );
+            }
+            Err(problems) => {
+                bad = true;
+                eprint!("{}", problems.render(color));
+                eprintln!("invalid: {}", f.display());
+            }
+        }
+    }
+    Ok(if bad {
+        ExitCode::from(BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
+    if file.exists() && !force {
+        eprintln!(
+            "error: {} already exists; pass --force to overwrite it",
+            file.display()
+        );
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    let text: String = match from {
+        None => rewrite_library_paths(
+            scenario::load::embedded("assets/templates/scenario.ron").unwrap_or_default(),
+            file,
+        ),
+        Some("default") => rewrite_library_paths(
+            scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default(),
+            file,
+        ),
+        Some(src) => {
+            let p = Path::new(src);
+            let text = match scenario::load::read_capped(p) {
+                Ok(t) => t.to_string(),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(BAD_INPUT));
+                }
+            };
+            // Library paths are relative to the scenario file: point them at the same files
+            // from the new location.
+            if let Ok(scn) = scenario::parse_only(src, &text) {
+                let base = p.parent().unwrap_or(Path::new("."));
+                let mut out = text.clone();
+                for lib in &scn.library {
+                    let target = base.join(lib);
+                    if let Some(rel) = relative_to(&target, file.parent().unwrap_or(Path::new(".")))
+                    {
+                        out = out.replace(&format!("\"{lib}\""), &format!("\"{rel}\""));
+                    }
+                }
+                out
+            } else {
+                text
+            }
+        }
+    };
+    output::write_atomic(file, text.as_bytes())
+        .with_context(|| format!("writing {}", file.display()))?;
+    println!(
+        "wrote {}; check it with `jets validate {}`",
+        file.display(),
+        file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Points the embedded files' `../assets/units/...` library paths at the repository's assets
+/// as seen from where the new file is written, or at the built-in copies when there are none.
+fn rewrite_library_paths(text: &str, file: &Path) -> String {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut out = text.to_string();
+    for lib in ["cis.ron", "armed_groups.ron"] {
+        let embedded_rel = format!("\"../assets/units/{lib}\"");
+        let on_disk = [
+            PathBuf::from("assets/units").join(lib),
+            PathBuf::from("../assets/units").join(lib),
+        ]
+        .into_iter()
+        .find(|c| c.exists())
+        .and_then(|c| relative_to(&c, dir));
+        // inside a checkout: the editable library files; elsewhere: the copies built into jets
+        let replacement = on_disk.unwrap_or_else(|| format!("builtin:units/{lib}"));
+        out = out.replace(&embedded_rel, &format!("\"{replacement}\""));
+    }
+    out
+}
+
+/// `target` relative to `dir`, both resolved against the current directory.
+fn relative_to(target: &Path, dir: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let t = std::fs::canonicalize(cwd.join(target)).ok()?;
+    let d = std::fs::canonicalize(cwd.join(dir)).ok()?;
+    let (tc, dc): (Vec<_>, Vec<_>) = (t.components().collect(), d.components().collect());
+    let common = tc.iter().zip(&dc).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); dc.len() - common];
+    parts.extend(
+        tc[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().to_string()),
+    );
+    Some(parts.join("/"))
+}

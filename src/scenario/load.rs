@@ -1,0 +1,249 @@
+//! Reading scenario and library files: text to schema types, with syntax errors placed at
+//! their line and column and given a hint. Files come from disk or from the copies embedded in
+//! the binary (the default scenario and its library).
+
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use super::diag::Problems;
+use super::locate::offset_of;
+
+/// Largest scenario, library or DEM file read, bytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Files compiled into the binary, by their path in the repository.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "scenarios/cooperation_2000.ron",
+        include_str!("../../scenarios/cooperation_2000.ron"),
+    ),
+    (
+        "assets/units/cis.ron",
+        include_str!("../../assets/units/cis.ron"),
+    ),
+    (
+        "assets/units/armed_groups.ron",
+        include_str!("../../assets/units/armed_groups.ron"),
+    ),
+    (
+        "assets/templates/scenario.ron",
+        include_str!("../../assets/templates/scenario.ron"),
+    ),
+];
+
+/// Path of the embedded default scenario.
+pub const DEFAULT_SCENARIO: &str = "scenarios/cooperation_2000.ron";
+
+/// Where a scenario came from, so that the files it names can be found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file on disk; relative paths resolve against its directory.
+    Disk(PathBuf),
+    /// An embedded file; relative paths resolve inside the embedded tree.
+    Embedded(String),
+}
+
+impl Origin {
+    /// Display name of the file itself.
+    pub fn name(&self) -> String {
+        match self {
+            Origin::Disk(p) => p.display().to_string(),
+            Origin::Embedded(p) => format!("<embedded>/{p}"),
+        }
+    }
+
+    /// Resolves `rel` against this file's directory and reads it. `builtin:units/cis.ron`
+    /// names the copy of `assets/units/cis.ron` built into the binary, wherever the file is.
+    pub fn read_relative(&self, rel: &str) -> Result<(Origin, Arc<str>), String> {
+        if let Some(rest) = rel.strip_prefix("builtin:") {
+            let key = format!("assets/{}", normalise(rest));
+            return match EMBEDDED.iter().find(|(k, _)| *k == key) {
+                Some((k, text)) => Ok((Origin::Embedded(k.to_string()), Arc::from(*text))),
+                None => Err(format!(
+                    "`{rel}` is not built into jets; built in are: {}",
+                    EMBEDDED
+                        .iter()
+                        .filter_map(|(k, _)| k.strip_prefix("assets/units/"))
+                        .map(|k| format!("builtin:units/{k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+        }
+        match self {
+            Origin::Disk(p) => {
+                let dir = p.parent().unwrap_or(FsPath::new("."));
+                let path = dir.join(rel);
+                let text = read_capped(&path)?;
+                Ok((Origin::Disk(path), text))
+            }
+            Origin::Embedded(p) => {
+                let joined = normalise(&format!("{}/{rel}", parent_of(p)));
+                match EMBEDDED.iter().find(|(k, _)| *k == joined) {
+                    Some((k, text)) => Ok((Origin::Embedded(k.to_string()), Arc::from(*text))),
+                    None => Err(format!(
+                        "`{rel}` is not among the files built into jets (resolved to `{joined}`)"
+                    )),
+                }
+            }
+        }
+    }
+}
+
+fn parent_of(p: &str) -> &str {
+    p.rfind('/').map(|i| &p[..i]).unwrap_or("")
+}
+
+/// Normalises `a/b/../c` to `a/c` for embedded paths.
+fn normalise(p: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for part in p.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            x => out.push(x),
+        }
+    }
+    out.join("/")
+}
+
+/// Reads a file, refusing anything over [`MAX_FILE_BYTES`].
+pub fn read_capped(path: &FsPath) -> Result<Arc<str>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "`{}` is {} bytes; the limit is {MAX_FILE_BYTES}",
+            path.display(),
+            meta.len()
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    String::from_utf8(bytes)
+        .map(Arc::from)
+        .map_err(|e| format!("`{}` is not UTF-8 text: {e}", path.display()))
+}
+
+/// Text of an embedded file.
+pub fn embedded(path: &str) -> Option<&'static str> {
+    EMBEDDED.iter().find(|(k, _)| *k == path).map(|(_, t)| *t)
+}
+
+/// Parses RON text into `T`. A syntax or shape error is added to `problems` at its line and
+/// column, with a hint.
+pub fn parse_ron<T: DeserializeOwned>(
+    problems: &mut Problems,
+    source: usize,
+    text: &str,
+) -> Option<T> {
+    let opts = ron::Options::default().with_recursion_limit(128);
+    match opts.from_str::<T>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let start = offset_of(text, e.span.start.line, e.span.start.col);
+            let mut end = offset_of(text, e.span.end.line, e.span.end.col);
+            if end <= start {
+                end = (start + 1).min(text.len());
+                while end < text.len() && !text.is_char_boundary(end) {
+                    end += 1;
+                }
+            }
+            let (msg, hint) = explain(&e.code);
+            problems.error_at(source, start..end, msg, hint);
+            None
+        }
+    }
+}
+
+/// A message and hint for a RON error.
+fn explain(code: &ron::Error) -> (String, Option<String>) {
+    use ron::Error as E;
+    let msg = code.to_string();
+    let hint = match code {
+        E::NoSuchStructField { expected, found, .. } => Some(match closest(found, expected) {
+            Some(s) => format!("did you mean `{s}`? The fields allowed here are: {}", expected.join(", ")),
+            None => format!("the fields allowed here are: {}", expected.join(", ")),
+        }),
+        E::NoSuchEnumVariant { expected, found, .. } => Some(match closest(found, expected) {
+            Some(s) => format!("did you mean `{s}`? Choose one of: {}", expected.join(", ")),
+            None => format!("choose one of: {}", expected.join(", ")),
+        }),
+        E::MissingStructField { field, .. } => Some(format!("add `{field}: ...` (see docs/scenario-format.md)")),
+        E::DuplicateStructField { field, .. } => Some(format!("remove one of the two `{field}` fields")),
+        E::ExpectedComma => Some("separate fields and list items with commas".into()),
+        E::Eof => Some("the file ends too early: a `(`, `[` or string is not closed".into()),
+        E::TrailingCharacters => Some("there is text after the end of the top-level value; check for an extra `)`".into()),
+        E::ExpectedFloat | E::ExpectedInteger => Some("write a plain number such as `2850` or `2850.0`".into()),
+        E::IntegerOutOfBounds => Some("the number is too large or negative where only positive values fit".into()),
+        E::ExpectedString | E::ExpectedStringEnd => Some("text values are written in double quotes: \"like this\"".into()),
+        E::ExpectedOption => Some("optional values are written `Some(value)` or `None`".into()),
+        E::UnclosedBlockComment => Some("a `/*` comment is never closed with `*/`".into()),
+        E::ExpectedStructLikeEnd | E::ExpectedArrayEnd | E::ExpectedMapEnd => {
+            Some("a bracket is not closed where expected; check the commas and brackets before this point".into())
+        }
+        _ => None,
+    };
+    (msg, hint)
+}
+
+/// Closest candidate by edit distance, if close enough to be a likely typo.
+pub fn closest<'a, S: AsRef<str>>(word: &str, candidates: &'a [S]) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let c = c.as_ref();
+        let d = edit_distance(word, c);
+        if d <= (word.len().max(c.len()) / 3).max(1) && best.is_none_or(|b| d < b.0) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|b| b.1)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX / 2;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_paths_resolve() {
+        let o = Origin::Embedded(DEFAULT_SCENARIO.into());
+        let (origin, text) = o.read_relative("../assets/units/cis.ron").unwrap();
+        assert_eq!(origin, Origin::Embedded("assets/units/cis.ron".into()));
+        assert!(!text.is_empty());
+        assert!(o.read_relative("../assets/units/nope.ron").is_err());
+        let d = Origin::Disk("/nonexistent/x.ron".into());
+        assert_eq!(
+            d.read_relative("builtin:units/cis.ron").unwrap().0,
+            Origin::Embedded("assets/units/cis.ron".into())
+        );
+        assert!(d.read_relative("builtin:units/nope.ron").is_err());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(closest("strenght", &["strength", "side"]), Some("strength"));
+        assert_eq!(closest("zzz", &["strength", "side"]), None);
+    }
+}

@@ -1,0 +1,181 @@
+//! Runtime components of a unit. Sim facts in sim units (metres, seconds, headcounts); nothing
+//! here is a `Transform`, a colour or a widget. Entities are spawned once, in scenario order,
+//! and never despawned, so query order is the same in every run of a scenario.
+
+use bevy::prelude::*;
+use rand_chacha::ChaCha8Rng;
+
+use crate::scenario::schema::Posture;
+use crate::terrain::geom::P2;
+
+/// Who a unit is. Immutable after spawn.
+#[derive(Component, Debug, Clone)]
+pub struct UnitInfo {
+    /// Stable id from the scenario (`irg_band_03`, `kg-mrc-1~2` for scaled copies).
+    pub id: String,
+    /// Stable numeric id (FNV-1a of `id`), the key of the unit's random streams.
+    pub uid: u64,
+    /// Display name.
+    pub name: String,
+    /// Index of the side in the scenario.
+    pub side: usize,
+    /// Index of the contingent in `World::contingents`.
+    pub contingent: usize,
+    /// Index of the unit type in `World::types`.
+    pub unit_type: usize,
+    /// Index of the movement profile in `Profiles`.
+    pub profile: usize,
+}
+
+/// Position in the local frame, metres.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Position(pub P2);
+
+/// Personnel accounts. `start` always equals the sum of the other fields.
+#[derive(Component, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Personnel {
+    /// Strength at the start.
+    pub start: u32,
+    /// Still in the fight.
+    pub active: u32,
+    /// Killed.
+    pub killed: u32,
+    /// Wounded (out of the fight).
+    pub wounded: u32,
+    /// Captured.
+    pub captured: u32,
+    /// Left the map across the border.
+    pub exfiltrated: u32,
+    /// Reached an objective.
+    pub reached_objective: u32,
+}
+
+impl Personnel {
+    /// Fresh accounts for a unit of `n`.
+    pub fn new(n: u32) -> Personnel {
+        Personnel {
+            start: n,
+            active: n,
+            ..default()
+        }
+    }
+    /// True when the accounts balance.
+    pub fn balanced(&self) -> bool {
+        self.start as u64
+            == self.active as u64
+                + self.killed as u64
+                + self.wounded as u64
+                + self.captured as u64
+                + self.exfiltrated as u64
+                + self.reached_objective as u64
+    }
+}
+
+/// Posture and digging-in progress.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Stance {
+    /// Current posture.
+    pub posture: Posture,
+    /// Seconds spent digging in at the current position.
+    pub dig_s: f64,
+}
+
+/// A task with its positions resolved to the local frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskRt {
+    /// Go to a point and halt.
+    Move { to: P2 },
+    /// Go to a point and dig in (`pass` when blocking one).
+    Hold {
+        at: P2,
+        pass: Option<usize>,
+        observe: bool,
+    },
+    /// Walk a route.
+    Patrol {
+        route: Vec<P2>,
+        repeat: bool,
+        next: usize,
+        loops: u32,
+    },
+    /// Stay ready at a point.
+    Reserve { at: P2 },
+    /// Cross a pass and make for an objective.
+    Infiltrate {
+        objective: usize,
+        via: Vec<usize>,
+        depart_s: u64,
+    },
+}
+
+/// Where a unit is in carrying out its task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Deciding what to do next (plan a route, pick a pass).
+    Start,
+    /// Waiting for a route from the planner.
+    Routing,
+    /// On its way.
+    Moving,
+    /// Just reached the end of its route; the task decides what follows.
+    Arrived,
+    /// At its position (holding, digging in, in reserve, observing).
+    InPlace,
+    /// Finished: reached its objective, or nothing left to do.
+    Done,
+}
+
+/// A unit's task and progress.
+#[derive(Component, Debug, Clone)]
+pub struct Orders {
+    /// The task.
+    pub task: TaskRt,
+    /// Progress.
+    pub phase: Phase,
+}
+
+/// A request for the route planner: legs in order, each ending at a point, optionally marked
+/// as crossing a pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteRequest {
+    /// Leg ends.
+    pub legs: Vec<(P2, Option<usize>)>,
+}
+
+/// A route being followed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActiveRoute {
+    /// Waypoints (cell centres, or the straight line for aircraft), start first.
+    pub points: Vec<P2>,
+    /// Grid cell of each waypoint (`u32::MAX` for aircraft).
+    pub cells: Vec<u32>,
+    /// Index of the next waypoint.
+    pub next: usize,
+    /// Waypoint indices where a pass is crossed, with the pass place index, ascending.
+    pub passes: Vec<(usize, usize)>,
+    /// Static speed on the current segment, m/s (`None` until computed).
+    pub seg_speed: Option<f64>,
+    /// Seconds still to wait before moving on (fording).
+    pub wait_s: f64,
+}
+
+/// Movement state.
+#[derive(Component, Debug, Clone, Default)]
+pub struct Mover {
+    /// Pending request for the planner.
+    pub request: Option<RouteRequest>,
+    /// Route being followed.
+    pub route: Option<ActiveRoute>,
+    /// Seconds marched since the last rest.
+    pub march_s: f64,
+    /// Resting until this sim time, seconds.
+    pub rest_until: u64,
+    /// Why the unit is halted, if it is ("rest", "daylight").
+    pub halted: Option<&'static str>,
+    /// Distance moved in the run, metres.
+    pub moved_m: f64,
+}
+
+/// The unit's own random stream (seed, "unit", uid).
+#[derive(Component, Debug, Clone)]
+pub struct UnitRng(pub ChaCha8Rng);

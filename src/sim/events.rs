@@ -1,0 +1,124 @@
+//! The event stream: what happened, when, to whom. Systems append to [`EventLog`] in tick
+//! order (and, within a tick, in phase order and unit order), which makes the log itself the
+//! determinism witness. `--events FILE.jsonl` writes it one JSON object a line.
+
+use bevy::prelude::*;
+use serde::Serialize;
+
+/// One event at sim time `t` (seconds from the start).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Sim seconds since the start.
+    pub t: u64,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Event kinds and their fields. Positions are local metres, rounded to 1 m.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// A unit entered the run.
+    Spawned {
+        unit: String,
+        name: String,
+        side: String,
+        contingent: String,
+        unit_type: String,
+        strength: u32,
+        x: f64,
+        y: f64,
+        task: String,
+    },
+    /// Day, twilight or night began.
+    Light {
+        phase: super::sun::Light,
+        sun_elevation_deg: f64,
+    },
+    /// An armed group chose its pass and objective.
+    Plan {
+        unit: String,
+        objective: String,
+        via: String,
+        estimate_h: f64,
+        alternatives: u32,
+    },
+    /// A route was planned.
+    RoutePlanned {
+        unit: String,
+        to_x: f64,
+        to_y: f64,
+        length_km: f64,
+        planned_h: f64,
+    },
+    /// No route could be found; the unit holds where it is.
+    RouteFailed { unit: String, reason: String },
+    /// A moving unit stopped (`rest` after its march time, `daylight` for night movers).
+    Halted { unit: String, reason: String },
+    /// A halted unit moved on.
+    Resumed { unit: String },
+    /// A unit crossed a pass.
+    MovedThroughPass {
+        unit: String,
+        pass: String,
+        elevation_m: f64,
+        personnel: u32,
+    },
+    /// A unit reached the end of its route.
+    Arrived { unit: String, x: f64, y: f64 },
+    /// A unit finished digging in.
+    DugIn { unit: String },
+    /// A patrol completed a loop of its route.
+    PatrolCompleted { unit: String, loops: u32 },
+    /// Personnel reached an objective.
+    ReachedObjective {
+        unit: String,
+        objective: String,
+        personnel: u32,
+    },
+    /// The run ended with this outcome.
+    Outcome {
+        outcome: super::metrics::Outcome,
+        reason: String,
+    },
+}
+
+/// Rounds a coordinate to whole metres for the log.
+pub fn m(v: f64) -> f64 {
+    v.round()
+}
+
+/// Rounds to two decimals.
+pub fn r2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// All events of the run, in order.
+#[derive(Resource, Debug, Default)]
+pub struct EventLog {
+    /// Events so far.
+    pub events: Vec<Event>,
+}
+
+impl EventLog {
+    /// Appends an event.
+    pub fn push(&mut self, t: u64, kind: EventKind) {
+        self.events.push(Event { t, kind });
+    }
+
+    /// The log as JSON Lines.
+    pub fn to_jsonl(&self) -> String {
+        let mut out = String::with_capacity(self.events.len() * 120);
+        for e in &self.events {
+            // Serialising plain data cannot fail; an empty line would show if it ever did.
+            out.push_str(&serde_json::to_string(e).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<EventLog>();
+}

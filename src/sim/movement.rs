@@ -1,0 +1,219 @@
+//! Movement along planned routes (Move phase): walkers at Tobler's speed for the slope of each
+//! step with their load, altitude and snow factors, vehicles at road/track/off-road speeds,
+//! aircraft at cruise speed in a straight line. Night slows ground movement; march and rest
+//! halts pace it; night movers lie up by day. Crossing a pass is logged.
+
+use bevy::prelude::*;
+
+use super::SimSystems;
+use super::clock::Clock;
+use super::components::*;
+use super::events::{EventKind, EventLog};
+use super::setup::{TerrainRes, Theatre};
+use super::sun::Light;
+use crate::scenario::schema::{Mobility, Posture};
+use crate::terrain::geom;
+use crate::terrain::nav::FORD_S;
+use crate::terrain::{ROAD_NONE, ROAD_TRACK};
+
+/// Speed multiplier for the light (fact sheet 7.1): walkers at night x0.5 without and x0.75
+/// with night-vision devices (interpolated by the fraction equipped); vehicles x0.7 at night
+/// (blacked-out driving, E); twilight half-way.
+pub fn light_factor(mobility: Mobility, night_vision: f64, light: Light) -> f64 {
+    let night = match mobility {
+        Mobility::Foot => 0.5 + 0.25 * night_vision.clamp(0.0, 1.0),
+        Mobility::Wheeled | Mobility::Tracked => 0.7,
+        Mobility::Rotary | Mobility::FixedWing => 1.0,
+    };
+    match light {
+        Light::Day => 1.0,
+        Light::Twilight => 0.5 * (1.0 + night),
+        Light::Night => night,
+    }
+}
+
+fn move_units(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    terrain: Res<TerrainRes>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(
+        &UnitInfo,
+        &mut Position,
+        &mut Orders,
+        &mut Mover,
+        &mut Stance,
+        &Personnel,
+    )>,
+) {
+    let t = clock.t;
+    let tick = clock.tick_s as f64;
+    let ter = &*terrain.0;
+    for (info, mut pos, mut orders, mut mover, mut stance, pers) in &mut q {
+        if orders.phase != Phase::Moving {
+            continue;
+        }
+        let mover = &mut *mover;
+        let prof = &th.profiles[info.profile];
+        let ty = &th.types[info.unit_type];
+        let ground = prof.on_ground();
+        if ground {
+            if mover.rest_until > t {
+                continue;
+            }
+            let night_mover = ty.movement.moves_by_night && clock.light == Light::Day;
+            match (mover.halted, night_mover) {
+                (Some("daylight"), true) => continue,
+                (_, true) => {
+                    mover.halted = Some("daylight");
+                    stance.posture = Posture::Concealed;
+                    log.push(
+                        t,
+                        EventKind::Halted {
+                            unit: info.id.clone(),
+                            reason: "daylight".into(),
+                        },
+                    );
+                    continue;
+                }
+                (Some(_), false) => {
+                    mover.halted = None;
+                    stance.posture = Posture::Moving;
+                    log.push(
+                        t,
+                        EventKind::Resumed {
+                            unit: info.id.clone(),
+                        },
+                    );
+                }
+                (None, false) => {}
+            }
+        }
+        let dynamic = light_factor(prof.mobility, ty.movement.night_vision, clock.light);
+        let Some(route) = mover.route.as_mut() else {
+            orders.phase = Phase::Arrived;
+            continue;
+        };
+        let mut budget = tick;
+        let mut moved = 0.0;
+        let mut crossed = Vec::new();
+        while budget > 0.0 && route.next < route.points.len() {
+            if route.wait_s > 0.0 {
+                let w = route.wait_s.min(budget);
+                route.wait_s -= w;
+                budget -= w;
+                continue;
+            }
+            let target = route.points[route.next];
+            let speed = match route.seg_speed {
+                Some(v) => v,
+                None => {
+                    let v = if ground {
+                        let (a, b) = (
+                            route.cells[route.next - 1] as usize,
+                            route.cells[route.next] as usize,
+                        );
+                        let seg = geom::dist(route.points[route.next - 1], target).max(1.0);
+                        if a < ter.len() && b < ter.len() {
+                            if ter.river[b]
+                                && !ter.river[a]
+                                && ter.road[b] == ROAD_NONE
+                                && ter.road[a] < ROAD_TRACK
+                            {
+                                route.wait_s = FORD_S;
+                            }
+                            // the start cell may be impassable (steep patch): step off it slowly
+                            prof.step_speed(ter, a, b, seg).unwrap_or(0.2)
+                        } else {
+                            0.2
+                        }
+                    } else {
+                        ty.movement.cruise_kmh / 3.6
+                    };
+                    route.seg_speed = Some(v);
+                    if route.wait_s > 0.0 {
+                        continue;
+                    }
+                    v
+                }
+            };
+            let v = (speed * dynamic).max(0.01);
+            let remaining = geom::dist(pos.0, target);
+            if remaining <= v * budget {
+                pos.0 = target;
+                budget -= remaining / v;
+                moved += remaining;
+                route.next += 1;
+                route.seg_speed = None;
+                while let Some(&(wp, pass)) = route.passes.first() {
+                    if wp < route.next {
+                        crossed.push(pass);
+                        route.passes.remove(0);
+                    } else {
+                        break;
+                    }
+                }
+            } else {
+                let f = v * budget / remaining;
+                pos.0 = (
+                    pos.0.0 + (target.0 - pos.0.0) * f,
+                    pos.0.1 + (target.1 - pos.0.1) * f,
+                );
+                moved += v * budget;
+                budget = 0.0;
+            }
+        }
+        mover.moved_m += moved;
+        for p in crossed {
+            let place = &th.places[p];
+            log.push(
+                t,
+                EventKind::MovedThroughPass {
+                    unit: info.id.clone(),
+                    pass: place.id.clone(),
+                    elevation_m: place.pass_elevation().unwrap_or(0.0),
+                    personnel: pers.active,
+                },
+            );
+        }
+        let done = route.next >= route.points.len();
+        if done {
+            mover.route = None;
+            orders.phase = Phase::Arrived;
+        }
+        if ground && !done {
+            mover.march_s += tick - budget;
+            if mover.march_s >= ty.movement.march_h * 3600.0 && ty.movement.rest_h > 0.0 {
+                mover.march_s = 0.0;
+                mover.rest_until = t + (ty.movement.rest_h * 3600.0) as u64;
+                mover.halted = Some("rest");
+                stance.posture = Posture::Halted;
+                log.push(
+                    t,
+                    EventKind::Halted {
+                        unit: info.id.clone(),
+                        reason: "rest".into(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(super::SimTick, move_units.in_set(SimSystems::Move));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn night_factors_follow_the_fact_sheet() {
+        assert_eq!(light_factor(Mobility::Foot, 0.0, Light::Night), 0.5);
+        assert_eq!(light_factor(Mobility::Foot, 1.0, Light::Night), 0.75);
+        assert_eq!(light_factor(Mobility::Foot, 0.0, Light::Day), 1.0);
+        assert_eq!(light_factor(Mobility::Foot, 0.0, Light::Twilight), 0.75);
+        assert_eq!(light_factor(Mobility::Rotary, 0.0, Light::Night), 1.0);
+    }
+}

@@ -1,0 +1,283 @@
+//! Turns a validated scenario into resources and entities. The one place where schema types
+//! become runtime state; nothing else in the simulation reads the schema's positions.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::clock::Clock;
+use super::components::*;
+use super::events::{EventKind, EventLog, m};
+use super::rng;
+use crate::scenario::schema::{Nation, PlaceKind, Task, UnitType};
+use crate::scenario::{Loaded, duration::parse_duration};
+use crate::terrain::Terrain;
+use crate::terrain::geom::P2;
+use crate::terrain::nav::MoveProfile;
+
+/// A place at run time.
+#[derive(Debug, Clone)]
+pub struct PlaceRt {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind.
+    pub kind: PlaceKind,
+    /// Position.
+    pub pos: P2,
+    /// Radius, metres.
+    pub radius_m: f64,
+}
+
+impl PlaceRt {
+    /// Elevation of a pass, if this is one.
+    pub fn pass_elevation(&self) -> Option<f64> {
+        match self.kind {
+            PlaceKind::Pass { elevation_m } => Some(elevation_m),
+            _ => None,
+        }
+    }
+}
+
+/// A contingent at run time.
+#[derive(Debug, Clone)]
+pub struct ContingentRt {
+    /// Stable id.
+    pub id: String,
+    /// Side index.
+    pub side: usize,
+    /// Nation.
+    pub nation: Nation,
+}
+
+/// The scenario's static facts, indexed for the systems.
+#[derive(Resource, Debug, Clone)]
+pub struct Theatre {
+    /// The loaded scenario (shared, read-only).
+    pub loaded: Arc<Loaded>,
+    /// Side ids, in scenario order.
+    pub sides: Vec<String>,
+    /// Contingents, in scenario order.
+    pub contingents: Vec<ContingentRt>,
+    /// Places, in scenario order.
+    pub places: Vec<PlaceRt>,
+    /// Unit types, sorted by id.
+    pub types: Vec<UnitType>,
+    /// Distinct movement profiles.
+    pub profiles: Vec<MoveProfile>,
+    /// Index of the attacking side.
+    pub attacker: usize,
+    /// Index of the defending side.
+    pub defender: usize,
+}
+
+/// The terrain, shared.
+#[derive(Resource, Debug, Clone)]
+pub struct TerrainRes(pub Arc<Terrain>);
+
+/// Run settings.
+#[derive(Resource, Debug, Clone)]
+pub struct RunConfig {
+    /// The run seed.
+    pub seed: u64,
+    /// Last tick to run.
+    pub end_tick: u64,
+    /// Check personnel conservation every tick (tests).
+    pub check_invariants: bool,
+}
+
+/// Problems found by the invariant checks (empty in a correct run).
+#[derive(Resource, Debug, Default)]
+pub struct Violations(pub Vec<String>);
+
+fn describe(task: &Task) -> String {
+    match task {
+        Task::Move { .. } => "move",
+        Task::Defend { .. } => "defend",
+        Task::Block { .. } => "block",
+        Task::Patrol { .. } => "patrol",
+        Task::Reserve { .. } => "reserve",
+        Task::Observe { .. } => "observe",
+        Task::Infiltrate { .. } => "infiltrate",
+    }
+    .to_string()
+}
+
+/// Inserts the run's resources and spawns every unit, in scenario order.
+pub fn setup(
+    world: &mut World,
+    loaded: Arc<Loaded>,
+    seed: u64,
+    until_s: u64,
+    check_invariants: bool,
+) {
+    let scn = &loaded.scenario;
+    let sides: Vec<String> = scn.sides.iter().map(|s| s.id.clone()).collect();
+    let contingents: Vec<ContingentRt> = scn
+        .sides
+        .iter()
+        .enumerate()
+        .flat_map(|(si, s)| {
+            s.contingents.iter().map(move |c| ContingentRt {
+                id: c.id.clone(),
+                side: si,
+                nation: c.nation,
+            })
+        })
+        .collect();
+    let places: Vec<PlaceRt> = scn
+        .places
+        .iter()
+        .map(|p| PlaceRt {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            kind: p.kind.clone(),
+            pos: loaded.xy(&p.at),
+            radius_m: p.radius_m,
+        })
+        .collect();
+    let types: Vec<UnitType> = loaded.types.values().cloned().collect();
+    let place_idx = |id: &str| places.iter().position(|p| p.id == id).unwrap_or(0);
+    let side_idx = |id: &str| sides.iter().position(|s| s == id).unwrap_or(0);
+    let mut profiles: Vec<MoveProfile> = Vec::new();
+    let tick_s = scn.meta.tick_s.max(1);
+    let (lat, lon) = loaded.centre_latlon();
+    let clock = Clock::new(tick_s, loaded.start_utc_s, loaded.utc_offset_s, lat, lon);
+
+    let mut log = EventLog::default();
+    let mut spawns = Vec::with_capacity(scn.units.len());
+    for u in &scn.units {
+        let ti = types.iter().position(|t| t.id == u.unit_type).unwrap_or(0);
+        let ci = contingents
+            .iter()
+            .position(|c| c.id == u.contingent)
+            .unwrap_or(0);
+        let profile = crate::scenario::profile_of(scn, &types[ti], &u.contingent);
+        let pi = match profiles.iter().position(|p| *p == profile) {
+            Some(i) => i,
+            None => {
+                profiles.push(profile);
+                profiles.len() - 1
+            }
+        };
+        let pos = loaded.xy(&u.at);
+        let task = match &u.task {
+            Task::Move { to } => TaskRt::Move { to: loaded.xy(to) },
+            Task::Defend { at } => TaskRt::Hold {
+                at: loaded.xy(at),
+                pass: None,
+                observe: false,
+            },
+            Task::Observe { at } => TaskRt::Hold {
+                at: loaded.xy(at),
+                pass: None,
+                observe: true,
+            },
+            Task::Block { pass, at } => {
+                let pi = place_idx(pass);
+                TaskRt::Hold {
+                    at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(places[pi].pos),
+                    pass: Some(pi),
+                    observe: false,
+                }
+            }
+            Task::Patrol { route, repeat } => TaskRt::Patrol {
+                route: route.iter().map(|l| loaded.xy(l)).collect(),
+                repeat: *repeat,
+                next: 0,
+                loops: 0,
+            },
+            Task::Reserve { at } => TaskRt::Reserve {
+                at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos),
+            },
+            Task::Infiltrate {
+                objective,
+                via,
+                delay,
+            } => {
+                let via_idx: Vec<usize> = if via.is_empty() {
+                    places
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.pass_elevation().is_some())
+                        .map(|(i, _)| i)
+                        .collect()
+                } else {
+                    via.iter().map(|v| place_idx(v)).collect()
+                };
+                let depart_s = delay
+                    .as_deref()
+                    .and_then(|d| parse_duration(d).ok())
+                    .unwrap_or(0);
+                TaskRt::Infiltrate {
+                    objective: place_idx(objective),
+                    via: via_idx,
+                    depart_s,
+                }
+            }
+        };
+        let uid = rng::uid(&u.id);
+        let info = UnitInfo {
+            id: u.id.clone(),
+            uid,
+            name: u.name.clone(),
+            side: side_idx(&u.side),
+            contingent: ci,
+            unit_type: ti,
+            profile: pi,
+        };
+        log.push(
+            0,
+            EventKind::Spawned {
+                unit: u.id.clone(),
+                name: u.name.clone(),
+                side: u.side.clone(),
+                contingent: u.contingent.clone(),
+                unit_type: u.unit_type.clone(),
+                strength: u.strength,
+                x: m(pos.0),
+                y: m(pos.1),
+                task: describe(&u.task),
+            },
+        );
+        spawns.push((
+            info,
+            Position(pos),
+            Personnel::new(u.strength),
+            Stance {
+                posture: u.posture,
+                dig_s: 0.0,
+            },
+            Orders {
+                task,
+                phase: Phase::Start,
+            },
+            Mover::default(),
+            UnitRng(rng::stream(seed, "unit", uid)),
+        ));
+    }
+    let attacker = side_idx(&scn.victory.attacker);
+    let defender = side_idx(&scn.victory.defender);
+    let end_tick = until_s.div_ceil(tick_s as u64);
+    world.insert_resource(TerrainRes(loaded.terrain.clone()));
+    world.insert_resource(Theatre {
+        loaded: loaded.clone(),
+        sides,
+        contingents,
+        places,
+        types,
+        profiles,
+        attacker,
+        defender,
+    });
+    world.insert_resource(clock);
+    world.insert_resource(RunConfig {
+        seed,
+        end_tick,
+        check_invariants,
+    });
+    world.insert_resource(Violations::default());
+    world.insert_resource(log);
+    world.spawn_batch(spawns);
+}
