@@ -21,9 +21,7 @@ fn machine() -> String {
                 .map(|s| s.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|s| {
@@ -34,42 +32,25 @@ fn machine() -> String {
         })
         .map(|kb| format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0))
         .unwrap_or_else(|| "? GiB".into());
-    format!(
-        "{cpu}, {cores} cores, {mem}, {} {}",
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
+    format!("{cpu}, {cores} cores, {mem}, {} {}", std::env::consts::OS, std::env::consts::ARCH)
 }
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
+    if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) }
 }
 
 /// Runs the suite and prints a Markdown table.
 pub fn bench(loaded: Loaded, quick: bool) -> Result<()> {
     let reps = if quick { 1 } else { 5 };
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "jets {} bench — {}",
-        jets::VERSION,
-        loaded.scenario.meta.name
-    )?;
+    writeln!(out, "jets {} bench — {}", jets::VERSION, loaded.scenario.meta.name)?;
     writeln!(out, "machine: {}", machine())?;
     writeln!(
         out,
         "build: {}; {} repetition(s) per size after one warm-up run; single thread\n",
-        if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        },
+        if cfg!(debug_assertions) { "debug" } else { "release" },
         reps
     )?;
     writeln!(
@@ -87,11 +68,7 @@ pub fn bench(loaded: Loaded, quick: bool) -> Result<()> {
         let units = l.scenario.units.len();
         let people: u64 = l.scenario.units.iter().map(|u| u.strength as u64).sum();
         let l = Arc::new(l);
-        let opts = RunOptions {
-            threads: 1,
-            scale: k,
-            ..RunOptions::default()
-        };
+        let opts = RunOptions { threads: 1, scale: k, ..RunOptions::default() };
         let t0 = Instant::now();
         let cold = sim::run(l.clone(), &opts);
         let cold_s = t0.elapsed().as_secs_f64();
@@ -115,9 +92,6 @@ pub fn bench(loaded: Loaded, quick: bool) -> Result<()> {
         )?;
         out.flush()?;
     }
-    writeln!(
-        out,
-        "\nTargets (issue 2, 2-core machine): x1 under 0.2 s; x8 under 10 times x1."
-    )?;
+    writeln!(out, "\nTargets (issue 2, 2-core machine): x1 under 0.2 s; x8 under 10 times x1.")?;
     Ok(())
 }

@@ -200,11 +200,7 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match a.summary {
         SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&result.summary)?)?,
-        SummaryFormat::Text => write!(
-            out,
-            "{}",
-            output::summary_text(&result.summary, &result.events)
-        )?,
+        SummaryFormat::Text => write!(out, "{}", output::summary_text(&result.summary, &result.events))?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -241,30 +237,21 @@ fn cmd_validate(files: &[PathBuf]) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if bad {
-        ExitCode::from(BAD_INPUT)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if bad { ExitCode::from(BAD_INPUT) } else { ExitCode::SUCCESS })
 }
 
 fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
     if file.exists() && !force {
-        eprintln!(
-            "error: {} already exists; pass --force to overwrite it",
-            file.display()
-        );
+        eprintln!("error: {} already exists; pass --force to overwrite it", file.display());
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let text: String = match from {
-        None => rewrite_library_paths(
-            scenario::load::embedded("assets/templates/scenario.ron").unwrap_or_default(),
-            file,
-        ),
-        Some("default") => rewrite_library_paths(
-            scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default(),
-            file,
-        ),
+        None => {
+            rewrite_library_paths(scenario::load::embedded("assets/templates/scenario.ron").unwrap_or_default(), file)
+        }
+        Some("default") => {
+            rewrite_library_paths(scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default(), file)
+        }
         Some(src) => {
             let p = Path::new(src);
             let text = match scenario::load::read_capped(p) {
@@ -281,8 +268,7 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
                 let mut out = text.clone();
                 for lib in &scn.library {
                     let target = base.join(lib);
-                    if let Some(rel) = relative_to(&target, file.parent().unwrap_or(Path::new(".")))
-                    {
+                    if let Some(rel) = relative_to(&target, file.parent().unwrap_or(Path::new("."))) {
                         out = out.replace(&format!("\"{lib}\""), &format!("\"{rel}\""));
                     }
                 }
@@ -292,36 +278,26 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
             }
         }
     };
-    output::write_atomic(file, text.as_bytes())
-        .with_context(|| format!("writing {}", file.display()))?;
-    println!(
-        "wrote {}; check it with `jets validate {}`",
-        file.display(),
-        file.display()
-    );
+    output::write_atomic(file, text.as_bytes()).with_context(|| format!("writing {}", file.display()))?;
+    println!("wrote {}; check it with `jets validate {}`", file.display(), file.display());
     Ok(ExitCode::SUCCESS)
 }
 
 /// Points the embedded files' `../assets/units/...` library paths at the repository's assets
 /// as seen from where the new file is written, or at the built-in copies when there are none.
 fn rewrite_library_paths(text: &str, file: &Path) -> String {
-    let dir = file
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut out = text.to_string();
     for lib in ["cis.ron", "armed_groups.ron"] {
-        let embedded_rel = format!("\"../assets/units/{lib}\"");
-        let on_disk = [
-            PathBuf::from("assets/units").join(lib),
-            PathBuf::from("../assets/units").join(lib),
-        ]
-        .into_iter()
-        .find(|c| c.exists())
-        .and_then(|c| relative_to(&c, dir));
+        let on_disk = [PathBuf::from("assets/units").join(lib), PathBuf::from("../assets/units").join(lib)]
+            .into_iter()
+            .find(|c| c.exists())
+            .and_then(|c| relative_to(&c, dir));
         // inside a checkout: the editable library files; elsewhere: the copies built into jets
         let replacement = on_disk.unwrap_or_else(|| format!("builtin:units/{lib}"));
-        out = out.replace(&embedded_rel, &format!("\"{replacement}\""));
+        for embedded_rel in [format!("\"../assets/units/{lib}\""), format!("\"../units/{lib}\"")] {
+            out = out.replace(&embedded_rel, &format!("\"{replacement}\""));
+        }
     }
     out
 }
@@ -334,10 +310,6 @@ fn relative_to(target: &Path, dir: &Path) -> Option<String> {
     let (tc, dc): (Vec<_>, Vec<_>) = (t.components().collect(), d.components().collect());
     let common = tc.iter().zip(&dc).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".to_string(); dc.len() - common];
-    parts.extend(
-        tc[common..]
-            .iter()
-            .map(|c| c.as_os_str().to_string_lossy().to_string()),
-    );
+    parts.extend(tc[common..].iter().map(|c| c.as_os_str().to_string_lossy().to_string()));
     Some(parts.join("/"))
 }

@@ -11,10 +11,7 @@ use jets::sim::metrics::Summary;
 /// that a crash never leaves a half-written file and an old file survives until the new one is
 /// complete.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
@@ -23,27 +20,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn opt_time(t: Option<u64>) -> String {
-    t.map(|s| format!("T+{}", format_duration(s)))
-        .unwrap_or_else(|| "—".into())
+    t.map(|s| format!("T+{}", format_duration(s))).unwrap_or_else(|| "—".into())
 }
 
 /// The human-readable summary.
 pub fn summary_text(s: &Summary, events: &[Event]) -> String {
     let mut o = String::new();
-    let rtf = if s.wall_time_s > 0.0 {
-        s.sim_time_s as f64 / s.wall_time_s
-    } else {
-        0.0
-    };
+    let rtf = if s.wall_time_s > 0.0 { s.sim_time_s as f64 / s.wall_time_s } else { 0.0 };
     o.push_str(&format!(
         "{} — seed {}{}\n{} simulated ({} ticks) in {:.3} s wall ({:.0}x real time)\n\n",
         s.scenario,
         s.seed,
-        if s.scale > 1 {
-            format!(", forces x{}", s.scale)
-        } else {
-            String::new()
-        },
+        if s.scale > 1 { format!(", forces x{}", s.scale) } else { String::new() },
         format_duration(s.sim_time_s),
         s.ticks,
         s.wall_time_s,
@@ -60,15 +48,7 @@ pub fn summary_text(s: &Summary, events: &[Event]) -> String {
     o.push_str(&format!("Outcome: {}  ({reason})\n\n", s.outcome.as_str()));
     o.push_str(&format!(
         "{:<8} {:>7} {:>7} {:>8} {:>9} {:>7} {:>12} {:>10} {:>10}\n",
-        "side",
-        "start",
-        "killed",
-        "wounded",
-        "captured",
-        "active",
-        "exfiltrated",
-        "objective",
-        "moved km"
+        "side", "start", "killed", "wounded", "captured", "active", "exfiltrated", "objective", "moved km"
     ));
     for (id, t) in &s.sides {
         o.push_str(&format!(
@@ -84,15 +64,9 @@ pub fn summary_text(s: &Summary, events: &[Event]) -> String {
             s.distance_km.get(id).copied().unwrap_or(0.0)
         ));
     }
-    o.push_str(&format!(
-        "\n{:<10} {:>7} {:>7} {:>8}\n",
-        "contingent", "start", "killed", "wounded"
-    ));
+    o.push_str(&format!("\n{:<10} {:>7} {:>7} {:>8}\n", "contingent", "start", "killed", "wounded"));
     for (id, c) in &s.contingents {
-        o.push_str(&format!(
-            "{:<10} {:>7} {:>7} {:>8}\n",
-            id, c.start, c.killed, c.wounded
-        ));
+        o.push_str(&format!("{:<10} {:>7} {:>7} {:>8}\n", id, c.start, c.killed, c.wounded));
     }
     o.push_str(&format!(
         "\nfirst pass crossing {}   first at objective {}   attacker units over a pass {}   at objectives {}\n",
@@ -110,10 +84,6 @@ pub fn summary_text(s: &Summary, events: &[Event]) -> String {
         s.hostages_taken,
         s.hostages_freed
     ));
-    o.push_str(&format!(
-        "{} events; scenario hash {}\n",
-        s.events,
-        &s.scenario_hash[..s.scenario_hash.len().min(16)]
-    ));
+    o.push_str(&format!("{} events; scenario hash {}\n", s.events, &s.scenario_hash[..s.scenario_hash.len().min(16)]));
     o
 }

@@ -6,9 +6,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
 use super::locate::{Path, line_col, locate};
 
@@ -57,32 +55,17 @@ pub struct Problems {
 impl Problems {
     /// Adds a source text and returns its index.
     pub fn add_source(&mut self, name: &str, text: Arc<str>) -> usize {
-        self.sources.push(Source {
-            name: name.to_string(),
-            text,
-        });
+        self.sources.push(Source { name: name.to_string(), text });
         self.sources.len() - 1
     }
 
     /// An error not tied to any source (a missing file, say).
     pub fn error_bare(&mut self, message: impl Into<String>, hint: Option<String>) {
-        self.items.push(Problem {
-            source: None,
-            span: None,
-            message: message.into(),
-            hint,
-            severity: Severity::Error,
-        });
+        self.items.push(Problem { source: None, span: None, message: message.into(), hint, severity: Severity::Error });
     }
 
     /// An error at a byte span.
-    pub fn error_at(
-        &mut self,
-        source: usize,
-        span: Range<usize>,
-        message: impl Into<String>,
-        hint: Option<String>,
-    ) {
+    pub fn error_at(&mut self, source: usize, span: Range<usize>, message: impl Into<String>, hint: Option<String>) {
         self.items.push(Problem {
             source: Some(source),
             span: Some(span),
@@ -103,53 +86,28 @@ impl Problems {
         hint: Option<String>,
     ) {
         let mut message = message.into();
-        let span = self
-            .sources
-            .get(source)
-            .and_then(|s| locate(&s.text, path))
-            .map(|(span, full)| {
-                if !full {
-                    message = format!("{message} (at `{path}`)");
-                }
-                span
-            });
-        self.items.push(Problem {
-            source: Some(source),
-            span,
-            message,
-            hint,
-            severity,
+        let span = self.sources.get(source).and_then(|s| locate(&s.text, path)).map(|(span, full)| {
+            if !full {
+                message = format!("{message} (at `{path}`)");
+            }
+            span
         });
+        self.items.push(Problem { source: Some(source), span, message, hint, severity });
     }
 
     /// An error at a path.
-    pub fn error(
-        &mut self,
-        source: usize,
-        path: &Path,
-        message: impl Into<String>,
-        hint: Option<String>,
-    ) {
+    pub fn error(&mut self, source: usize, path: &Path, message: impl Into<String>, hint: Option<String>) {
         self.at_path(Severity::Error, source, path, message, hint);
     }
 
     /// A warning at a path.
-    pub fn warning(
-        &mut self,
-        source: usize,
-        path: &Path,
-        message: impl Into<String>,
-        hint: Option<String>,
-    ) {
+    pub fn warning(&mut self, source: usize, path: &Path, message: impl Into<String>, hint: Option<String>) {
         self.at_path(Severity::Warning, source, path, message, hint);
     }
 
     /// Number of errors (warnings excluded).
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|p| p.severity == Severity::Error).count()
     }
 
     /// True when there is at least one error.
@@ -176,14 +134,8 @@ impl Problems {
 
     /// Renders every problem as a diagnostic with a snippet, followed by a count line.
     pub fn render(&self, color: bool) -> String {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_context_lines(2)
-            .with_width(100);
+        let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(2).with_width(400);
         let mut out = String::new();
         for p in &self.items {
             let head = match self.place(p) {
@@ -249,9 +201,7 @@ impl Diagnostic for Report {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.hint
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.hint.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -260,9 +210,6 @@ impl Diagnostic for Report {
         let span = self.span.clone()?;
         self.source.as_ref()?;
         let len = span.end.saturating_sub(span.start).min(400);
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some("here".into()),
-            (span.start, len),
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".into()), (span.start, len)))))
     }
 }

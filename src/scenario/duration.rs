@@ -26,13 +26,9 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
             }
         };
         if num.is_empty() {
-            return Err(format!(
-                "`{t}` is not a duration: unit `{ch}` without a number before it"
-            ));
+            return Err(format!("`{t}` is not a duration: unit `{ch}` without a number before it"));
         }
-        let n: u64 = num
-            .parse()
-            .map_err(|_| format!("`{t}` is not a duration: number too large"))?;
+        let n: u64 = num.parse().map_err(|_| format!("`{t}` is not a duration: number too large"))?;
         total = n
             .checked_mul(mult)
             .and_then(|v| total.checked_add(v))
@@ -41,9 +37,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
         seen_unit = true;
     }
     if !num.is_empty() {
-        return Err(format!(
-            "`{t}` is not a duration: the number `{num}` has no unit; add s, m, h or d"
-        ));
+        return Err(format!("`{t}` is not a duration: the number `{num}` has no unit; add s, m, h or d"));
     }
     if !seen_unit {
         return Err(format!("`{t}` is not a duration"));
@@ -81,16 +75,7 @@ mod tests {
 
     #[test]
     fn rejects_bad_text() {
-        for bad in [
-            "",
-            "h",
-            "12",
-            "3x",
-            "1.5h",
-            "-3h",
-            "99999999999999999999d",
-            "9999999999999999d",
-        ] {
+        for bad in ["", "h", "12", "3x", "1.5h", "-3h", "99999999999999999999d", "9999999999999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad} should fail");
         }
     }

@@ -15,22 +15,10 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Files compiled into the binary, by their path in the repository.
 pub const EMBEDDED: &[(&str, &str)] = &[
-    (
-        "scenarios/cooperation_2000.ron",
-        include_str!("../../scenarios/cooperation_2000.ron"),
-    ),
-    (
-        "assets/units/cis.ron",
-        include_str!("../../assets/units/cis.ron"),
-    ),
-    (
-        "assets/units/armed_groups.ron",
-        include_str!("../../assets/units/armed_groups.ron"),
-    ),
-    (
-        "assets/templates/scenario.ron",
-        include_str!("../../assets/templates/scenario.ron"),
-    ),
+    ("scenarios/cooperation_2000.ron", include_str!("../../scenarios/cooperation_2000.ron")),
+    ("assets/units/cis.ron", include_str!("../../assets/units/cis.ron")),
+    ("assets/units/armed_groups.ron", include_str!("../../assets/units/armed_groups.ron")),
+    ("assets/templates/scenario.ron", include_str!("../../assets/templates/scenario.ron")),
 ];
 
 /// Path of the embedded default scenario.
@@ -83,9 +71,7 @@ impl Origin {
                 let joined = normalise(&format!("{}/{rel}", parent_of(p)));
                 match EMBEDDED.iter().find(|(k, _)| *k == joined) {
                     Some((k, text)) => Ok((Origin::Embedded(k.to_string()), Arc::from(*text))),
-                    None => Err(format!(
-                        "`{rel}` is not among the files built into jets (resolved to `{joined}`)"
-                    )),
+                    None => Err(format!("`{rel}` is not among the files built into jets (resolved to `{joined}`)")),
                 }
             }
         }
@@ -113,20 +99,12 @@ fn normalise(p: &str) -> String {
 
 /// Reads a file, refusing anything over [`MAX_FILE_BYTES`].
 pub fn read_capped(path: &FsPath) -> Result<Arc<str>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "`{}` is {} bytes; the limit is {MAX_FILE_BYTES}",
-            path.display(),
-            meta.len()
-        ));
+        return Err(format!("`{}` is {} bytes; the limit is {MAX_FILE_BYTES}", path.display(), meta.len()));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    String::from_utf8(bytes)
-        .map(Arc::from)
-        .map_err(|e| format!("`{}` is not UTF-8 text: {e}", path.display()))
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    String::from_utf8(bytes).map(Arc::from).map_err(|e| format!("`{}` is not UTF-8 text: {e}", path.display()))
 }
 
 /// Text of an embedded file.
@@ -136,11 +114,7 @@ pub fn embedded(path: &str) -> Option<&'static str> {
 
 /// Parses RON text into `T`. A syntax or shape error is added to `problems` at its line and
 /// column, with a hint.
-pub fn parse_ron<T: DeserializeOwned>(
-    problems: &mut Problems,
-    source: usize,
-    text: &str,
-) -> Option<T> {
+pub fn parse_ron<T: DeserializeOwned>(problems: &mut Problems, source: usize, text: &str) -> Option<T> {
     let opts = ron::Options::default().with_recursion_limit(128);
     match opts.from_str::<T>(text) {
         Ok(v) => Some(v),
@@ -177,10 +151,14 @@ fn explain(code: &ron::Error) -> (String, Option<String>) {
         E::DuplicateStructField { field, .. } => Some(format!("remove one of the two `{field}` fields")),
         E::ExpectedComma => Some("separate fields and list items with commas".into()),
         E::Eof => Some("the file ends too early: a `(`, `[` or string is not closed".into()),
-        E::TrailingCharacters => Some("there is text after the end of the top-level value; check for an extra `)`".into()),
+        E::TrailingCharacters => {
+            Some("there is text after the end of the top-level value; check for an extra `)`".into())
+        }
         E::ExpectedFloat | E::ExpectedInteger => Some("write a plain number such as `2850` or `2850.0`".into()),
         E::IntegerOutOfBounds => Some("the number is too large or negative where only positive values fit".into()),
-        E::ExpectedString | E::ExpectedStringEnd => Some("text values are written in double quotes: \"like this\"".into()),
+        E::ExpectedString | E::ExpectedStringEnd => {
+            Some("text values are written in double quotes: \"like this\"".into())
+        }
         E::ExpectedOption => Some("optional values are written `Some(value)` or `None`".into()),
         E::UnclosedBlockComment => Some("a `/*` comment is never closed with `*/`".into()),
         E::ExpectedStructLikeEnd | E::ExpectedArrayEnd | E::ExpectedMapEnd => {
@@ -213,9 +191,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -151,14 +151,7 @@ fn tokenize(src: &str) -> Vec<(Tok, Range<usize>)> {
                     if i >= b.len() {
                         break;
                     }
-                    if b[i] == b'"'
-                        && b[i + 1..]
-                            .iter()
-                            .take(hashes)
-                            .filter(|&&h| h == b'#')
-                            .count()
-                            == hashes
-                    {
+                    if b[i] == b'"' && b[i + 1..].iter().take(hashes).filter(|&&h| h == b'#').count() == hashes {
                         i += 1 + hashes;
                         break;
                     }
@@ -180,18 +173,7 @@ fn tokenize(src: &str) -> Vec<(Tok, Range<usize>)> {
                 while i < b.len()
                     && !matches!(
                         b[i],
-                        b' ' | b'\t'
-                            | b'\r'
-                            | b'\n'
-                            | b','
-                            | b':'
-                            | b'('
-                            | b')'
-                            | b'['
-                            | b']'
-                            | b'{'
-                            | b'}'
-                            | b'/'
+                        b' ' | b'\t' | b'\r' | b'\n' | b',' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'/'
                     )
                 {
                     i += 1;
@@ -226,10 +208,7 @@ impl Reader<'_> {
         self.toks.get(self.pos + k).map(|t| t.0)
     }
     fn span(&self) -> Range<usize> {
-        self.toks
-            .get(self.pos)
-            .map(|t| t.1.clone())
-            .unwrap_or(self.src.len()..self.src.len())
+        self.toks.get(self.pos).map(|t| t.1.clone()).unwrap_or(self.src.len()..self.src.len())
     }
 
     fn value(&mut self) -> Option<Node> {
@@ -246,11 +225,7 @@ impl Reader<'_> {
                     n.span.start = start;
                     n
                 } else {
-                    Node {
-                        span: start..self.toks[self.pos - 1].1.end,
-                        fields: vec![],
-                        items: vec![],
-                    }
+                    Node { span: start..self.toks[self.pos - 1].1.end, fields: vec![], items: vec![] }
                 }
             }
             Tok::Open(b'(') => self.container(b')')?,
@@ -259,11 +234,7 @@ impl Reader<'_> {
             Tok::Scalar => {
                 let s = self.span();
                 self.pos += 1;
-                Node {
-                    span: s,
-                    fields: vec![],
-                    items: vec![],
-                }
+                Node { span: s, fields: vec![], items: vec![] }
             }
             _ => return None,
         };
@@ -282,11 +253,7 @@ impl Reader<'_> {
                 Tok::Close(c) if c == close => {
                     let end = self.span().end;
                     self.pos += 1;
-                    return Some(Node {
-                        span: start..end,
-                        fields,
-                        items,
-                    });
+                    return Some(Node { span: start..end, fields, items });
                 }
                 Tok::Comma => self.pos += 1,
                 Tok::Ident if self.peek_at(1) == Some(Tok::Colon) && close == b')' => {
@@ -313,12 +280,7 @@ impl Reader<'_> {
 }
 
 fn parse(src: &str) -> Option<Node> {
-    let mut r = Reader {
-        src,
-        toks: tokenize(src),
-        pos: 0,
-        depth: 0,
-    };
+    let mut r = Reader { src, toks: tokenize(src), pos: 0, depth: 0 };
     // skip `#![enable(...)]` style attributes
     r.value()
 }
@@ -370,15 +332,8 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
     let before = &src.as_bytes()[..offset];
     let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .map(|p| p + 1)
-        .unwrap_or(0);
-    let col = String::from_utf8_lossy(&before[line_start..])
-        .chars()
-        .count()
-        + 1;
+    let line_start = before.iter().rposition(|&c| c == b'\n').map(|p| p + 1).unwrap_or(0);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
     (line, col)
 }
 
@@ -427,14 +382,8 @@ mod tests {
         let root = Path::root();
         assert_eq!(text(root.f("meta").f("name")), r#"name: "x""#);
         assert_eq!(text(root.f("units").i(1).f("id")), r#"id: "b""#);
-        assert_eq!(
-            text(root.f("units").i(0).f("task").f("pass")),
-            r#"pass: "p1""#
-        );
-        assert_eq!(
-            text(root.f("units").i(1).f("task").f("to").f("lon")),
-            "lon: 2.0"
-        );
+        assert_eq!(text(root.f("units").i(0).f("task").f("pass")), r#"pass: "p1""#);
+        assert_eq!(text(root.f("units").i(1).f("task").f("to").f("lon")), "lon: 2.0");
         assert_eq!(text(root.f("terrain").f("base_m")), "base_m: 900.0");
         assert!(text(root.f("opt")).starts_with("opt: Some"));
     }
@@ -456,18 +405,7 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for s in [
-            "",
-            "(",
-            ")",
-            "[[[",
-            "(a: ",
-            "r#\"",
-            "\"abc",
-            "(a: b: c)",
-            "/*",
-            "'x",
-        ] {
+        for s in ["", "(", ")", "[[[", "(a: ", "r#\"", "\"abc", "(a: b: c)", "/*", "'x"] {
             let _ = locate(s, &Path::root().f("a").i(2));
         }
     }

@@ -66,10 +66,7 @@ impl Loaded {
 
     /// Latitude of the map centre, degrees.
     pub fn centre_latlon(&self) -> (f64, f64) {
-        let g = self
-            .terrain
-            .frame
-            .to_geo(self.terrain.width_m() / 2.0, self.terrain.height_m() / 2.0);
+        let g = self.terrain.frame.to_geo(self.terrain.width_m() / 2.0, self.terrain.height_m() / 2.0);
         (g.lat, g.lon)
     }
 }
@@ -87,10 +84,7 @@ pub fn resolve(frame: &geo::GeoFrame, places: &BTreeMap<String, P2>, loc: &Loc) 
 pub fn load_file(path: &FsPath) -> Result<Loaded, Problems> {
     let text = load::read_capped(path).map_err(|e| {
         let mut p = Problems::default();
-        p.error_bare(
-            e,
-            Some("check the path; `jets new FILE` writes a template to start from".into()),
-        );
+        p.error_bare(e, Some("check the path; `jets new FILE` writes a template to start from".into()));
         p
     })?;
     load_text(Origin::Disk(path.to_path_buf()), text)
@@ -146,9 +140,7 @@ pub fn scale_units(loaded: &mut Loaded, k: u32) -> Result<(), String> {
     }
     let total = loaded.scenario.units.len().saturating_mul(k as usize);
     if total > MAX_UNITS {
-        return Err(format!(
-            "--scale {k} would make {total} units; the limit is {MAX_UNITS}"
-        ));
+        return Err(format!("--scale {k} would make {total} units; the limit is {MAX_UNITS}"));
     }
     let originals = loaded.scenario.units.clone();
     let mut out = Vec::with_capacity(total);

@@ -206,12 +206,7 @@ fn default_octaves() -> u32 {
 
 impl Default for Noise {
     fn default() -> Self {
-        Noise {
-            amplitude_m: 0.0,
-            wavelength_m: default_wavelength(),
-            octaves: default_octaves(),
-            seed: 0,
-        }
+        Noise { amplitude_m: 0.0, wavelength_m: default_wavelength(), octaves: default_octaves(), seed: 0 }
     }
 }
 

@@ -15,7 +15,7 @@ use super::schema::*;
 use super::{Loaded, MAX_UNITS, duration::parse_duration, resolve};
 use crate::terrain::dem::DemGrid;
 use crate::terrain::geom::{self, P2};
-use crate::terrain::nav::{self, MoveProfile};
+use crate::terrain::nav::MoveProfile;
 use crate::terrain::procedural::{NoiseXy, Relief, RidgeXy, ValleyXy};
 use crate::terrain::{ElevationSource, MAX_CELLS, Terrain, TerrainSpec, nation_code};
 
@@ -41,11 +41,7 @@ impl Ctx<'_> {
     /// Checks that a number is finite and within `lo..=hi`.
     fn range(&mut self, path: &Path, what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> bool {
         if !v.is_finite() || v < lo || v > hi {
-            self.err(
-                path,
-                format!("{what} is {v}{unit}; it must be between {lo}{unit} and {hi}{unit}"),
-                None,
-            );
+            self.err(path, format!("{what} is {v}{unit}; it must be between {lo}{unit} and {hi}{unit}"), None);
             false
         } else {
             true
@@ -56,9 +52,7 @@ impl Ctx<'_> {
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// Checks one position: resolvable, finite, on the map. Returns the point when usable.
@@ -72,16 +66,8 @@ fn check_loc(
     on_map: bool,
 ) -> Option<P2> {
     if let Loc::Geo { lat, lon } = loc {
-        if !(lat.is_finite()
-            && lon.is_finite()
-            && (-90.0..=90.0).contains(lat)
-            && (-180.0..=180.0).contains(lon))
-        {
-            c.err(
-                path,
-                format!("latitude {lat}, longitude {lon} is not a valid coordinate"),
-                None,
-            );
+        if !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)) {
+            c.err(path, format!("latitude {lat}, longitude {lon} is not a valid coordinate"), None);
             return None;
         }
     }
@@ -103,14 +89,8 @@ fn check_loc(
         let g = frame.to_geo(p.0, p.1);
         c.err(
             path,
-            format!(
-                "position ({:.0} m, {:.0} m) = {:.4} N {:.4} E is off the map",
-                p.0, p.1, g.lat, g.lon
-            ),
-            Some(format!(
-                "the map spans x 0..{:.0} m and y 0..{:.0} m from its south-west corner",
-                size.0, size.1
-            )),
+            format!("position ({:.0} m, {:.0} m) = {:.4} N {:.4} E is off the map", p.0, p.1, g.lat, g.lon),
+            Some(format!("the map spans x 0..{:.0} m and y 0..{:.0} m from its south-west corner", size.0, size.1)),
         );
         return None;
     }
@@ -130,11 +110,7 @@ fn check_line(
 ) -> Option<Vec<P2>> {
     *points += line.len();
     if line.len() < min {
-        c.err(
-            path,
-            format!("{what} needs at least {min} points, it has {}", line.len()),
-            None,
-        );
+        c.err(path, format!("{what} needs at least {min} points, it has {}", line.len()), None);
         return None;
     }
     let mut out = Vec::with_capacity(line.len());
@@ -149,12 +125,7 @@ fn check_line(
 }
 
 /// Library types by id, plus hashes of the files.
-fn load_library(
-    scn: &Scenario,
-    origin: &Origin,
-    c: &mut Ctx,
-    hasher: &mut Sha256,
-) -> BTreeMap<String, UnitType> {
+fn load_library(scn: &Scenario, origin: &Origin, c: &mut Ctx, hasher: &mut Sha256) -> BTreeMap<String, UnitType> {
     let mut types: BTreeMap<String, UnitType> = BTreeMap::new();
     let mut seen_at: HashMap<String, String> = HashMap::new();
     if scn.library.is_empty() {
@@ -169,11 +140,7 @@ fn load_library(
         let (lib_origin, text) = match origin.read_relative(rel) {
             Ok(v) => v,
             Err(e) => {
-                c.err(
-                    &path,
-                    e,
-                    Some("library paths are relative to the scenario file".to_string()),
-                );
+                c.err(&path, e, Some("library paths are relative to the scenario file".to_string()));
                 continue;
             }
         };
@@ -183,10 +150,7 @@ fn load_library(
         let Some(lib) = load::parse_ron::<Library>(c.p, lsrc, &text) else {
             continue;
         };
-        let mut lc = Ctx {
-            p: &mut *c.p,
-            src: lsrc,
-        };
+        let mut lc = Ctx { p: &mut *c.p, src: lsrc };
         if lib.format != FORMAT_VERSION {
             lc.err(
                 &Path::root().f("format"),
@@ -198,11 +162,7 @@ fn load_library(
             let tp = Path::root().f("types").i(ti);
             check_type(&mut lc, &tp, t);
             if let Some(prev) = seen_at.get(&t.id) {
-                lc.err(
-                    &tp.f("id"),
-                    format!("unit type `{}` is defined twice (also in {prev})", t.id),
-                    None,
-                );
+                lc.err(&tp.f("id"), format!("unit type `{}` is defined twice (also in {prev})", t.id), None);
                 continue;
             }
             seen_at.insert(t.id.clone(), lib_origin.name());
@@ -237,12 +197,16 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
         );
     }
     let s = tp.f("strength");
-    if strength.min < 1
-        || strength.min > strength.nominal
-        || strength.nominal > strength.max
-        || strength.max > 100_000
+    if strength.min < 1 || strength.min > strength.nominal || strength.nominal > strength.max || strength.max > 100_000
     {
-        c.err(&s, format!("strength limits min {} / nominal {} / max {} must satisfy 1 <= min <= nominal <= max <= 100000", strength.min, strength.nominal, strength.max), None);
+        c.err(
+            &s,
+            format!(
+                "strength limits min {} / nominal {} / max {} must satisfy 1 <= min <= nominal <= max <= 100000",
+                strength.min, strength.nominal, strength.max
+            ),
+            None,
+        );
     }
     if *vehicles > 10_000 {
         c.err(&tp.f("vehicles"), "more than 10000 vehicles", None);
@@ -265,169 +229,54 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
         cruise_kmh,
         ceiling_m,
     } = movement;
-    c.range(
-        &m.f("walk_factor"),
-        "walk_factor",
-        *walk_factor,
-        0.1,
-        2.0,
-        "",
-    );
+    c.range(&m.f("walk_factor"), "walk_factor", *walk_factor, 0.1, 2.0, "");
     c.range(&m.f("load_kg"), "load_kg", *load_kg, 0.0, 80.0, " kg");
     if let Some(s) = max_slope_deg {
         c.range(&m.f("max_slope_deg"), "max_slope_deg", *s, 1.0, 80.0, "°");
     }
-    c.range(
-        &m.f("night_vision"),
-        "night_vision",
-        *night_vision,
-        0.0,
-        1.0,
-        "",
-    );
-    c.range(
-        &m.f("snow_factor"),
-        "snow_factor",
-        *snow_factor,
-        0.0,
-        1.0,
-        "",
-    );
+    c.range(&m.f("night_vision"), "night_vision", *night_vision, 0.0, 1.0, "");
+    c.range(&m.f("snow_factor"), "snow_factor", *snow_factor, 0.0, 1.0, "");
     c.range(&m.f("march_h"), "march_h", *march_h, 0.5, 24.0, " h");
     c.range(&m.f("rest_h"), "rest_h", *rest_h, 0.0, 24.0, " h");
-    for (f, v) in [
-        ("road_kmh", road_kmh),
-        ("track_kmh", track_kmh),
-        ("offroad_kmh", offroad_kmh),
-    ] {
+    for (f, v) in [("road_kmh", road_kmh), ("track_kmh", track_kmh), ("offroad_kmh", offroad_kmh)] {
         c.range(&m.f(f), f, *v, 0.0, 200.0, " km/h");
     }
-    c.range(
-        &m.f("cruise_kmh"),
-        "cruise_kmh",
-        *cruise_kmh,
-        0.0,
-        3000.0,
-        " km/h",
-    );
-    c.range(
-        &m.f("ceiling_m"),
-        "ceiling_m",
-        *ceiling_m,
-        0.0,
-        20_000.0,
-        " m",
-    );
+    c.range(&m.f("cruise_kmh"), "cruise_kmh", *cruise_kmh, 0.0, 3000.0, " km/h");
+    c.range(&m.f("ceiling_m"), "ceiling_m", *ceiling_m, 0.0, 20_000.0, " m");
     match mobility {
         Mobility::Wheeled | Mobility::Tracked if *road_kmh <= 0.0 => {
-            c.err(
-                &m.f("road_kmh"),
-                format!("a {mobility:?} type needs a road speed above 0"),
-                None,
-            );
+            c.err(&m.f("road_kmh"), format!("a {mobility:?} type needs a road speed above 0"), None);
         }
         Mobility::Rotary | Mobility::FixedWing if *cruise_kmh <= 0.0 || *ceiling_m <= 0.0 => {
-            c.err(
-                &m,
-                format!("a {mobility:?} type needs `cruise_kmh` and `ceiling_m` above 0"),
-                None,
-            );
+            c.err(&m, format!("a {mobility:?} type needs `cruise_kmh` and `ceiling_m` above 0"), None);
         }
         _ => {}
     }
     c.range(&tp.f("dig_in_h"), "dig_in_h", *dig_in_h, 0.0, 48.0, " h");
-    c.range(
-        &tp.f("capacity").f("cargo_kg"),
-        "cargo_kg",
-        capacity.cargo_kg,
-        0.0,
-        100_000.0,
-        " kg",
-    );
+    c.range(&tp.f("capacity").f("cargo_kg"), "cargo_kg", capacity.cargo_kg, 0.0, 100_000.0, " kg");
     for (k, sn) in sensors.iter().enumerate() {
         let sp = tp.f("sensors").i(k);
-        c.range(
-            &sp.f("range_day_m"),
-            "range_day_m",
-            sn.range_day_m,
-            0.0,
-            100_000.0,
-            " m",
-        );
-        c.range(
-            &sp.f("range_night_m"),
-            "range_night_m",
-            sn.range_night_m,
-            0.0,
-            100_000.0,
-            " m",
-        );
-        c.range(
-            &sp.f("height_m"),
-            "height_m",
-            sn.height_m,
-            0.0,
-            20_000.0,
-            " m",
-        );
+        c.range(&sp.f("range_day_m"), "range_day_m", sn.range_day_m, 0.0, 100_000.0, " m");
+        c.range(&sp.f("range_night_m"), "range_night_m", sn.range_night_m, 0.0, 100_000.0, " m");
+        c.range(&sp.f("height_m"), "height_m", sn.height_m, 0.0, 20_000.0, " m");
     }
     for (k, w) in weapons.iter().enumerate() {
         let wp = tp.f("weapons").i(k);
-        c.range(
-            &wp.f("max_range_m"),
-            "max_range_m",
-            w.max_range_m,
-            1.0,
-            100_000.0,
-            " m",
-        );
-        c.range(
-            &wp.f("min_range_m"),
-            "min_range_m",
-            w.min_range_m,
-            0.0,
-            w.max_range_m.max(0.0),
-            " m",
-        );
-        c.range(
-            &wp.f("rate_rpm"),
-            "rate_rpm",
-            w.rate_rpm,
-            0.0,
-            10_000.0,
-            " rounds/min",
-        );
+        c.range(&wp.f("max_range_m"), "max_range_m", w.max_range_m, 1.0, 100_000.0, " m");
+        c.range(&wp.f("min_range_m"), "min_range_m", w.min_range_m, 0.0, w.max_range_m.max(0.0), " m");
+        c.range(&wp.f("rate_rpm"), "rate_rpm", w.rate_rpm, 0.0, 10_000.0, " rounds/min");
         c.range(&wp.f("p_kill"), "p_kill", w.p_kill, 0.0, 1.0, "");
-        c.range(
-            &wp.f("lethal_radius_m"),
-            "lethal_radius_m",
-            w.lethal_radius_m,
-            0.0,
-            1000.0,
-            " m",
-        );
+        c.range(&wp.f("lethal_radius_m"), "lethal_radius_m", w.lethal_radius_m, 0.0, 1000.0, " m");
         if w.p_hit.is_empty() {
-            c.err(
-                &wp.f("p_hit"),
-                "a weapon needs at least one (range, p_hit) band",
-                None,
-            );
+            c.err(&wp.f("p_hit"), "a weapon needs at least one (range, p_hit) band", None);
         }
         let mut last = 0.0;
         for (b, &(r, p)) in w.p_hit.iter().enumerate() {
             if !(r.is_finite() && r > last) {
-                c.err(
-                    &wp.f("p_hit").i(b),
-                    format!("range bands must be ascending: {r} m after {last} m"),
-                    None,
-                );
+                c.err(&wp.f("p_hit").i(b), format!("range bands must be ascending: {r} m after {last} m"), None);
             }
             if !(0.0..=1.0).contains(&p) {
-                c.err(
-                    &wp.f("p_hit").i(b),
-                    format!("p_hit {p} is not a probability"),
-                    None,
-                );
+                c.err(&wp.f("p_hit").i(b), format!("p_hit {p} is not a probability"), None);
             }
             last = if r.is_finite() { r } else { last };
         }
@@ -442,11 +291,7 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
         c.range(&mp.f(f), f, v, 0.0, 1.0, "");
     }
     if morale.break_below > morale.withdraw_below {
-        c.err(
-            &mp.f("break_below"),
-            "break_below must not exceed withdraw_below",
-            None,
-        );
+        c.err(&mp.f("break_below"), "break_below must not exceed withdraw_below", None);
     }
 }
 
@@ -487,19 +332,12 @@ pub fn profile_of(scn: &Scenario, t: &UnitType, contingent: &str) -> MoveProfile
             if c.operates_in.is_empty() {
                 u32::MAX
             } else {
-                c.operates_in
-                    .iter()
-                    .fold(0u32, |m, n| m | 1 << nation_code(*n))
+                c.operates_in.iter().fold(0u32, |m, n| m | 1 << nation_code(*n))
             }
         })
         .unwrap_or(u32::MAX);
     let env = &scn.environment;
-    MoveProfile::new(
-        t.mobility,
-        &t.movement,
-        env.mud_below_m.map(|b| (b, env.mud_factor)),
-        allowed,
-    )
+    MoveProfile::new(t.mobility, &t.movement, env.mud_below_m.map(|b| (b, env.mud_factor)), allowed)
 }
 
 /// True when unit `u` could stand at `p` (used when placing scaled copies).
@@ -508,10 +346,7 @@ pub(super) fn can_stand(loaded: &Loaded, u: &Unit, p: P2) -> bool {
         return false;
     };
     let prof = profile_of(&loaded.scenario, t, &u.contingent);
-    loaded
-        .terrain
-        .index_at(p)
-        .is_some_and(|k| prof.passable(&loaded.terrain, k))
+    loaded.terrain.index_at(p).is_some_and(|k| prof.passable(&loaded.terrain, k))
 }
 
 /// Validates everything; returns the loaded scenario when no step failed outright (the caller
@@ -544,20 +379,13 @@ pub(super) fn validate(
     if let Err(e) = &start {
         c.err(
             &mp.f("start"),
-            format!(
-                "`{}` is not a date-time with UTC offset: {e}",
-                scn.meta.start
-            ),
+            format!("`{}` is not a date-time with UTC offset: {e}", scn.meta.start),
             Some("write RFC 3339, e.g. \"2000-03-29T18:00:00+05:00\"".into()),
         );
     }
     let duration_s = match parse_duration(&scn.meta.duration) {
         Ok(d) if d == 0 || d > MAX_DURATION_S => {
-            c.err(
-                &mp.f("duration"),
-                format!("duration {} is outside 1 s..60 days", scn.meta.duration),
-                None,
-            );
+            c.err(&mp.f("duration"), format!("duration {} is outside 1 s..60 days", scn.meta.duration), None);
             None
         }
         Ok(d) => Some(d),
@@ -567,49 +395,17 @@ pub(super) fn validate(
         }
     };
     if scn.meta.tick_s == 0 || scn.meta.tick_s > 600 {
-        c.err(
-            &mp.f("tick_s"),
-            format!("tick_s {} is outside 1..=600 seconds", scn.meta.tick_s),
-            None,
-        );
+        c.err(&mp.f("tick_s"), format!("tick_s {} is outside 1..=600 seconds", scn.meta.tick_s), None);
     }
 
     // --- map frame
     let map = &scn.map;
     let mapp = root.f("map");
     let mut map_ok = true;
-    map_ok &= c.range(
-        &mapp.f("origin").f("lat"),
-        "origin latitude",
-        map.origin.lat,
-        -80.0,
-        80.0,
-        "°",
-    );
-    map_ok &= c.range(
-        &mapp.f("origin").f("lon"),
-        "origin longitude",
-        map.origin.lon,
-        -180.0,
-        180.0,
-        "°",
-    );
-    map_ok &= c.range(
-        &mapp.f("width_m"),
-        "width_m",
-        map.width_m,
-        1000.0,
-        2_000_000.0,
-        " m",
-    );
-    map_ok &= c.range(
-        &mapp.f("height_m"),
-        "height_m",
-        map.height_m,
-        1000.0,
-        2_000_000.0,
-        " m",
-    );
+    map_ok &= c.range(&mapp.f("origin").f("lat"), "origin latitude", map.origin.lat, -80.0, 80.0, "°");
+    map_ok &= c.range(&mapp.f("origin").f("lon"), "origin longitude", map.origin.lon, -180.0, 180.0, "°");
+    map_ok &= c.range(&mapp.f("width_m"), "width_m", map.width_m, 1000.0, 2_000_000.0, " m");
+    map_ok &= c.range(&mapp.f("height_m"), "height_m", map.height_m, 1000.0, 2_000_000.0, " m");
     map_ok &= c.range(&mapp.f("cell_m"), "cell_m", map.cell_m, 25.0, 5000.0, " m");
     if map_ok {
         let cells = (map.width_m / map.cell_m).ceil() * (map.height_m / map.cell_m).ceil();
@@ -620,21 +416,12 @@ pub(super) fn validate(
                 format!("the grid would have {cells:.0} cells; the limit is {MAX_CELLS}"),
                 Some(format!(
                     "raise cell_m to at least {:.0} m or shrink the map",
-                    (map.width_m * map.height_m / MAX_CELLS as f64)
-                        .sqrt()
-                        .ceil()
+                    (map.width_m * map.height_m / MAX_CELLS as f64).sqrt().ceil()
                 )),
             );
         }
     }
-    let frame = GeoFrame::new(
-        map.origin,
-        if map.height_m.is_finite() {
-            map.height_m
-        } else {
-            0.0
-        },
-    );
+    let frame = GeoFrame::new(map.origin, if map.height_m.is_finite() { map.height_m } else { 0.0 });
     let size = (map.width_m, map.height_m);
 
     // --- places (first: other positions refer to them)
@@ -642,11 +429,7 @@ pub(super) fn validate(
     let mut places: BTreeMap<String, P2> = BTreeMap::new();
     let mut place_kinds: BTreeMap<String, PlaceKind> = BTreeMap::new();
     if scn.places.len() > MAX_PLACES {
-        c.err(
-            &pp,
-            format!("{} places; the limit is {MAX_PLACES}", scn.places.len()),
-            None,
-        );
+        c.err(&pp, format!("{} places; the limit is {MAX_PLACES}", scn.places.len()), None);
     }
     let empty = BTreeMap::new();
     for (k, pl) in scn.places.iter().enumerate().take(MAX_PLACES) {
@@ -669,31 +452,13 @@ pub(super) fn validate(
                 Some("give `Geo(lat: .., lon: ..)` or `Xy(x: .., y: ..)`".into()),
             );
         }
-        c.range(
-            &p.f("radius_m"),
-            "radius_m",
-            pl.radius_m,
-            10.0,
-            50_000.0,
-            " m",
-        );
+        c.range(&p.f("radius_m"), "radius_m", pl.radius_m, 10.0, 50_000.0, " m");
         match &pl.kind {
             PlaceKind::Pass { elevation_m } => {
-                c.range(
-                    &p.f("kind").f("elevation_m"),
-                    "pass elevation",
-                    *elevation_m,
-                    -500.0,
-                    9000.0,
-                    " m",
-                );
+                c.range(&p.f("kind").f("elevation_m"), "pass elevation", *elevation_m, -500.0, 9000.0, " m");
             }
             PlaceKind::Village { population } if *population > 50_000_000 => {
-                c.err(
-                    &p.f("kind").f("population"),
-                    "population is implausibly large",
-                    None,
-                );
+                c.err(&p.f("kind").f("population"), "population is implausibly large", None);
             }
             _ => {}
         }
@@ -715,47 +480,19 @@ pub(super) fn validate(
             let mut ridges = Vec::new();
             for (k, r) in pr.ridges.iter().enumerate() {
                 let rp = tp.f("ridges").i(k);
-                let line = check_line(
-                    &mut c,
-                    &frame,
-                    &places,
-                    size,
-                    &rp.f("line"),
-                    &r.line,
-                    2,
-                    "a ridge",
-                    &mut points,
-                );
-                ok &= c.range(
-                    &rp.f("half_width_m"),
-                    "half_width_m",
-                    r.half_width_m,
-                    10.0,
-                    1_000_000.0,
-                    " m",
-                );
+                let line = check_line(&mut c, &frame, &places, size, &rp.f("line"), &r.line, 2, "a ridge", &mut points);
+                ok &= c.range(&rp.f("half_width_m"), "half_width_m", r.half_width_m, 10.0, 1_000_000.0, " m");
                 ok &= c.range(&rp.f("steepness"), "steepness", r.steepness, 0.1, 10.0, "");
                 if r.crest_m.len() != r.line.len() {
                     ok = false;
                     c.err(
                         &rp.f("crest_m"),
-                        format!(
-                            "crest_m has {} values for {} line points",
-                            r.crest_m.len(),
-                            r.line.len()
-                        ),
+                        format!("crest_m has {} values for {} line points", r.crest_m.len(), r.line.len()),
                         Some("give one crest elevation per point of `line`".into()),
                     );
                 }
                 for (j, e) in r.crest_m.iter().enumerate() {
-                    ok &= c.range(
-                        &rp.f("crest_m").i(j),
-                        "crest elevation",
-                        *e,
-                        -500.0,
-                        9000.0,
-                        " m",
-                    );
+                    ok &= c.range(&rp.f("crest_m").i(j), "crest elevation", *e, -500.0, 9000.0, " m");
                 }
                 match line {
                     Some(line) => ridges.push(RidgeXy {
@@ -770,81 +507,34 @@ pub(super) fn validate(
             let mut valleys = Vec::new();
             for (k, v) in pr.valleys.iter().enumerate() {
                 let vp = tp.f("valleys").i(k);
-                let line = check_line(
-                    &mut c,
-                    &frame,
-                    &places,
-                    size,
-                    &vp.f("line"),
-                    &v.line,
-                    2,
-                    "a valley",
-                    &mut points,
-                );
-                ok &= c.range(
-                    &vp.f("half_width_m"),
-                    "half_width_m",
-                    v.half_width_m,
-                    10.0,
-                    1_000_000.0,
-                    " m",
-                );
+                let line =
+                    check_line(&mut c, &frame, &places, size, &vp.f("line"), &v.line, 2, "a valley", &mut points);
+                ok &= c.range(&vp.f("half_width_m"), "half_width_m", v.half_width_m, 10.0, 1_000_000.0, " m");
                 if v.floor_m.len() != v.line.len() {
                     ok = false;
                     c.err(
                         &vp.f("floor_m"),
-                        format!(
-                            "floor_m has {} values for {} line points",
-                            v.floor_m.len(),
-                            v.line.len()
-                        ),
+                        format!("floor_m has {} values for {} line points", v.floor_m.len(), v.line.len()),
                         Some("give one floor elevation per point of `line`".into()),
                     );
                 }
                 for (j, e) in v.floor_m.iter().enumerate() {
-                    ok &= c.range(
-                        &vp.f("floor_m").i(j),
-                        "floor elevation",
-                        *e,
-                        -500.0,
-                        9000.0,
-                        " m",
-                    );
+                    ok &= c.range(&vp.f("floor_m").i(j), "floor elevation", *e, -500.0, 9000.0, " m");
                 }
                 match line {
-                    Some(line) => valleys.push(ValleyXy {
-                        line,
-                        floor_m: v.floor_m.clone(),
-                        half_width_m: v.half_width_m,
-                    }),
+                    Some(line) => {
+                        valleys.push(ValleyXy { line, floor_m: v.floor_m.clone(), half_width_m: v.half_width_m })
+                    }
                     None => ok = false,
                 }
             }
             let n = &pr.noise;
             let np = tp.f("noise");
-            ok &= c.range(
-                &np.f("amplitude_m"),
-                "noise amplitude_m",
-                n.amplitude_m,
-                0.0,
-                5000.0,
-                " m",
-            );
-            ok &= c.range(
-                &np.f("wavelength_m"),
-                "noise wavelength_m",
-                n.wavelength_m,
-                10.0,
-                1_000_000.0,
-                " m",
-            );
+            ok &= c.range(&np.f("amplitude_m"), "noise amplitude_m", n.amplitude_m, 0.0, 5000.0, " m");
+            ok &= c.range(&np.f("wavelength_m"), "noise wavelength_m", n.wavelength_m, 10.0, 1_000_000.0, " m");
             if !(1..=8).contains(&n.octaves) {
                 ok = false;
-                c.err(
-                    &np.f("octaves"),
-                    format!("octaves {} is outside 1..=8", n.octaves),
-                    None,
-                );
+                c.err(&np.f("octaves"), format!("octaves {} is outside 1..=8", n.octaves), None);
             }
             ok.then(|| {
                 ElevationSource::Procedural(Relief {
@@ -864,11 +554,7 @@ pub(super) fn validate(
             let dp = tp.f("Dem").f("path");
             match origin.read_relative(&d.path) {
                 Err(e) => {
-                    c.err(
-                        &dp,
-                        e,
-                        Some("the DEM path is relative to the scenario file".to_string()),
-                    );
+                    c.err(&dp, e, Some("the DEM path is relative to the scenario file".to_string()));
                     None
                 }
                 Ok((dem_origin, text)) => {
@@ -880,11 +566,16 @@ pub(super) fn validate(
                             let dsrc = c.p.add_source(&dem_origin.name(), text.clone());
                             if e.line > 0 {
                                 let start = super::locate::offset_of(&text, e.line, 1);
-                                let end = text[start..]
-                                    .find('\n')
-                                    .map(|n| start + n)
-                                    .unwrap_or(text.len());
-                                c.p.error_at(dsrc, start..end, format!("bad DEM: {}", e.message), Some("ESRI ASCII grid: header lines, then nrows rows of ncols values, north first".into()));
+                                let end = text[start..].find('\n').map(|n| start + n).unwrap_or(text.len());
+                                c.p.error_at(
+                                    dsrc,
+                                    start..end,
+                                    format!("bad DEM: {}", e.message),
+                                    Some(
+                                        "ESRI ASCII grid: header lines, then nrows rows of ncols values, north first"
+                                            .into(),
+                                    ),
+                                );
                             } else {
                                 c.p.at_path(
                                     super::Severity::Error,
@@ -908,17 +599,8 @@ pub(super) fn validate(
         if !valid_id(&r.id) {
             c.err(&rp.f("id"), format!("`{}` is not a valid id", r.id), None);
         }
-        if let Some(line) = check_line(
-            &mut c,
-            &frame,
-            &places,
-            size,
-            &rp.f("line"),
-            &r.line,
-            2,
-            "a road",
-            &mut points,
-        ) {
+        if let Some(line) = check_line(&mut c, &frame, &places, size, &rp.f("line"), &r.line, 2, "a road", &mut points)
+        {
             roads.push((r.kind, line));
         }
     }
@@ -942,23 +624,11 @@ pub(super) fn validate(
     for (k, b) in map.borders.iter().enumerate() {
         let bp = mapp.f("borders").i(k);
         if b.left == b.right {
-            c.err(
-                &bp.f("right"),
-                "a border needs different countries on its two sides",
-                None,
-            );
+            c.err(&bp.f("right"), "a border needs different countries on its two sides", None);
         }
-        if let Some(line) = check_line(
-            &mut c,
-            &frame,
-            &places,
-            size,
-            &bp.f("line"),
-            &b.line,
-            2,
-            "a border",
-            &mut points,
-        ) {
+        if let Some(line) =
+            check_line(&mut c, &frame, &places, size, &bp.f("line"), &b.line, 2, "a border", &mut points)
+        {
             borders.push((line, b.left, b.right));
         }
     }
@@ -969,17 +639,9 @@ pub(super) fn validate(
         if !region_ids.insert(r.id.clone()) {
             c.err(&rp.f("id"), format!("duplicate region id `{}`", r.id), None);
         }
-        if let Some(outline) = check_line(
-            &mut c,
-            &frame,
-            &places,
-            size,
-            &rp.f("outline"),
-            &r.outline,
-            3,
-            "a region outline",
-            &mut points,
-        ) {
+        if let Some(outline) =
+            check_line(&mut c, &frame, &places, size, &rp.f("outline"), &r.outline, 3, "a region outline", &mut points)
+        {
             regions.push((outline, r.nation));
         }
     }
@@ -995,49 +657,14 @@ pub(super) fn validate(
     // --- environment
     let env = &scn.environment;
     let ep = root.f("environment");
-    c.range(
-        &ep.f("snow_line_m"),
-        "snow_line_m",
-        env.snow_line_m,
-        -500.0,
-        9000.0,
-        " m",
-    );
-    c.range(
-        &ep.f("visibility_m"),
-        "visibility_m",
-        env.visibility_m,
-        10.0,
-        200_000.0,
-        " m",
-    );
-    c.range(
-        &ep.f("mud_factor"),
-        "mud_factor",
-        env.mud_factor,
-        0.0,
-        1.0,
-        "",
-    );
+    c.range(&ep.f("snow_line_m"), "snow_line_m", env.snow_line_m, -500.0, 9000.0, " m");
+    c.range(&ep.f("visibility_m"), "visibility_m", env.visibility_m, 10.0, 200_000.0, " m");
+    c.range(&ep.f("mud_factor"), "mud_factor", env.mud_factor, 0.0, 1.0, "");
     if let Some(v) = env.passes_closed_above_m {
-        c.range(
-            &ep.f("passes_closed_above_m"),
-            "passes_closed_above_m",
-            v,
-            -500.0,
-            9000.0,
-            " m",
-        );
+        c.range(&ep.f("passes_closed_above_m"), "passes_closed_above_m", v, -500.0, 9000.0, " m");
     }
     if let Some(v) = env.cloud_base_m {
-        c.range(
-            &ep.f("cloud_base_m"),
-            "cloud_base_m",
-            v,
-            -500.0,
-            20_000.0,
-            " m",
-        );
+        c.range(&ep.f("cloud_base_m"), "cloud_base_m", v, -500.0, 20_000.0, " m");
     }
     if let Some(v) = env.mud_below_m {
         c.range(&ep.f("mud_below_m"), "mud_below_m", v, -500.0, 9000.0, " m");
@@ -1090,27 +717,17 @@ pub(super) fn validate(
 
     // --- victory
     let vp = root.f("victory");
-    for (f, id) in [
-        ("attacker", &scn.victory.attacker),
-        ("defender", &scn.victory.defender),
-    ] {
+    for (f, id) in [("attacker", &scn.victory.attacker), ("defender", &scn.victory.defender)] {
         if !sides.contains_key(id) {
             c.err(
                 &vp.f(f),
                 format!("unknown side `{id}`"),
-                Some(format!(
-                    "sides are: {}",
-                    sides.keys().cloned().collect::<Vec<_>>().join(", ")
-                )),
+                Some(format!("sides are: {}", sides.keys().cloned().collect::<Vec<_>>().join(", "))),
             );
         }
     }
     if scn.victory.attacker == scn.victory.defender {
-        c.err(
-            &vp.f("defender"),
-            "attacker and defender must be different sides",
-            None,
-        );
+        c.err(&vp.f("defender"), "attacker and defender must be different sides", None);
     }
     c.range(
         &vp.f("defender_wins_attacker_fraction"),
@@ -1124,11 +741,7 @@ pub(super) fn validate(
     // --- units (structure)
     let up = root.f("units");
     if scn.units.len() > MAX_UNITS {
-        c.err(
-            &up,
-            format!("{} units; the limit is {MAX_UNITS}", scn.units.len()),
-            None,
-        );
+        c.err(&up, format!("{} units; the limit is {MAX_UNITS}", scn.units.len()), None);
         return None;
     }
     let mut ids: BTreeSet<&str> = BTreeSet::new();
@@ -1140,10 +753,7 @@ pub(super) fn validate(
             c.err(
                 &p.f("id"),
                 format!("`{}` is not a valid unit id", u.id),
-                Some(
-                    "use letters, digits, `_`, `-` or `.` (`~` is reserved for scaled copies)"
-                        .into(),
-                ),
+                Some("use letters, digits, `_`, `-` or `.` (`~` is reserved for scaled copies)".into()),
             );
         }
         if !ids.insert(&u.id) {
@@ -1157,29 +767,19 @@ pub(super) fn validate(
             None => c.err(
                 &p.f("side"),
                 format!("unknown side `{}`", u.side),
-                Some(format!(
-                    "sides are: {}",
-                    sides.keys().cloned().collect::<Vec<_>>().join(", ")
-                )),
+                Some(format!("sides are: {}", sides.keys().cloned().collect::<Vec<_>>().join(", "))),
             ),
             Some(_) => match contingents.get(&u.contingent) {
                 Some(side) if side == &u.side => {}
                 Some(side) => c.err(
                     &p.f("contingent"),
-                    format!(
-                        "contingent `{}` belongs to side `{side}`, not `{}`",
-                        u.contingent, u.side
-                    ),
+                    format!("contingent `{}` belongs to side `{side}`, not `{}`", u.contingent, u.side),
                     None,
                 ),
                 None => {
                     let cs: Vec<&String> = contingents.keys().collect();
                     let hint = closest(&u.contingent, &cs).map(|s| format!("did you mean `{s}`?"));
-                    c.err(
-                        &p.f("contingent"),
-                        format!("unknown contingent `{}`", u.contingent),
-                        hint,
-                    );
+                    c.err(&p.f("contingent"), format!("unknown contingent `{}`", u.contingent), hint);
                 }
             },
         }
@@ -1190,18 +790,10 @@ pub(super) fn validate(
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "the library defines: {}",
-                        type_ids
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        type_ids.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
                     ),
                 };
-                c.err(
-                    &p.f("unit_type"),
-                    format!("unknown unit type `{}`", u.unit_type),
-                    Some(hint),
-                );
+                c.err(&p.f("unit_type"), format!("unknown unit type `{}`", u.unit_type), Some(hint));
             }
             Some(t) => {
                 if u.strength < t.strength.min || u.strength > t.strength.max {
@@ -1218,37 +810,19 @@ pub(super) fn validate(
                     if v > t.vehicles.saturating_mul(4).max(4) {
                         c.err(
                             &p.f("vehicles"),
-                            format!(
-                                "{v} vehicles is more than four times the type's {}",
-                                t.vehicles
-                            ),
+                            format!("{v} vehicles is more than four times the type's {}", t.vehicles),
                             None,
                         );
                     }
                 }
             }
         }
-        unit_pos.push(if map_ok {
-            check_loc(&mut c, &frame, &places, size, &p.f("at"), &u.at, true)
-        } else {
-            None
-        });
-        check_task(
-            &mut c,
-            &frame,
-            &places,
-            &place_kinds,
-            size,
-            &p.f("task"),
-            u,
-            ty,
-            map_ok,
-        );
+        unit_pos.push(if map_ok { check_loc(&mut c, &frame, &places, size, &p.f("at"), &u.at, true) } else { None });
+        check_task(&mut c, &frame, &places, &place_kinds, size, &p.f("task"), u, ty, map_ok);
     }
 
     // --- terrain-dependent checks
-    let (Some(source), true, Some(duration_s), Ok(start)) = (source, map_ok, duration_s, start)
-    else {
+    let (Some(source), true, Some(duration_s), Ok(start)) = (source, map_ok, duration_s, start) else {
         return None;
     };
     let passes: Vec<(P2, f64, f64)> = scn
@@ -1284,11 +858,14 @@ pub(super) fn validate(
         if let (PlaceKind::Pass { elevation_m }, Some(&xy)) = (&pl.kind, places.get(&pl.id)) {
             let z = terrain.elevation_at(xy);
             if (z - elevation_m).abs() > 300.0 {
-                c.warn(&pp.i(k).f("kind"), format!("pass `{}` is given at {elevation_m:.0} m but the terrain there is {z:.0} m", pl.id), Some("move the pass onto the crest or correct its elevation".into()));
+                c.warn(
+                    &pp.i(k).f("kind"),
+                    format!("pass `{}` is given at {elevation_m:.0} m but the terrain there is {z:.0} m", pl.id),
+                    Some("move the pass onto the crest or correct its elevation".into()),
+                );
             }
         }
     }
-    let mut comps: BTreeMap<String, Arc<Vec<u32>>> = BTreeMap::new();
     for (k, u) in scn.units.iter().enumerate() {
         let (Some(t), Some(pos)) = (types.get(&u.unit_type), unit_pos[k]) else {
             continue;
@@ -1297,18 +874,7 @@ pub(super) fn validate(
             continue;
         }
         let prof = profile_of(&scn, t, &u.contingent);
-        check_unit_on_terrain(
-            &mut c,
-            &terrain,
-            &scn,
-            &places,
-            &up.i(k),
-            u,
-            t,
-            &prof,
-            pos,
-            &mut comps,
-        );
+        check_unit_on_terrain(&mut c, &terrain, &scn, &places, &up.i(k), u, t, &prof, pos);
     }
 
     Some(Loaded {
@@ -1349,21 +915,11 @@ fn check_task(
         Some(PlaceKind::Pass { .. }) => {}
         Some(_) => c.err(&path, format!("`{id}` is a place but not a pass"), None),
         None => {
-            let passes: Vec<&String> = kinds
-                .iter()
-                .filter(|(_, k)| matches!(k, PlaceKind::Pass { .. }))
-                .map(|(k, _)| k)
-                .collect();
+            let passes: Vec<&String> =
+                kinds.iter().filter(|(_, k)| matches!(k, PlaceKind::Pass { .. })).map(|(k, _)| k).collect();
             let hint = match closest(id, &passes) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "passes are: {}",
-                    passes
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                None => format!("passes are: {}", passes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
             };
             c.err(&path, format!("unknown pass `{id}`"), Some(hint));
         }
@@ -1397,19 +953,12 @@ fn check_task(
             if route.len() < 2 {
                 c.err(
                     &tp.f("route"),
-                    format!(
-                        "a patrol route needs at least 2 waypoints, it has {}",
-                        route.len()
-                    ),
+                    format!("a patrol route needs at least 2 waypoints, it has {}", route.len()),
                     None,
                 );
             }
             if route.len() > 1000 {
-                c.err(
-                    &tp.f("route"),
-                    "a patrol route may have at most 1000 waypoints",
-                    None,
-                );
+                c.err(&tp.f("route"), "a patrol route may have at most 1000 waypoints", None);
             }
             for (k, l) in route.iter().enumerate().take(1000) {
                 loc(c, tp.f("route").i(k), l);
@@ -1420,26 +969,14 @@ fn check_task(
                 loc(c, tp.f("at"), at);
             }
         }
-        Task::Infiltrate {
-            objective,
-            via,
-            delay,
-        } => {
+        Task::Infiltrate { objective, via, delay } => {
             if mobility.is_some_and(|m| m != Mobility::Foot) {
-                c.err(
-                    tp,
-                    "only units on foot can infiltrate over the passes",
-                    None,
-                );
+                c.err(tp, "only units on foot can infiltrate over the passes", None);
             }
             if !kinds.contains_key(objective) {
                 let names: Vec<&String> = kinds.keys().collect();
                 let hint = closest(objective, &names).map(|s| format!("did you mean `{s}`?"));
-                c.err(
-                    &tp.f("objective"),
-                    format!("unknown objective place `{objective}`"),
-                    hint,
-                );
+                c.err(&tp.f("objective"), format!("unknown objective place `{objective}`"), hint);
             }
             if via.is_empty() && !kinds.values().any(|k| matches!(k, PlaceKind::Pass { .. })) {
                 c.err(
@@ -1453,9 +990,7 @@ fn check_task(
             }
             if let Some(d) = delay {
                 match parse_duration(d) {
-                    Ok(s) if s > MAX_DURATION_S => {
-                        c.err(&tp.f("delay"), "delay is longer than 60 days", None)
-                    }
+                    Ok(s) if s > MAX_DURATION_S => c.err(&tp.f("delay"), "delay is longer than 60 days", None),
                     Ok(_) => {}
                     Err(e) => c.err(&tp.f("delay"), e, None),
                 }
@@ -1474,7 +1009,6 @@ fn check_unit_on_terrain(
     t: &UnitType,
     prof: &MoveProfile,
     pos: P2,
-    comps: &mut BTreeMap<String, Arc<Vec<u32>>>,
 ) {
     let Some(k) = terrain.index_at(pos) else {
         return;
@@ -1501,11 +1035,7 @@ fn check_unit_on_terrain(
         );
         return;
     }
-    let key = format!("{prof:?}");
-    let comp = comps
-        .entry(key)
-        .or_insert_with(|| Arc::new(nav::components(terrain, prof)))
-        .clone();
+    let comp = terrain.components_for(prof);
     let start = comp[k];
     let reach = |c: &mut Ctx, path: Path, dest: P2, what: &str| match terrain.index_at(dest) {
         None => {}
@@ -1540,16 +1070,7 @@ fn check_unit_on_terrain(
                 None => places.get(pass).copied(),
             };
             if let Some(d) = d {
-                reach(
-                    c,
-                    if at.is_some() {
-                        tp.f("at")
-                    } else {
-                        tp.f("pass")
-                    },
-                    d,
-                    "the blocking position",
-                );
+                reach(c, if at.is_some() { tp.f("at") } else { tp.f("pass") }, d, "the blocking position");
             }
         }
         Task::Patrol { route, .. } => {
@@ -1577,11 +1098,7 @@ fn check_unit_on_terrain(
             };
             for (j, id) in candidates {
                 if let Some(&d) = places.get(id) {
-                    let path = if via.is_empty() {
-                        tp.f("via")
-                    } else {
-                        tp.f("via").i(j)
-                    };
+                    let path = if via.is_empty() { tp.f("via") } else { tp.f("via").i(j) };
                     reach(c, path, d, &format!("pass `{id}`"));
                 }
             }
@@ -1596,14 +1113,8 @@ fn blocked_reason(terrain: &Terrain, prof: &MoveProfile, k: usize) -> String {
     let z = terrain.elev[k];
     let slope = terrain.slope_deg[k];
     let nation = terrain.nation[k];
-    if prof.allowed != u32::MAX
-        && nation != crate::terrain::NATION_NONE
-        && prof.allowed & (1 << nation) == 0
-    {
-        let n = Nation::ALL
-            .get(nation as usize)
-            .map(|n| format!("{n:?}"))
-            .unwrap_or_default();
+    if prof.allowed != u32::MAX && nation != crate::terrain::NATION_NONE && prof.allowed & (1 << nation) == 0 {
+        let n = Nation::ALL.get(nation as usize).map(|n| format!("{n:?}")).unwrap_or_default();
         return format!("it is in {n}, where its contingent may not operate");
     }
     if let Some(cl) = terrain.closed_above_m {
@@ -1615,10 +1126,7 @@ fn blocked_reason(terrain: &Terrain, prof: &MoveProfile, k: usize) -> String {
     }
     if prof.mobility != Mobility::Foot {
         if terrain.snow(k) {
-            return format!(
-                "off-road in snow at {z:.0} m (snow line {:.0} m)",
-                terrain.snow_line_m
-            );
+            return format!("off-road in snow at {z:.0} m (snow line {:.0} m)", terrain.snow_line_m);
         }
         if terrain.river[k] {
             return "in a river with no road or bridge".into();

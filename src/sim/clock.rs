@@ -52,11 +52,7 @@ impl Clock {
     pub fn advance(&mut self) -> Option<Light> {
         self.tick += 1;
         self.t = self.tick * self.tick_s as u64;
-        self.sun_deg = elevation_deg(
-            (self.start_utc_s + self.t as i64) as f64,
-            self.lat,
-            self.lon,
-        );
+        self.sun_deg = elevation_deg((self.start_utc_s + self.t as i64) as f64, self.lat, self.lon);
         let light = Light::from_elevation(self.sun_deg);
         (light != self.light).then(|| {
             self.light = light;
@@ -74,13 +70,7 @@ impl Clock {
 fn advance_clock(mut clock: ResMut<Clock>, mut log: ResMut<EventLog>) {
     if let Some(light) = clock.advance() {
         let t = clock.t;
-        log.push(
-            t,
-            EventKind::Light {
-                phase: light,
-                sun_elevation_deg: r2(clock.sun_deg),
-            },
-        );
+        log.push(t, EventKind::Light { phase: light, sun_elevation_deg: r2(clock.sun_deg) });
     }
 }
 

@@ -53,11 +53,7 @@ pub struct Personnel {
 impl Personnel {
     /// Fresh accounts for a unit of `n`.
     pub fn new(n: u32) -> Personnel {
-        Personnel {
-            start: n,
-            active: n,
-            ..default()
-        }
+        Personnel { start: n, active: n, ..default() }
     }
     /// True when the accounts balance.
     pub fn balanced(&self) -> bool {
@@ -86,26 +82,13 @@ pub enum TaskRt {
     /// Go to a point and halt.
     Move { to: P2 },
     /// Go to a point and dig in (`pass` when blocking one).
-    Hold {
-        at: P2,
-        pass: Option<usize>,
-        observe: bool,
-    },
+    Hold { at: P2, pass: Option<usize>, observe: bool },
     /// Walk a route.
-    Patrol {
-        route: Vec<P2>,
-        repeat: bool,
-        next: usize,
-        loops: u32,
-    },
+    Patrol { route: Vec<P2>, repeat: bool, next: usize, loops: u32 },
     /// Stay ready at a point.
     Reserve { at: P2 },
     /// Cross a pass and make for an objective.
-    Infiltrate {
-        objective: usize,
-        via: Vec<usize>,
-        depart_s: u64,
-    },
+    Infiltrate { objective: usize, via: Vec<usize>, depart_s: u64 },
 }
 
 /// Where a unit is in carrying out its task.
@@ -160,7 +143,7 @@ pub struct ActiveRoute {
 }
 
 /// Movement state.
-#[derive(Component, Debug, Clone, Default)]
+#[derive(Component, Debug, Clone)]
 pub struct Mover {
     /// Pending request for the planner.
     pub request: Option<RouteRequest>,
@@ -174,6 +157,15 @@ pub struct Mover {
     pub halted: Option<&'static str>,
     /// Distance moved in the run, metres.
     pub moved_m: f64,
+    /// This unit's pace on the day, a multiplier on its type's ground speed (drawn once
+    /// from the unit's stream, 0.9..1.1).
+    pub pace: f64,
+}
+
+impl Default for Mover {
+    fn default() -> Self {
+        Mover { request: None, route: None, march_s: 0.0, rest_until: 0, halted: None, moved_m: 0.0, pace: 1.0 }
+    }
 }
 
 /// The unit's own random stream (seed, "unit", uid).

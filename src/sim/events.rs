@@ -32,26 +32,11 @@ pub enum EventKind {
         task: String,
     },
     /// Day, twilight or night began.
-    Light {
-        phase: super::sun::Light,
-        sun_elevation_deg: f64,
-    },
+    Light { phase: super::sun::Light, sun_elevation_deg: f64 },
     /// An armed group chose its pass and objective.
-    Plan {
-        unit: String,
-        objective: String,
-        via: String,
-        estimate_h: f64,
-        alternatives: u32,
-    },
+    Plan { unit: String, objective: String, via: String, estimate_h: f64, alternatives: u32 },
     /// A route was planned.
-    RoutePlanned {
-        unit: String,
-        to_x: f64,
-        to_y: f64,
-        length_km: f64,
-        planned_h: f64,
-    },
+    RoutePlanned { unit: String, to_x: f64, to_y: f64, length_km: f64, planned_h: f64 },
     /// No route could be found; the unit holds where it is.
     RouteFailed { unit: String, reason: String },
     /// A moving unit stopped (`rest` after its march time, `daylight` for night movers).
@@ -59,12 +44,7 @@ pub enum EventKind {
     /// A halted unit moved on.
     Resumed { unit: String },
     /// A unit crossed a pass.
-    MovedThroughPass {
-        unit: String,
-        pass: String,
-        elevation_m: f64,
-        personnel: u32,
-    },
+    MovedThroughPass { unit: String, pass: String, elevation_m: f64, personnel: u32 },
     /// A unit reached the end of its route.
     Arrived { unit: String, x: f64, y: f64 },
     /// A unit finished digging in.
@@ -72,16 +52,9 @@ pub enum EventKind {
     /// A patrol completed a loop of its route.
     PatrolCompleted { unit: String, loops: u32 },
     /// Personnel reached an objective.
-    ReachedObjective {
-        unit: String,
-        objective: String,
-        personnel: u32,
-    },
+    ReachedObjective { unit: String, objective: String, personnel: u32 },
     /// The run ended with this outcome.
-    Outcome {
-        outcome: super::metrics::Outcome,
-        reason: String,
-    },
+    Outcome { outcome: super::metrics::Outcome, reason: String },
 }
 
 /// Rounds a coordinate to whole metres for the log.

@@ -68,12 +68,7 @@ impl SideTally {
     /// True when start = killed + wounded + captured + active + exfiltrated + reached.
     pub fn conserved(&self) -> bool {
         self.start
-            == self.killed
-                + self.wounded
-                + self.captured
-                + self.active
-                + self.exfiltrated
-                + self.reached_objective
+            == self.killed + self.wounded + self.captured + self.active + self.exfiltrated + self.reached_objective
     }
 }
 
@@ -142,24 +137,14 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
     let th = world.resource::<Theatre>().clone();
     let clock = world.resource::<Clock>().clone();
     let seed = world.resource::<RunConfig>().seed;
-    let mut sides: BTreeMap<String, SideTally> = th
-        .sides
-        .iter()
-        .map(|s| (s.clone(), SideTally::default()))
-        .collect();
-    let mut contingents: BTreeMap<String, ContingentTally> = th
-        .contingents
-        .iter()
-        .map(|c| (c.id.clone(), ContingentTally::default()))
-        .collect();
+    let mut sides: BTreeMap<String, SideTally> = th.sides.iter().map(|s| (s.clone(), SideTally::default())).collect();
+    let mut contingents: BTreeMap<String, ContingentTally> =
+        th.contingents.iter().map(|c| (c.id.clone(), ContingentTally::default())).collect();
     let mut distance: BTreeMap<String, f64> = th.sides.iter().map(|s| (s.clone(), 0.0)).collect();
     let mut dug_in = 0;
     let mut q = world.query::<(&UnitInfo, &Personnel, &Mover, &super::components::Stance)>();
     // sum in unit order so floating totals are reproducible
-    let mut rows: Vec<_> = q
-        .iter(world)
-        .map(|(i, p, m, s)| (i.clone(), *p, m.moved_m, s.posture))
-        .collect();
+    let mut rows: Vec<_> = q.iter(world).map(|(i, p, m, s)| (i.clone(), *p, m.moved_m, s.posture)).collect();
     rows.sort_by(|a, b| a.0.id.cmp(&b.0.id));
     for (info, p, moved, posture) in &rows {
         let side = &th.sides[info.side];
@@ -190,15 +175,11 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
     let side_of: BTreeMap<&str, usize> = rows.iter().map(|r| (r.0.id.as_str(), r.0.side)).collect();
     for e in &log.events {
         match &e.kind {
-            EventKind::MovedThroughPass { unit, .. }
-                if side_of.get(unit.as_str()) == Some(&th.attacker) =>
-            {
+            EventKind::MovedThroughPass { unit, .. } if side_of.get(unit.as_str()) == Some(&th.attacker) => {
                 first_pass.get_or_insert(e.t);
                 crossed.insert(unit.clone());
             }
-            EventKind::ReachedObjective { unit, .. }
-                if side_of.get(unit.as_str()) == Some(&th.attacker) =>
-            {
+            EventKind::ReachedObjective { unit, .. } if side_of.get(unit.as_str()) == Some(&th.attacker) => {
                 first_obj.get_or_insert(e.t);
                 at_obj.insert(unit.clone());
             }
@@ -216,16 +197,11 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
             ),
         )
     } else if a.start > 0
-        && ((a.active + a.reached_objective) as f64)
-            <= v.defender_wins_attacker_fraction * a.start as f64
+        && ((a.active + a.reached_objective) as f64) <= v.defender_wins_attacker_fraction * a.start as f64
     {
         (
             Outcome::Interdicted,
-            format!(
-                "{attacker} fell to {} of {} personnel still in play",
-                a.active + a.reached_objective,
-                a.start
-            ),
+            format!("{attacker} fell to {} of {} personnel still in play", a.active + a.reached_objective, a.start),
         )
     } else {
         (
@@ -279,26 +255,17 @@ fn check_conservation(
     let mut sides = vec![SideTally::default(); th.sides.len()];
     for (info, p) in &q {
         if !p.balanced() {
-            bad.0.push(format!(
-                "t={} unit {}: {:?} does not balance",
-                clock.t, info.id, p
-            ));
+            bad.0.push(format!("t={} unit {}: {:?} does not balance", clock.t, info.id, p));
         }
         sides[info.side].add(p);
     }
     for (i, s) in sides.iter().enumerate() {
         if !s.conserved() {
-            bad.0.push(format!(
-                "t={} side {}: {:?} does not balance",
-                clock.t, th.sides[i], s
-            ));
+            bad.0.push(format!("t={} side {}: {:?} does not balance", clock.t, th.sides[i], s));
         }
     }
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        super::SimTick,
-        check_conservation.in_set(SimSystems::Record),
-    );
+    app.add_systems(super::SimTick, check_conservation.in_set(SimSystems::Record));
 }

@@ -85,10 +85,7 @@ impl Plugin for SimPlugin {
         ));
         app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
-            s.set_build_settings(ScheduleBuildSettings {
-                ambiguity_detection: LogLevel::Error,
-                ..default()
-            });
+            s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..default() });
         });
     }
 }
@@ -110,13 +107,7 @@ pub struct RunOptions {
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions {
-            seed: None,
-            until_s: None,
-            threads: 1,
-            check_invariants: false,
-            scale: 1,
-        }
+        RunOptions { seed: None, until_s: None, threads: 1, check_invariants: false, scale: 1 }
     }
 }
 
@@ -143,19 +134,12 @@ impl Sim {
     pub fn new(loaded: Arc<Loaded>, opts: &RunOptions) -> Sim {
         let started = Instant::now();
         let seed = opts.seed.unwrap_or(loaded.scenario.meta.seed);
-        let until = opts
-            .until_s
-            .unwrap_or(loaded.duration_s)
-            .min(loaded.duration_s);
+        let until = opts.until_s.unwrap_or(loaded.duration_s).min(loaded.duration_s);
         let mut app = App::new();
         app.add_plugins(SimPlugin);
         let pool = match opts.threads {
             1 => None,
-            n => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .ok()
-                .map(Arc::new),
+            n => rayon::ThreadPoolBuilder::new().num_threads(n).build().ok().map(Arc::new),
         };
         app.insert_resource(planner::Planner { pool });
         setup::setup(app.world_mut(), loaded, seed, until, opts.check_invariants);
@@ -164,11 +148,7 @@ impl Sim {
         }
         app.finish();
         app.cleanup();
-        Sim {
-            app,
-            started,
-            scale: opts.scale,
-        }
+        Sim { app, started, scale: opts.scale }
     }
 
     /// The simulation world (read it between ticks; change it only through systems).
@@ -209,22 +189,9 @@ impl Sim {
         let (summary, reason) = metrics::summarise(world, self.scale, wall);
         let t = world.resource::<clock::Clock>().t;
         let mut log = world.remove_resource::<EventLog>().unwrap_or_default();
-        log.push(
-            t,
-            EventKind::Outcome {
-                outcome: summary.outcome,
-                reason,
-            },
-        );
-        let violations = world
-            .remove_resource::<setup::Violations>()
-            .map(|v| v.0)
-            .unwrap_or_default();
-        RunResult {
-            summary,
-            events: log.events,
-            violations,
-        }
+        log.push(t, EventKind::Outcome { outcome: summary.outcome, reason });
+        let violations = world.remove_resource::<setup::Violations>().map(|v| v.0).unwrap_or_default();
+        RunResult { summary, events: log.events, violations }
     }
 }
 

@@ -37,14 +37,7 @@ fn move_units(
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
     mut log: ResMut<EventLog>,
-    mut q: Query<(
-        &UnitInfo,
-        &mut Position,
-        &mut Orders,
-        &mut Mover,
-        &mut Stance,
-        &Personnel,
-    )>,
+    mut q: Query<(&UnitInfo, &mut Position, &mut Orders, &mut Mover, &mut Stance, &Personnel)>,
 ) {
     let t = clock.t;
     let tick = clock.tick_s as f64;
@@ -67,29 +60,19 @@ fn move_units(
                 (_, true) => {
                     mover.halted = Some("daylight");
                     stance.posture = Posture::Concealed;
-                    log.push(
-                        t,
-                        EventKind::Halted {
-                            unit: info.id.clone(),
-                            reason: "daylight".into(),
-                        },
-                    );
+                    log.push(t, EventKind::Halted { unit: info.id.clone(), reason: "daylight".into() });
                     continue;
                 }
                 (Some(_), false) => {
                     mover.halted = None;
                     stance.posture = Posture::Moving;
-                    log.push(
-                        t,
-                        EventKind::Resumed {
-                            unit: info.id.clone(),
-                        },
-                    );
+                    log.push(t, EventKind::Resumed { unit: info.id.clone() });
                 }
                 (None, false) => {}
             }
         }
-        let dynamic = light_factor(prof.mobility, ty.movement.night_vision, clock.light);
+        let dynamic =
+            light_factor(prof.mobility, ty.movement.night_vision, clock.light) * if ground { mover.pace } else { 1.0 };
         let Some(route) = mover.route.as_mut() else {
             orders.phase = Phase::Arrived;
             continue;
@@ -109,17 +92,10 @@ fn move_units(
                 Some(v) => v,
                 None => {
                     let v = if ground {
-                        let (a, b) = (
-                            route.cells[route.next - 1] as usize,
-                            route.cells[route.next] as usize,
-                        );
+                        let (a, b) = (route.cells[route.next - 1] as usize, route.cells[route.next] as usize);
                         let seg = geom::dist(route.points[route.next - 1], target).max(1.0);
                         if a < ter.len() && b < ter.len() {
-                            if ter.river[b]
-                                && !ter.river[a]
-                                && ter.road[b] == ROAD_NONE
-                                && ter.road[a] < ROAD_TRACK
-                            {
+                            if ter.river[b] && !ter.river[a] && ter.road[b] == ROAD_NONE && ter.road[a] < ROAD_TRACK {
                                 route.wait_s = FORD_S;
                             }
                             // the start cell may be impassable (steep patch): step off it slowly
@@ -155,10 +131,7 @@ fn move_units(
                 }
             } else {
                 let f = v * budget / remaining;
-                pos.0 = (
-                    pos.0.0 + (target.0 - pos.0.0) * f,
-                    pos.0.1 + (target.1 - pos.0.1) * f,
-                );
+                pos.0 = (pos.0.0 + (target.0 - pos.0.0) * f, pos.0.1 + (target.1 - pos.0.1) * f);
                 moved += v * budget;
                 budget = 0.0;
             }
@@ -188,13 +161,7 @@ fn move_units(
                 mover.rest_until = t + (ty.movement.rest_h * 3600.0) as u64;
                 mover.halted = Some("rest");
                 stance.posture = Posture::Halted;
-                log.push(
-                    t,
-                    EventKind::Halted {
-                        unit: info.id.clone(),
-                        reason: "rest".into(),
-                    },
-                );
+                log.push(t, EventKind::Halted { unit: info.id.clone(), reason: "rest".into() });
             }
         }
     }

@@ -43,19 +43,13 @@ pub fn plan(
     req: &RouteRequest,
 ) -> Result<(ActiveRoute, f64), NoRoute> {
     let mut points = vec![start];
-    let mut cells = vec![
-        terrain
-            .index_at(start)
-            .map(|k| k as u32)
-            .unwrap_or(u32::MAX),
-    ];
+    let mut cells = vec![terrain.index_at(start).map(|k| k as u32).unwrap_or(u32::MAX)];
     let mut passes = Vec::new();
     let mut time = 0.0;
     let mut from = start;
     for &(to, pass) in &req.legs {
         if prof.on_ground() {
-            let route =
-                WORKSPACE.with(|ws| nav::astar(terrain, prof, from, to, &mut ws.borrow_mut()))?;
+            let route = WORKSPACE.with(|ws| nav::astar(terrain, prof, from, to, &mut ws.borrow_mut()))?;
             time += route.time_s;
             // skip the leg's first cell (it is where the previous leg ended)
             for &c in route.cells.iter().skip(1) {
@@ -77,17 +71,7 @@ pub fn plan(
         }
         from = to;
     }
-    Ok((
-        ActiveRoute {
-            points,
-            cells,
-            next: 1,
-            passes,
-            seg_speed: None,
-            wait_s: 0.0,
-        },
-        time,
-    ))
+    Ok((ActiveRoute { points, cells, next: 1, passes, seg_speed: None, wait_s: 0.0 }, time))
 }
 
 fn plan_routes(
@@ -100,16 +84,13 @@ fn plan_routes(
 ) {
     let jobs: Vec<(usize, P2, RouteRequest)> = q
         .iter()
-        .filter_map(|(info, pos, _, mover, _)| {
-            mover.request.clone().map(|r| (info.profile, pos.0, r))
-        })
+        .filter_map(|(info, pos, _, mover, _)| mover.request.clone().map(|r| (info.profile, pos.0, r)))
         .collect();
     if jobs.is_empty() {
         return;
     }
     let t = &*terrain.0;
-    let run =
-        |(pi, start, req): &(usize, P2, RouteRequest)| plan(t, &th.profiles[*pi], *start, req);
+    let run = |(pi, start, req): &(usize, P2, RouteRequest)| plan(t, &th.profiles[*pi], *start, req);
     let results: Vec<_> = match &planner.pool {
         Some(pool) if jobs.len() > 1 => pool.install(|| jobs.par_iter().map(run).collect()),
         _ => jobs.iter().map(run).collect(),
@@ -147,13 +128,7 @@ fn plan_routes(
                 stance.dig_s = 0.0;
             }
             Err(e) => {
-                log.push(
-                    now,
-                    EventKind::RouteFailed {
-                        unit: info.id.clone(),
-                        reason: e.to_string(),
-                    },
-                );
+                log.push(now, EventKind::RouteFailed { unit: info.id.clone(), reason: e.to_string() });
                 orders.phase = match orders.task {
                     TaskRt::Infiltrate { .. } => Phase::Done,
                     _ => Phase::InPlace,
@@ -164,8 +139,6 @@ fn plan_routes(
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Planner>().add_systems(
-        super::SimTick,
-        plan_routes.in_set(SimSystems::Decide).in_set(PlanRoutes),
-    );
+    app.init_resource::<Planner>()
+        .add_systems(super::SimTick, plan_routes.in_set(SimSystems::Decide).in_set(PlanRoutes));
 }

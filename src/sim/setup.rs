@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use bevy::prelude::*;
+use rand::Rng;
 
 use super::clock::Clock;
 use super::components::*;
@@ -105,13 +106,7 @@ fn describe(task: &Task) -> String {
 }
 
 /// Inserts the run's resources and spawns every unit, in scenario order.
-pub fn setup(
-    world: &mut World,
-    loaded: Arc<Loaded>,
-    seed: u64,
-    until_s: u64,
-    check_invariants: bool,
-) {
+pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, check_invariants: bool) {
     let scn = &loaded.scenario;
     let sides: Vec<String> = scn.sides.iter().map(|s| s.id.clone()).collect();
     let contingents: Vec<ContingentRt> = scn
@@ -119,11 +114,7 @@ pub fn setup(
         .iter()
         .enumerate()
         .flat_map(|(si, s)| {
-            s.contingents.iter().map(move |c| ContingentRt {
-                id: c.id.clone(),
-                side: si,
-                nation: c.nation,
-            })
+            s.contingents.iter().map(move |c| ContingentRt { id: c.id.clone(), side: si, nation: c.nation })
         })
         .collect();
     let places: Vec<PlaceRt> = scn
@@ -149,10 +140,7 @@ pub fn setup(
     let mut spawns = Vec::with_capacity(scn.units.len());
     for u in &scn.units {
         let ti = types.iter().position(|t| t.id == u.unit_type).unwrap_or(0);
-        let ci = contingents
-            .iter()
-            .position(|c| c.id == u.contingent)
-            .unwrap_or(0);
+        let ci = contingents.iter().position(|c| c.id == u.contingent).unwrap_or(0);
         let profile = crate::scenario::profile_of(scn, &types[ti], &u.contingent);
         let pi = match profiles.iter().position(|p| *p == profile) {
             Some(i) => i,
@@ -164,16 +152,8 @@ pub fn setup(
         let pos = loaded.xy(&u.at);
         let task = match &u.task {
             Task::Move { to } => TaskRt::Move { to: loaded.xy(to) },
-            Task::Defend { at } => TaskRt::Hold {
-                at: loaded.xy(at),
-                pass: None,
-                observe: false,
-            },
-            Task::Observe { at } => TaskRt::Hold {
-                at: loaded.xy(at),
-                pass: None,
-                observe: true,
-            },
+            Task::Defend { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: false },
+            Task::Observe { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: true },
             Task::Block { pass, at } => {
                 let pi = place_idx(pass);
                 TaskRt::Hold {
@@ -188,33 +168,15 @@ pub fn setup(
                 next: 0,
                 loops: 0,
             },
-            Task::Reserve { at } => TaskRt::Reserve {
-                at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos),
-            },
-            Task::Infiltrate {
-                objective,
-                via,
-                delay,
-            } => {
+            Task::Reserve { at } => TaskRt::Reserve { at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos) },
+            Task::Infiltrate { objective, via, delay } => {
                 let via_idx: Vec<usize> = if via.is_empty() {
-                    places
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.pass_elevation().is_some())
-                        .map(|(i, _)| i)
-                        .collect()
+                    places.iter().enumerate().filter(|(_, p)| p.pass_elevation().is_some()).map(|(i, _)| i).collect()
                 } else {
                     via.iter().map(|v| place_idx(v)).collect()
                 };
-                let depart_s = delay
-                    .as_deref()
-                    .and_then(|d| parse_duration(d).ok())
-                    .unwrap_or(0);
-                TaskRt::Infiltrate {
-                    objective: place_idx(objective),
-                    via: via_idx,
-                    depart_s,
-                }
+                let depart_s = delay.as_deref().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
+                TaskRt::Infiltrate { objective: place_idx(objective), via: via_idx, depart_s }
             }
         };
         let uid = rng::uid(&u.id);
@@ -241,20 +203,16 @@ pub fn setup(
                 task: describe(&u.task),
             },
         );
+        let mut unit_rng = rng::stream(seed, "unit", uid);
+        let pace = unit_rng.random_range(0.9..1.1);
         spawns.push((
             info,
             Position(pos),
             Personnel::new(u.strength),
-            Stance {
-                posture: u.posture,
-                dig_s: 0.0,
-            },
-            Orders {
-                task,
-                phase: Phase::Start,
-            },
-            Mover::default(),
-            UnitRng(rng::stream(seed, "unit", uid)),
+            Stance { posture: u.posture, dig_s: 0.0 },
+            Orders { task, phase: Phase::Start },
+            Mover { pace, ..Mover::default() },
+            UnitRng(unit_rng),
         ));
     }
     let attacker = side_idx(&scn.victory.attacker);
@@ -272,11 +230,7 @@ pub fn setup(
         defender,
     });
     world.insert_resource(clock);
-    world.insert_resource(RunConfig {
-        seed,
-        end_tick,
-        check_invariants,
-    });
+    world.insert_resource(RunConfig { seed, end_tick, check_invariants });
     world.insert_resource(Violations::default());
     world.insert_resource(log);
     world.spawn_batch(spawns);

@@ -40,11 +40,7 @@ fn decide_tasks(
             continue;
         }
         let here = pos.0;
-        let request = |to: P2, pass: Option<usize>| {
-            Some(RouteRequest {
-                legs: vec![(to, pass)],
-            })
-        };
+        let request = |to: P2, pass: Option<usize>| Some(RouteRequest { legs: vec![(to, pass)] });
         let (req, in_place) = match &orders.task {
             TaskRt::Move { to } => (request(*to, None), false),
             TaskRt::Hold { at, .. } | TaskRt::Reserve { at } => {
@@ -54,15 +50,28 @@ fn decide_tasks(
                     (request(*at, None), false)
                 }
             }
-            TaskRt::Patrol { route, next, .. } => match route.get(*next) {
-                Some(&p) => (request(p, None), false),
-                None => (None, true),
-            },
-            TaskRt::Infiltrate {
-                objective,
-                via,
-                depart_s,
-            } => {
+            TaskRt::Patrol { route, next, repeat, .. } => {
+                // skip waypoints the unit already stands on
+                let n = route.len();
+                let mut k = *next;
+                let mut steps = 0;
+                while steps < n && k < n && geom::dist(here, route[k]) <= AT_POSITION_M {
+                    k += 1;
+                    steps += 1;
+                    if k == n && *repeat {
+                        k = 0;
+                    }
+                }
+                let target = route.get(k).copied().filter(|&p| geom::dist(here, p) > AT_POSITION_M);
+                if let TaskRt::Patrol { next, .. } = &mut orders.task {
+                    *next = k.min(n.saturating_sub(1));
+                }
+                match target {
+                    Some(p) => (request(p, None), false),
+                    None => (None, true),
+                }
+            }
+            TaskRt::Infiltrate { objective, via, depart_s } => {
                 if t < *depart_s {
                     continue;
                 }
@@ -72,9 +81,7 @@ fn decide_tasks(
                     .iter()
                     .copied()
                     .filter(|&p| {
-                        prof.climbing
-                            || closed
-                                .is_none_or(|c| th.places[p].pass_elevation().unwrap_or(0.0) <= c)
+                        prof.climbing || closed.is_none_or(|c| th.places[p].pass_elevation().unwrap_or(0.0) <= c)
                     })
                     .collect();
                 let obj = &th.places[*objective];
@@ -118,12 +125,7 @@ fn decide_tasks(
                         alternatives: open.len() as u32,
                     },
                 );
-                (
-                    Some(RouteRequest {
-                        legs: vec![(th.places[p].pos, Some(p)), (obj.pos, None)],
-                    }),
-                    false,
-                )
+                (Some(RouteRequest { legs: vec![(th.places[p].pos, Some(p)), (obj.pos, None)] }), false)
             }
         };
         if in_place {
@@ -150,13 +152,7 @@ fn after_move(
     clock: Res<Clock>,
     th: Res<Theatre>,
     mut log: ResMut<EventLog>,
-    mut q: Query<(
-        &UnitInfo,
-        &Position,
-        &mut Orders,
-        &mut Stance,
-        &mut Personnel,
-    )>,
+    mut q: Query<(&UnitInfo, &Position, &mut Orders, &mut Stance, &mut Personnel)>,
 ) {
     let t = clock.t;
     for (info, pos, mut orders, mut stance, mut pers) in &mut q {
@@ -165,14 +161,7 @@ fn after_move(
         }
         let orders = &mut *orders;
         let arrived = |log: &mut EventLog| {
-            log.push(
-                t,
-                EventKind::Arrived {
-                    unit: info.id.clone(),
-                    x: pos.0.0.round(),
-                    y: pos.0.1.round(),
-                },
-            )
+            log.push(t, EventKind::Arrived { unit: info.id.clone(), x: pos.0.0.round(), y: pos.0.1.round() })
         };
         match &mut orders.task {
             TaskRt::Move { .. } | TaskRt::Hold { .. } | TaskRt::Reserve { .. } => {
@@ -181,25 +170,14 @@ fn after_move(
                 settle(&orders.task, &mut stance);
                 orders.phase = Phase::InPlace;
             }
-            TaskRt::Patrol {
-                route,
-                repeat,
-                next,
-                loops,
-            } => {
+            TaskRt::Patrol { route, repeat, next, loops } => {
                 *next += 1;
                 orders.phase = Phase::Start;
                 if *next >= route.len() {
                     if *repeat {
                         *next = 0;
                         *loops += 1;
-                        log.push(
-                            t,
-                            EventKind::PatrolCompleted {
-                                unit: info.id.clone(),
-                                loops: *loops,
-                            },
-                        );
+                        log.push(t, EventKind::PatrolCompleted { unit: info.id.clone(), loops: *loops });
                     } else {
                         arrived(&mut log);
                         stance.posture = Posture::Halted;
@@ -215,11 +193,7 @@ fn after_move(
                     pers.reached_objective += n;
                     log.push(
                         t,
-                        EventKind::ReachedObjective {
-                            unit: info.id.clone(),
-                            objective: obj.id.clone(),
-                            personnel: n,
-                        },
+                        EventKind::ReachedObjective { unit: info.id.clone(), objective: obj.id.clone(), personnel: n },
                     );
                 } else {
                     arrived(&mut log);
@@ -239,35 +213,21 @@ fn dig_in(
 ) {
     let dt = clock.tick_s as f64;
     for (info, orders, mut stance) in &mut q {
-        let holding = matches!(orders.task, TaskRt::Hold { observe: false, .. })
-            && orders.phase == Phase::InPlace;
+        let holding = matches!(orders.task, TaskRt::Hold { observe: false, .. }) && orders.phase == Phase::InPlace;
         if !holding || stance.posture == Posture::DugIn {
             continue;
         }
         stance.dig_s += dt;
         if stance.dig_s >= th.types[info.unit_type].dig_in_h * 3600.0 {
             stance.posture = Posture::DugIn;
-            log.push(
-                clock.t,
-                EventKind::DugIn {
-                    unit: info.id.clone(),
-                },
-            );
+            log.push(clock.t, EventKind::DugIn { unit: info.id.clone() });
         }
     }
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        super::SimTick,
-        decide_tasks
-            .in_set(SimSystems::Decide)
-            .before(super::planner::PlanRoutes),
-    )
-    .add_systems(
-        super::SimTick,
-        (after_move, dig_in).chain().in_set(SimSystems::Assess),
-    );
+    app.add_systems(super::SimTick, decide_tasks.in_set(SimSystems::Decide).before(super::planner::PlanRoutes))
+        .add_systems(super::SimTick, (after_move, dig_in).chain().in_set(SimSystems::Assess));
 }
 
 #[cfg(test)]

@@ -40,10 +40,7 @@ pub struct DemError {
 }
 
 fn err(line: usize, message: impl Into<String>) -> DemError {
-    DemError {
-        line,
-        message: message.into(),
-    }
+    DemError { line, message: message.into() }
 }
 
 impl DemGrid {
@@ -63,12 +60,8 @@ impl DemGrid {
             if !key.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 break;
             }
-            let val = parts
-                .next()
-                .ok_or_else(|| err(ln + 1, format!("header `{key}` has no value")))?;
-            let num: f64 = val
-                .parse()
-                .map_err(|_| err(ln + 1, format!("header `{key}`: `{val}` is not a number")))?;
+            let val = parts.next().ok_or_else(|| err(ln + 1, format!("header `{key}` has no value")))?;
+            let num: f64 = val.parse().map_err(|_| err(ln + 1, format!("header `{key}`: `{val}` is not a number")))?;
             if !num.is_finite() {
                 return Err(err(ln + 1, format!("header `{key}` must be finite")));
             }
@@ -98,19 +91,11 @@ impl DemGrid {
             }
             lines.next();
         }
-        let need =
-            |v: Option<f64>, k: &str| v.ok_or_else(|| err(0, format!("header `{k}` is missing")));
-        let (ncols_f, nrows_f, cell) = (
-            need(ncols, "ncols")?,
-            need(nrows, "nrows")?,
-            need(cell, "cellsize")?,
-        );
+        let need = |v: Option<f64>, k: &str| v.ok_or_else(|| err(0, format!("header `{k}` is missing")));
+        let (ncols_f, nrows_f, cell) = (need(ncols, "ncols")?, need(nrows, "nrows")?, need(cell, "cellsize")?);
         let (xll, yll) = (need(xll, "xllcorner")?, need(yll, "yllcorner")?);
         if ncols_f < 2.0 || nrows_f < 2.0 || ncols_f.fract() != 0.0 || nrows_f.fract() != 0.0 {
-            return Err(err(
-                0,
-                "ncols and nrows must be whole numbers of at least 2",
-            ));
+            return Err(err(0, "ncols and nrows must be whole numbers of at least 2"));
         }
         if ncols_f * nrows_f > MAX_DEM_CELLS as f64 {
             return Err(err(
@@ -128,14 +113,9 @@ impl DemGrid {
         let mut count = 0usize;
         for (ln, line) in lines {
             for tok in line.split_whitespace() {
-                let v: f64 = tok
-                    .parse()
-                    .map_err(|_| err(ln + 1, format!("`{tok}` is not an elevation")))?;
+                let v: f64 = tok.parse().map_err(|_| err(ln + 1, format!("`{tok}` is not an elevation")))?;
                 if count >= ncols * nrows {
-                    return Err(err(
-                        ln + 1,
-                        format!("more than ncols x nrows = {} values", ncols * nrows),
-                    ));
+                    return Err(err(ln + 1, format!("more than ncols x nrows = {} values", ncols * nrows)));
                 }
                 let (row_from_north, col) = (count / ncols, count % ncols);
                 let row = nrows - 1 - row_from_north;
@@ -145,25 +125,11 @@ impl DemGrid {
             }
         }
         if count != ncols * nrows {
-            return Err(err(
-                0,
-                format!(
-                    "expected {} values (ncols x nrows), found {count}",
-                    ncols * nrows
-                ),
-            ));
+            return Err(err(0, format!("expected {} values (ncols x nrows), found {count}", ncols * nrows)));
         }
         fill_nodata(&mut z, ncols, nrows).map_err(|m| err(0, m))?;
         let half = if centre { 0.0 } else { cell / 2.0 };
-        Ok(DemGrid {
-            ncols,
-            nrows,
-            x0: xll + half,
-            y0: yll + half,
-            cell,
-            units,
-            z,
-        })
+        Ok(DemGrid { ncols, nrows, x0: xll + half, y0: yll + half, cell, units, z })
     }
 
     /// Bilinear elevation at a local point, or `None` outside the grid.
@@ -237,20 +203,15 @@ mod tests {
 
     #[test]
     fn reads_header_rows_and_nodata() {
-        let text = "ncols 3\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 100\nNODATA_value -9999\n10 20 30\n40 -9999 60\n";
+        let text =
+            "ncols 3\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 100\nNODATA_value -9999\n10 20 30\n40 -9999 60\n";
         let g = DemGrid::parse(text, DemUnits::LocalMetres).unwrap();
         assert_eq!((g.ncols, g.nrows), (3, 2));
         // south row is the last line of the file
         // the NODATA cell is filled with the mean of its five valid neighbours: 32
         assert_eq!(g.z[0..3], [40.0, 32.0, 60.0]);
         assert_eq!(g.z[3..6], [10.0, 20.0, 30.0]);
-        let f = GeoFrame::new(
-            LatLon {
-                lat: 40.0,
-                lon: 70.0,
-            },
-            200.0,
-        );
+        let f = GeoFrame::new(LatLon { lat: 40.0, lon: 70.0 }, 200.0);
         assert_eq!(g.sample(&f, 50.0, 150.0), Some(10.0));
         assert_eq!(g.sample(&f, 100.0, 150.0), Some(15.0));
         assert_eq!(g.sample(&f, 400.0, 50.0), None);

@@ -23,21 +23,12 @@ pub fn nearest_on_polyline(line: &[P2], p: P2) -> Option<Nearest> {
         let (a, b) = (w[0], w[1]);
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
         let len2 = dx * dx + dy * dy;
-        let t = if len2 > 0.0 {
-            (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
+        let t = if len2 > 0.0 { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
         let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
         let d = ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt();
         let side = dx * (p.1 - a.1) - dy * (p.0 - a.0);
         if best.is_none_or(|b| d < b.dist) {
-            best = Some(Nearest {
-                dist: d,
-                seg: k,
-                t,
-                side,
-            });
+            best = Some(Nearest { dist: d, seg: k, t, side });
         }
     }
     best
@@ -71,12 +62,7 @@ pub fn in_polygon(poly: &[P2], p: P2) -> bool {
 
 /// Axis-aligned bounding box `(min_x, min_y, max_x, max_y)` grown by `margin`.
 pub fn bbox(points: &[P2], margin: f64) -> (f64, f64, f64, f64) {
-    let mut b = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
+    let mut b = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
     for &(x, y) in points {
         b = (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y));
     }

@@ -15,6 +15,8 @@ pub mod geom;
 pub mod nav;
 pub mod procedural;
 
+use std::sync::{Arc, Mutex};
+
 use crate::scenario::geo::GeoFrame;
 use crate::scenario::schema::{Nation, RoadKind};
 use geom::P2;
@@ -44,11 +46,7 @@ pub fn road_code(kind: RoadKind) -> u8 {
 
 /// Index of a nation in [`Nation::ALL`], as stored per cell.
 pub fn nation_code(n: Nation) -> u8 {
-    Nation::ALL
-        .iter()
-        .position(|&m| m == n)
-        .map(|p| p as u8)
-        .unwrap_or(NATION_NONE)
+    Nation::ALL.iter().position(|&m| m == n).map(|p| p as u8).unwrap_or(NATION_NONE)
 }
 
 /// Where elevations come from, already resolved to the local frame.
@@ -115,6 +113,8 @@ pub struct Terrain {
     pub snow_line_m: f64,
     /// Ground above this is closed to non-climbers.
     pub closed_above_m: Option<f64>,
+    /// Connected components per movement profile, computed on first use.
+    components: Arc<Mutex<Vec<(nav::MoveProfile, Arc<Vec<u32>>)>>>,
 }
 
 impl Terrain {
@@ -123,30 +123,16 @@ impl Terrain {
         let nx = (spec.width_m / spec.cell_m).ceil().max(1.0) as usize;
         let ny = (spec.height_m / spec.cell_m).ceil().max(1.0) as usize;
         if nx.saturating_mul(ny) > MAX_CELLS || nx < 3 || ny < 3 {
-            return Err(format!(
-                "grid of {nx} x {ny} cells is outside 3x3..{MAX_CELLS} cells"
-            ));
+            return Err(format!("grid of {nx} x {ny} cells is outside 3x3..{MAX_CELLS} cells"));
         }
         let n = nx * ny;
         let cell = spec.cell_m;
-        let centre = |k: usize| {
-            (
-                ((k % nx) as f64 + 0.5) * cell,
-                ((k / nx) as f64 + 0.5) * cell,
-            )
-        };
+        let centre = |k: usize| (((k % nx) as f64 + 0.5) * cell, ((k / nx) as f64 + 0.5) * cell);
         let mut elev = vec![0f32; n];
         match &spec.source {
             ElevationSource::Procedural(relief) => {
-                let notches: Vec<procedural::Notch> = spec
-                    .passes
-                    .iter()
-                    .map(|&(p, e, r)| procedural::Notch {
-                        at: p,
-                        elev: e,
-                        radius: r,
-                    })
-                    .collect();
+                let notches: Vec<procedural::Notch> =
+                    spec.passes.iter().map(|&(p, e, r)| procedural::Notch { at: p, elev: e, radius: r }).collect();
                 let prepared = relief.prepare(&notches);
                 for (k, e) in elev.iter_mut().enumerate() {
                     *e = prepared.elevation(centre(k)) as f32;
@@ -177,6 +163,7 @@ impl Terrain {
             nation: vec![NATION_NONE; n],
             snow_line_m: spec.snow_line_m,
             closed_above_m: spec.closed_above_m,
+            components: Arc::default(),
         };
         t.compute_slope();
         for (kind, line) in &spec.roads {
@@ -212,10 +199,7 @@ impl Terrain {
             let n = ((d / step).ceil() as usize).clamp(1, 1_000_000);
             for s in 0..=n {
                 let t = s as f64 / n as f64;
-                let p = (
-                    w[0].0 + (w[1].0 - w[0].0) * t,
-                    w[0].1 + (w[1].1 - w[0].1) * t,
-                );
+                let p = (w[0].0 + (w[1].0 - w[0].0) * t, w[0].1 + (w[1].1 - w[0].1) * t);
                 if let Some(k) = self.index_at(p) {
                     mark(self, k);
                 }
@@ -223,11 +207,7 @@ impl Terrain {
         }
     }
 
-    fn compute_nations(
-        &mut self,
-        borders: &[(Vec<P2>, Nation, Nation)],
-        regions: &[(Vec<P2>, Nation)],
-    ) {
+    fn compute_nations(&mut self, borders: &[(Vec<P2>, Nation, Nation)], regions: &[(Vec<P2>, Nation)]) {
         let region_boxes: Vec<_> = regions.iter().map(|(o, _)| geom::bbox(o, 0.0)).collect();
         for k in 0..self.nation.len() {
             let p = self.centre(k);
@@ -235,10 +215,7 @@ impl Terrain {
             for (line, left, right) in borders {
                 if let Some(nr) = geom::nearest_on_polyline(line, p) {
                     if best.is_none_or(|b| nr.dist < b.0) {
-                        best = Some((
-                            nr.dist,
-                            nation_code(if nr.side >= 0.0 { *left } else { *right }),
-                        ));
+                        best = Some((nr.dist, nation_code(if nr.side >= 0.0 { *left } else { *right })));
                     }
                 }
             }
@@ -250,6 +227,20 @@ impl Terrain {
             }
             self.nation[k] = code;
         }
+    }
+
+    /// Connected components of the passable cells for a profile (cached per terrain).
+    pub fn components_for(&self, prof: &nav::MoveProfile) -> Arc<Vec<u32>> {
+        if let Ok(cache) = self.components.lock() {
+            if let Some((_, c)) = cache.iter().find(|(p, _)| p == prof) {
+                return c.clone();
+            }
+        }
+        let c = Arc::new(nav::components(self, prof));
+        if let Ok(mut cache) = self.components.lock() {
+            cache.push((prof.clone(), c.clone()));
+        }
+        c
     }
 
     /// Number of cells.
@@ -283,10 +274,7 @@ impl Terrain {
 
     /// Centre of a cell.
     pub fn centre(&self, k: usize) -> P2 {
-        (
-            ((k % self.nx) as f64 + 0.5) * self.cell_m,
-            ((k / self.nx) as f64 + 0.5) * self.cell_m,
-        )
+        (((k % self.nx) as f64 + 0.5) * self.cell_m, ((k / self.nx) as f64 + 0.5) * self.cell_m)
     }
 
     /// True when the point lies on the map.

@@ -32,11 +32,7 @@ const LUT_N: usize = 6001;
 
 fn tobler_lut() -> &'static [f64] {
     static LUT: OnceLock<Vec<f64>> = OnceLock::new();
-    LUT.get_or_init(|| {
-        (0..LUT_N)
-            .map(|k| tobler_kmh(LUT_MIN + k as f64 * LUT_STEP))
-            .collect()
-    })
+    LUT.get_or_init(|| (0..LUT_N).map(|k| tobler_kmh(LUT_MIN + k as f64 * LUT_STEP)).collect())
 }
 
 /// Tobler speed from a lookup table (linear between 0.001 steps of slope; exact at the steps).
@@ -98,28 +94,15 @@ pub struct MoveProfile {
 
 impl MoveProfile {
     /// Profile from a unit type's movement block.
-    pub fn new(
-        mobility: Mobility,
-        m: &Movement,
-        mud: Option<(f64, f64)>,
-        allowed: u32,
-    ) -> MoveProfile {
-        let default_slope = if mobility == Mobility::Foot {
-            40.0
-        } else {
-            20.0
-        };
+    pub fn new(mobility: Mobility, m: &Movement, mud: Option<(f64, f64)>, allowed: u32) -> MoveProfile {
+        let default_slope = if mobility == Mobility::Foot { 40.0 } else { 20.0 };
         let climbing = m.climbing;
         MoveProfile {
             mobility,
             walk: m.walk_factor * load_factor(m.load_kg),
             acclimatised: m.acclimatised,
             climbing,
-            max_slope_deg: m.max_slope_deg.unwrap_or(default_slope).max(if climbing {
-                50.0
-            } else {
-                0.0
-            }),
+            max_slope_deg: m.max_slope_deg.unwrap_or(default_slope).max(if climbing { 50.0 } else { 0.0 }),
             snow_factor: m.snow_factor,
             road_kmh: m.road_kmh,
             track_kmh: m.track_kmh,
@@ -131,10 +114,7 @@ impl MoveProfile {
 
     /// True for walkers and vehicles (units that move over the grid).
     pub fn on_ground(&self) -> bool {
-        matches!(
-            self.mobility,
-            Mobility::Foot | Mobility::Wheeled | Mobility::Tracked
-        )
+        matches!(self.mobility, Mobility::Foot | Mobility::Wheeled | Mobility::Tracked)
     }
 
     /// Fastest possible speed, m/s (for an admissible A* heuristic).
@@ -148,10 +128,7 @@ impl MoveProfile {
     /// True when a unit of this profile may stand in cell `k`.
     pub fn passable(&self, t: &Terrain, k: usize) -> bool {
         let nation = t.nation[k];
-        if self.allowed != u32::MAX
-            && nation != super::NATION_NONE
-            && self.allowed & (1 << nation) == 0
-        {
+        if self.allowed != u32::MAX && nation != super::NATION_NONE && self.allowed & (1 << nation) == 0 {
             return false;
         }
         let road = t.road[k];
@@ -203,8 +180,7 @@ impl MoveProfile {
                     self.track_kmh
                 } else {
                     let slope = t.slope_deg[b] as f64;
-                    let mut v = self.offroad_kmh
-                        * (1.0 - 0.7 * slope / self.max_slope_deg.max(1.0)).max(0.1);
+                    let mut v = self.offroad_kmh * (1.0 - 0.7 * slope / self.max_slope_deg.max(1.0)).max(0.1);
                     if let Some((below, f)) = self.mud {
                         if eb < below {
                             v *= f;
@@ -224,27 +200,14 @@ impl MoveProfile {
     /// Time in seconds for the step from `a` to neighbour `b`, fording included.
     pub fn step_time(&self, t: &Terrain, a: usize, b: usize, dist: f64) -> Option<f64> {
         let v = self.step_speed(t, a, b, dist)?;
-        let ford = if t.river[b] && !t.river[a] && t.road[b] < ROAD_TRACK && t.road[b] != ROAD_TRAIL
-        {
-            FORD_S
-        } else {
-            0.0
-        };
+        let ford =
+            if t.river[b] && !t.river[a] && t.road[b] < ROAD_TRACK && t.road[b] != ROAD_TRAIL { FORD_S } else { 0.0 };
         Some(dist / v + ford)
     }
 }
 
 /// The eight neighbour offsets, in a fixed order.
-const NEIGHBOURS: [(i64, i64); 8] = [
-    (1, 0),
-    (0, 1),
-    (-1, 0),
-    (0, -1),
-    (1, 1),
-    (-1, 1),
-    (-1, -1),
-    (1, -1),
-];
+const NEIGHBOURS: [(i64, i64); 8] = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1)];
 
 #[derive(Clone, Copy)]
 struct Open {
@@ -266,9 +229,7 @@ impl PartialOrd for Open {
 impl Ord for Open {
     // min-heap on f, ties broken by larger g (deeper first), then by cell index
     fn cmp(&self, o: &Self) -> Ordering {
-        o.f.total_cmp(&self.f)
-            .then(self.g.total_cmp(&o.g))
-            .then(o.k.cmp(&self.k))
+        o.f.total_cmp(&self.f).then(self.g.total_cmp(&o.g)).then(o.k.cmp(&self.k))
     }
 }
 
@@ -340,21 +301,12 @@ impl std::fmt::Display for NoRoute {
 
 /// A* from `start` to `goal` over the traversal-time grid. The start cell may itself be
 /// impassable (a unit may stand on steep ground); every other cell must be passable.
-pub fn astar(
-    t: &Terrain,
-    p: &MoveProfile,
-    start: P2,
-    goal: P2,
-    ws: &mut Workspace,
-) -> Result<Route, NoRoute> {
+pub fn astar(t: &Terrain, p: &MoveProfile, start: P2, goal: P2, ws: &mut Workspace) -> Result<Route, NoRoute> {
     let (Some(s), Some(g)) = (t.index_at(start), t.index_at(goal)) else {
         return Err(NoRoute::OffMap);
     };
     if s == g {
-        return Ok(Route {
-            cells: vec![s as u32],
-            time_s: 0.0,
-        });
+        return Ok(Route { cells: vec![s as u32], time_s: 0.0 });
     }
     if !p.passable(t, g) {
         return Err(NoRoute::GoalBlocked);
@@ -371,11 +323,7 @@ pub fn astar(
     ws.g[s] = 0.0;
     ws.stamp[s] = epoch;
     ws.parent[s] = s as u32;
-    ws.heap.push(Open {
-        f: h(s),
-        g: 0.0,
-        k: s as u32,
-    });
+    ws.heap.push(Open { f: h(s), g: 0.0, k: s as u32 });
     let (nx, ny) = (t.nx as i64, t.ny as i64);
     let diag = t.cell_m * std::f64::consts::SQRT_2;
     let budget = n * 2;
@@ -419,11 +367,7 @@ pub fn astar(
                 ws.stamp[m] = epoch;
                 ws.g[m] = ng;
                 ws.parent[m] = k as u32;
-                ws.heap.push(Open {
-                    f: ng + h(m),
-                    g: ng,
-                    k: m as u32,
-                });
+                ws.heap.push(Open { f: ng + h(m), g: ng, k: m as u32 });
             }
         }
     }
@@ -496,6 +440,147 @@ mod tests {
         for k in 0..2000 {
             let s = -1.0 + k as f64 * 0.001;
             assert!((tobler_fast(s) - tobler_kmh(s)).abs() < 1e-3, "lut at {s}");
+        }
+    }
+
+    use crate::scenario::geo::GeoFrame;
+    use crate::scenario::schema::LatLon;
+
+    /// A flat grid of `nx` x `ny` cells of 100 m at 1000 m elevation, with the given road and
+    /// blocked (60° slope) cells.
+    fn grid(nx: usize, ny: usize, roads: &[(usize, usize)], blocked: &[(usize, usize)]) -> Terrain {
+        let spec = super::super::TerrainSpec {
+            frame: GeoFrame::new(LatLon { lat: 40.0, lon: 70.0 }, 1000.0),
+            width_m: nx as f64 * 100.0,
+            height_m: ny as f64 * 100.0,
+            cell_m: 100.0,
+            source: super::super::ElevationSource::Procedural(super::super::procedural::Relief {
+                base_m: 1000.0,
+                ridges: vec![],
+                valleys: vec![],
+                noise: super::super::procedural::NoiseXy {
+                    amplitude_m: 0.0,
+                    wavelength_m: 1000.0,
+                    octaves: 1,
+                    seed: 0,
+                },
+            }),
+            passes: vec![],
+            roads: vec![],
+            rivers: vec![],
+            borders: vec![],
+            regions: vec![],
+            snow_line_m: 9000.0,
+            closed_above_m: None,
+        };
+        let mut t = Terrain::build(&spec).unwrap();
+        for &(i, j) in roads {
+            t.road[j * nx + i] = ROAD_TRAIL;
+        }
+        for &(i, j) in blocked {
+            t.slope_deg[j * nx + i] = 60.0;
+        }
+        t
+    }
+
+    fn walker() -> MoveProfile {
+        let m: Movement = ron::from_str("(walk_factor: 1.0)").unwrap();
+        MoveProfile::new(Mobility::Foot, &m, None, u32::MAX)
+    }
+
+    fn cell(t: &Terrain, i: usize, j: usize) -> P2 {
+        t.centre(j * t.nx + i)
+    }
+
+    #[test]
+    fn astar_takes_the_known_cheapest_route() {
+        // 8 x 3 cells; a footpath along the middle row. Walking the bottom row off the path
+        // takes 7 x 100 m at 0.6 x 5.036 km/h = 834 s; stepping diagonally onto the path,
+        // along it and off again takes 2 x 141.4 m off-path + 5 x 100 m on it = 694.5 s.
+        let roads: Vec<_> = (0..8).map(|i| (i, 1)).collect();
+        let t = grid(8, 3, &roads, &[]);
+        let p = walker();
+        let mut ws = Workspace::default();
+        let r = astar(&t, &p, cell(&t, 0, 0), cell(&t, 7, 0), &mut ws).unwrap();
+        let expect: Vec<u32> = [(0, 0), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1), (7, 0)]
+            .iter()
+            .map(|&(i, j)| (j * 8 + i) as u32)
+            .collect();
+        assert_eq!(r.cells, expect);
+        let off = 5.036_742_1 * OFF_PATH / 3.6;
+        let on = 5.036_742_1 / 3.6;
+        let want = 2.0 * 100.0 * std::f64::consts::SQRT_2 / off + 500.0 / on;
+        assert!((r.time_s - want).abs() < 0.01, "time {} vs {want}", r.time_s);
+    }
+
+    #[test]
+    fn astar_goes_round_a_wall_and_reports_enclosed_goals() {
+        // a wall across column 3 except at the top row
+        let t = grid(7, 5, &[], &[(3, 0), (3, 1), (3, 2), (3, 3)]);
+        let p = walker();
+        let mut ws = Workspace::default();
+        let r = astar(&t, &p, cell(&t, 0, 0), cell(&t, 6, 0), &mut ws).unwrap();
+        assert!(r.cells.contains(&(4 * 7 + 3)), "must pass the gap at (3,4): {:?}", r.cells);
+        let steps_d = r.cells.windows(2).filter(|w| (w[0] % 7 != w[1] % 7) && (w[0] / 7 != w[1] / 7)).count();
+        let steps_s = r.cells.len() - 1 - steps_d;
+        let off = 5.036_742_1 * OFF_PATH / 3.6;
+        assert!((r.time_s - (steps_d as f64 * 141.421_356 + steps_s as f64 * 100.0) / off).abs() < 0.01);
+        assert_eq!(r.cells.len() - 1, 8, "4 up-and-across + 4 down-and-across diagonal or straight steps");
+        // a goal walled in on all sides is unreachable
+        let t = grid(7, 5, &[], &[(4, 1), (5, 1), (6, 1), (4, 2), (6, 2), (4, 3), (5, 3), (6, 3)]);
+        assert_eq!(astar(&t, &p, cell(&t, 0, 0), cell(&t, 5, 2), &mut ws), Err(NoRoute::Unreachable));
+        let comp = components(&t, &p);
+        assert_ne!(comp[2 * 7 + 5], comp[0]);
+    }
+
+    /// A* against a plain Dijkstra over random grids: the same optimal cost every time.
+    #[test]
+    fn astar_matches_dijkstra() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let p = walker();
+        let mut ws = Workspace::default();
+        for _ in 0..30 {
+            let (nx, ny) = (12, 9);
+            let roads: Vec<_> = (0..20).map(|_| (rng.random_range(0..nx), rng.random_range(0..ny))).collect();
+            let blocked: Vec<_> = (0..25).map(|_| (rng.random_range(1..nx), rng.random_range(0..ny))).collect();
+            let mut t = grid(nx, ny, &roads, &blocked);
+            for e in t.elev.iter_mut() {
+                *e += rng.random_range(0.0..40.0);
+            }
+            let (s, g) = (0usize, nx * ny - 1);
+            if !p.passable(&t, g) {
+                continue;
+            }
+            // Dijkstra
+            let n = t.len();
+            let mut dist = vec![f64::INFINITY; n];
+            let mut done = vec![false; n];
+            dist[s] = 0.0;
+            for _ in 0..n {
+                let Some(k) =
+                    (0..n).filter(|&k| !done[k] && dist[k].is_finite()).min_by(|&a, &b| dist[a].total_cmp(&dist[b]))
+                else {
+                    break;
+                };
+                done[k] = true;
+                let (i, j) = ((k % nx) as i64, (k / nx) as i64);
+                for (d, &(di, dj)) in NEIGHBOURS.iter().enumerate() {
+                    let (a, b) = (i + di, j + dj);
+                    if a < 0 || b < 0 || a >= nx as i64 || b >= ny as i64 {
+                        continue;
+                    }
+                    let m = (b * nx as i64 + a) as usize;
+                    let len = if d < 4 { 100.0 } else { 100.0 * std::f64::consts::SQRT_2 };
+                    if let Some(c) = p.step_time(&t, k, m, len) {
+                        dist[m] = dist[m].min(dist[k] + c);
+                    }
+                }
+            }
+            match astar(&t, &p, t.centre(s), t.centre(g), &mut ws) {
+                Ok(r) => assert!((r.time_s - dist[g]).abs() < 1e-6, "{} vs {}", r.time_s, dist[g]),
+                Err(_) => assert!(dist[g].is_infinite()),
+            }
         }
     }
 

@@ -87,23 +87,11 @@ pub struct Prepared<'a> {
 impl Relief {
     /// Precomputes what evaluation needs.
     pub fn prepare(&self, notches: &[Notch]) -> Prepared<'_> {
-        let max_crest = self
-            .ridges
-            .iter()
-            .flat_map(|r| r.crest_m.iter().copied())
-            .fold(self.base_m, f64::max);
+        let max_crest = self.ridges.iter().flat_map(|r| r.crest_m.iter().copied()).fold(self.base_m, f64::max);
         Prepared {
             relief: self,
-            ridge_boxes: self
-                .ridges
-                .iter()
-                .map(|r| geom::bbox(&r.line, r.half_width_m))
-                .collect(),
-            valley_boxes: self
-                .valleys
-                .iter()
-                .map(|v| geom::bbox(&v.line, v.half_width_m))
-                .collect(),
+            ridge_boxes: self.ridges.iter().map(|r| geom::bbox(&r.line, r.half_width_m)).collect(),
+            valley_boxes: self.valleys.iter().map(|v| geom::bbox(&v.line, v.half_width_m)).collect(),
             notches: notches.to_vec(),
             max_relief: (max_crest - self.base_m).max(1.0),
         }
@@ -222,54 +210,25 @@ mod tests {
                 floor_m: vec![1000.0, 2000.0],
                 half_width_m: 1000.0,
             }],
-            noise: NoiseXy {
-                amplitude_m: 0.0,
-                wavelength_m: 1000.0,
-                octaves: 3,
-                seed: 1,
-            },
+            noise: NoiseXy { amplitude_m: 0.0, wavelength_m: 1000.0, octaves: 3, seed: 1 },
         }
     }
 
     #[test]
     fn ridge_valley_and_notch_shape_the_relief() {
         let r = relief();
-        let notch = Notch {
-            at: (15_000.0, 5000.0),
-            elev: 2500.0,
-            radius: 1500.0,
-        };
+        let notch = Notch { at: (15_000.0, 5000.0), elev: 2500.0, radius: 1500.0 };
         let p = r.prepare(&[notch]);
-        assert!(
-            (p.elevation((5000.0, 5000.0)) - 4000.0).abs() < 1e-9,
-            "crest"
-        );
-        assert!(
-            (p.elevation((5000.0, 7000.0)) - 2500.0).abs() < 1e-9,
-            "half-way down the flank"
-        );
-        assert!(
-            (p.elevation((5000.0, 9500.0)) - 1000.0).abs() < 1e-9,
-            "plain"
-        );
-        assert!(
-            (p.elevation((10_000.0, 6000.0)) - 2000.0).abs() < 1e-6,
-            "valley floor"
-        );
-        assert!(
-            (p.elevation((15_000.0, 5000.0)) - 2500.0).abs() < 1e-9,
-            "pass saddle"
-        );
+        assert!((p.elevation((5000.0, 5000.0)) - 4000.0).abs() < 1e-9, "crest");
+        assert!((p.elevation((5000.0, 7000.0)) - 2500.0).abs() < 1e-9, "half-way down the flank");
+        assert!((p.elevation((5000.0, 9500.0)) - 1000.0).abs() < 1e-9, "plain");
+        assert!((p.elevation((10_000.0, 6000.0)) - 2000.0).abs() < 1e-6, "valley floor");
+        assert!((p.elevation((15_000.0, 5000.0)) - 2500.0).abs() < 1e-9, "pass saddle");
     }
 
     #[test]
     fn noise_is_bounded_and_deterministic() {
-        let n = NoiseXy {
-            amplitude_m: 100.0,
-            wavelength_m: 3000.0,
-            octaves: 4,
-            seed: 7,
-        };
+        let n = NoiseXy { amplitude_m: 100.0, wavelength_m: 3000.0, octaves: 4, seed: 7 };
         for k in 0..1000 {
             let p = (k as f64 * 37.3, k as f64 * 11.9);
             let v = fbm(p, &n);

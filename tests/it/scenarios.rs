@@ -1,0 +1,79 @@
+//! Every shipped scenario and unit library loads, validates and runs its full duration with
+//! personnel conserved at every tick.
+
+use std::sync::Arc;
+
+use jets::scenario::{self, Origin};
+use jets::sim::{self, RunOptions};
+
+use super::repo;
+
+fn shipped() -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(repo("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty());
+    v
+}
+
+#[test]
+fn every_shipped_scenario_validates_without_warnings_and_runs_conserving_personnel() {
+    for path in shipped() {
+        let loaded = scenario::load_file(&path)
+            .unwrap_or_else(|p| panic!("{} does not load:\n{}", path.display(), p.render(false)));
+        assert!(loaded.warnings.items.is_empty(), "{}: {}", path.display(), loaded.warnings.render(false));
+        let r = sim::run(Arc::new(loaded), &RunOptions { check_invariants: true, ..Default::default() });
+        assert!(r.violations.is_empty(), "{}: {:?}", path.display(), &r.violations[..r.violations.len().min(5)]);
+        assert_eq!(r.summary.sim_time_s, r.summary.ticks * 10);
+        for (side, t) in &r.summary.sides {
+            assert!(t.conserved(), "{}: side {side} {t:?}", path.display());
+        }
+    }
+}
+
+#[test]
+fn embedded_default_is_the_shipped_file() {
+    let disk = std::fs::read_to_string(repo("scenarios/cooperation_2000.ron")).unwrap();
+    assert_eq!(scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap(), disk);
+    for lib in ["cis.ron", "armed_groups.ron"] {
+        let disk = std::fs::read_to_string(repo("assets/units").join(lib)).unwrap();
+        assert_eq!(scenario::load::embedded(&format!("assets/units/{lib}")).unwrap(), disk);
+    }
+    let a = scenario::load_default().unwrap();
+    let b = scenario::load_file(&repo("scenarios/cooperation_2000.ron")).unwrap();
+    assert_eq!(a.hash, b.hash, "embedded and on-disk copies hash the same");
+}
+
+#[test]
+fn the_template_validates() {
+    let text = scenario::load::embedded("assets/templates/scenario.ron").unwrap();
+    let l = scenario::load_text(Origin::Embedded("assets/templates/scenario.ron".into()), Arc::from(text));
+    assert!(l.is_ok(), "{}", l.err().unwrap().render(false));
+}
+
+/// Cooperation 2000 is built from the fact sheet (section 8A): five contingents, about 400
+/// fighters in 8-12 bands of 20-60 (the exercise's groups), the Batken map box.
+#[test]
+fn cooperation_2000_matches_the_fact_sheet() {
+    let l = scenario::load_default().unwrap();
+    let s = &l.scenario;
+    let nations: std::collections::BTreeSet<_> =
+        s.sides.iter().flat_map(|x| &x.contingents).map(|c| format!("{:?}", c.nation)).collect();
+    for n in ["Kyrgyzstan", "Uzbekistan", "Kazakhstan", "Tajikistan", "Russia", "ArmedGroup"] {
+        assert!(nations.contains(n), "no {n} contingent");
+    }
+    let red: Vec<_> = s.units.iter().filter(|u| u.side == s.victory.attacker).collect();
+    let total: u32 = red.iter().map(|u| u.strength).sum();
+    assert!((390..=410).contains(&total), "red strength {total}");
+    assert!((8..=12).contains(&red.len()), "{} bands", red.len());
+    assert_eq!((s.map.origin.lat, s.map.origin.lon), (39.50, 70.30));
+    assert!((l.terrain.width_m() - 100_000.0).abs() < 1000.0 && (l.terrain.height_m() - 62_000.0).abs() < 1000.0);
+    assert_eq!(l.duration_s, 72 * 3600);
+    // Batken town sits near the north edge on the plain (~1,036 m)
+    let batken = l.places["batken"];
+    let z = l.terrain.elevation_at(batken);
+    assert!((800.0..1400.0).contains(&z), "Batken at {z} m");
+}
