@@ -43,7 +43,11 @@ fn main() {
             let zn = t.elev[(j + 1).min(ny - 1) * nx + i] as f64;
             let shade = (0.6 + ((z - zw) - (zn - z)) / t.cell_m * 1.2).clamp(0.15, 1.0);
             let f = ((z - lo) / (hi - lo).max(1.0)).clamp(0.0, 1.0);
-            let mut c = if z > t.snow_line_m { [240.0, 240.0, 250.0] } else { [80.0 + 150.0 * f, 140.0 + 60.0 * f - 80.0 * f * f, 70.0 + 60.0 * f] };
+            let mut c = if z > t.snow_line_m {
+                [240.0, 240.0, 250.0]
+            } else {
+                [80.0 + 150.0 * f, 140.0 + 60.0 * f - 80.0 * f * f, 70.0 + 60.0 * f]
+            };
             if t.nation[k] == 3 {
                 c = [c[0] * 0.9, c[1] * 0.8, c[2] * 0.8];
             }
@@ -79,7 +83,12 @@ fn main() {
     for e in &r.events {
         if let Ok(v) = serde_json::to_value(e) {
             match v["kind"].as_str() {
-                Some("spawned") => plot(v["x"].as_f64().unwrap(), v["y"].as_f64().unwrap(), if v["side"] == "irg" { [255, 0, 255] } else { [0, 0, 255] }, 1),
+                Some("spawned") => plot(
+                    v["x"].as_f64().unwrap(),
+                    v["y"].as_f64().unwrap(),
+                    if v["side"] == "irg" { [255, 0, 255] } else { [0, 0, 255] },
+                    1,
+                ),
                 Some("reached_objective") | Some("arrived") => {}
                 _ => {}
             }

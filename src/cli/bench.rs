@@ -41,12 +41,18 @@ fn median(v: &mut [f64]) -> f64 {
     if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) }
 }
 
-/// Runs the suite and prints a Markdown table.
-pub fn bench(loaded: Loaded, quick: bool) -> Result<()> {
+/// Runs the suite and prints a Markdown table. `load_s` is how long loading the scenario took
+/// (parsing, validation and building the terrain grid, done once per process).
+pub fn bench(loaded: Loaded, load_s: f64, quick: bool) -> Result<()> {
     let reps = if quick { 1 } else { 5 };
     let mut out = std::io::stdout().lock();
     writeln!(out, "jets {} bench — {}", jets::VERSION, loaded.scenario.meta.name)?;
     writeln!(out, "machine: {}", machine())?;
+    writeln!(
+        out,
+        "scenario load (parse, validate, build the {}x{} terrain grid, once per process): {load_s:.3} s",
+        loaded.terrain.nx, loaded.terrain.ny
+    )?;
     writeln!(
         out,
         "build: {}; {} repetition(s) per size after one warm-up run; single thread\n",

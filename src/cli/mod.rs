@@ -137,11 +137,12 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Validate { files }) => cmd_validate(&files),
         Some(Command::New { file, from, force }) => cmd_new(&file, from.as_deref(), force),
         Some(Command::Bench { quick, scenario }) => {
+            let t0 = std::time::Instant::now();
             let loaded = match load(scenario.as_deref()) {
                 Ok(l) => l,
                 Err(code) => return Ok(code),
             };
-            bench::bench(loaded, quick)?;
+            bench::bench(loaded, t0.elapsed().as_secs_f64(), quick)?;
             Ok(ExitCode::SUCCESS)
         }
     }

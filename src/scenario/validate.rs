@@ -65,11 +65,11 @@ fn check_loc(
     loc: &Loc,
     on_map: bool,
 ) -> Option<P2> {
-    if let Loc::Geo { lat, lon } = loc {
-        if !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)) {
-            c.err(path, format!("latitude {lat}, longitude {lon} is not a valid coordinate"), None);
-            return None;
-        }
+    if let Loc::Geo { lat, lon } = loc
+        && !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon))
+    {
+        c.err(path, format!("latitude {lat}, longitude {lon} is not a valid coordinate"), None);
+        return None;
     }
     let Some(p) = resolve(frame, places, loc) else {
         let Loc::Place(id) = loc else { return None };
@@ -306,10 +306,10 @@ fn build_terrain(spec: &TerrainSpec, key_extra: &[u8]) -> Result<Arc<Terrain>, S
     h.update(format!("{spec:?}").as_bytes());
     h.update(key_extra);
     let key: [u8; 32] = h.finalize().into();
-    if let Ok(cache) = terrain_cache().lock() {
-        if let Some((_, t)) = cache.iter().find(|(k, _)| *k == key) {
-            return Ok(t.clone());
-        }
+    if let Ok(cache) = terrain_cache().lock()
+        && let Some((_, t)) = cache.iter().find(|(k, _)| *k == key)
+    {
+        return Ok(t.clone());
     }
     let t = Arc::new(Terrain::build(spec)?);
     if let Ok(mut cache) = terrain_cache().lock() {
@@ -462,10 +462,8 @@ pub(super) fn validate(
             }
             _ => {}
         }
-        if map_ok {
-            if let Some(xy) = check_loc(&mut c, &frame, &empty, size, &p.f("at"), &pl.at, true) {
-                places.insert(pl.id.clone(), xy);
-            }
+        if map_ok && let Some(xy) = check_loc(&mut c, &frame, &empty, size, &p.f("at"), &pl.at, true) {
+            places.insert(pl.id.clone(), xy);
         }
         place_kinds.insert(pl.id.clone(), pl.kind.clone());
     }
@@ -536,7 +534,7 @@ pub(super) fn validate(
                 ok = false;
                 c.err(&np.f("octaves"), format!("octaves {} is outside 1..=8", n.octaves), None);
             }
-            ok.then(|| {
+            ok.then_some({
                 ElevationSource::Procedural(Relief {
                     base_m: pr.base_m,
                     ridges,
@@ -806,14 +804,14 @@ pub(super) fn validate(
                         Some(format!("nominal strength is {}", t.strength.nominal)),
                     );
                 }
-                if let Some(v) = u.vehicles {
-                    if v > t.vehicles.saturating_mul(4).max(4) {
-                        c.err(
-                            &p.f("vehicles"),
-                            format!("{v} vehicles is more than four times the type's {}", t.vehicles),
-                            None,
-                        );
-                    }
+                if let Some(v) = u.vehicles
+                    && v > t.vehicles.saturating_mul(4).max(4)
+                {
+                    c.err(
+                        &p.f("vehicles"),
+                        format!("{v} vehicles is more than four times the type's {}", t.vehicles),
+                        None,
+                    );
                 }
             }
         }
@@ -1016,12 +1014,12 @@ fn check_unit_on_terrain(
     let frame = &terrain.frame;
     if !prof.on_ground() {
         // aircraft: any point on the map; moves must stay below the ceiling
-        if let Task::Move { to } = &u.task {
-            if let Some(dest) = resolve(frame, places, to) {
-                let top = highest_on_line(terrain, pos, dest);
-                if top + 150.0 > t.movement.ceiling_m {
-                    c.err(&up.f("task").f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", t.movement.ceiling_m, t.id), Some("route the flight through a lower valley with intermediate moves".into()));
-                }
+        if let Task::Move { to } = &u.task
+            && let Some(dest) = resolve(frame, places, to)
+        {
+            let top = highest_on_line(terrain, pos, dest);
+            if top + 150.0 > t.movement.ceiling_m {
+                c.err(&up.f("task").f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", t.movement.ceiling_m, t.id), Some("route the flight through a lower valley with intermediate moves".into()));
             }
         }
         return;
@@ -1117,12 +1115,14 @@ fn blocked_reason(terrain: &Terrain, prof: &MoveProfile, k: usize) -> String {
         let n = Nation::ALL.get(nation as usize).map(|n| format!("{n:?}")).unwrap_or_default();
         return format!("it is in {n}, where its contingent may not operate");
     }
-    if let Some(cl) = terrain.closed_above_m {
-        if prof.mobility == Mobility::Foot && !prof.climbing && z as f64 > cl {
-            return format!(
-                "the ground is at {z:.0} m, above the {cl:.0} m where snow closes the mountains to all but climbers (inside rock and ice above the crest line)"
-            );
-        }
+    if let Some(cl) = terrain.closed_above_m
+        && prof.mobility == Mobility::Foot
+        && !prof.climbing
+        && z as f64 > cl
+    {
+        return format!(
+            "the ground is at {z:.0} m, above the {cl:.0} m where snow closes the mountains to all but climbers (inside rock and ice above the crest line)"
+        );
     }
     if prof.mobility != Mobility::Foot {
         if terrain.snow(k) {

@@ -57,10 +57,10 @@ pub fn plan(
                 cells.push(c);
             }
             // end exactly on the requested point, which lies in the last cell
-            if let Some(last) = points.last_mut() {
-                if route.cells.len() > 1 {
-                    *last = to;
-                }
+            if let Some(last) = points.last_mut()
+                && route.cells.len() > 1
+            {
+                *last = to;
             }
         } else {
             points.push(to);

@@ -166,7 +166,6 @@ fn after_move(
         match &mut orders.task {
             TaskRt::Move { .. } | TaskRt::Hold { .. } | TaskRt::Reserve { .. } => {
                 arrived(&mut log);
-                stance.posture = Posture::Halted;
                 settle(&orders.task, &mut stance);
                 orders.phase = Phase::InPlace;
             }

@@ -213,10 +213,10 @@ impl Terrain {
             let p = self.centre(k);
             let mut best: Option<(f64, u8)> = None;
             for (line, left, right) in borders {
-                if let Some(nr) = geom::nearest_on_polyline(line, p) {
-                    if best.is_none_or(|b| nr.dist < b.0) {
-                        best = Some((nr.dist, nation_code(if nr.side >= 0.0 { *left } else { *right })));
-                    }
+                if let Some(nr) = geom::nearest_on_polyline(line, p)
+                    && best.is_none_or(|b| nr.dist < b.0)
+                {
+                    best = Some((nr.dist, nation_code(if nr.side >= 0.0 { *left } else { *right })));
                 }
             }
             let mut code = best.map(|b| b.1).unwrap_or(NATION_NONE);
@@ -231,10 +231,10 @@ impl Terrain {
 
     /// Connected components of the passable cells for a profile (cached per terrain).
     pub fn components_for(&self, prof: &nav::MoveProfile) -> Arc<Vec<u32>> {
-        if let Ok(cache) = self.components.lock() {
-            if let Some((_, c)) = cache.iter().find(|(p, _)| p == prof) {
-                return c.clone();
-            }
+        if let Ok(cache) = self.components.lock()
+            && let Some((_, c)) = cache.iter().find(|(p, _)| p == prof)
+        {
+            return c.clone();
         }
         let c = Arc::new(nav::components(self, prof));
         if let Ok(mut cache) = self.components.lock() {

@@ -181,10 +181,10 @@ impl MoveProfile {
                 } else {
                     let slope = t.slope_deg[b] as f64;
                     let mut v = self.offroad_kmh * (1.0 - 0.7 * slope / self.max_slope_deg.max(1.0)).max(0.1);
-                    if let Some((below, f)) = self.mud {
-                        if eb < below {
-                            v *= f;
-                        }
+                    if let Some((below, f)) = self.mud
+                        && eb < below
+                    {
+                        v *= f;
                     }
                     v
                 };

@@ -118,12 +118,12 @@ impl Prepared<'_> {
             if !geom::in_bbox(*bb, p) {
                 continue;
             }
-            if let Some(n) = geom::nearest_on_polyline(&ridge.line, p) {
-                if n.dist < ridge.half_width_m {
-                    let crest = geom::interp(&ridge.crest_m, &n);
-                    let f = libm::pow(bell(n.dist / ridge.half_width_m), ridge.steepness);
-                    h = h.max(r.base_m + (crest - r.base_m) * f);
-                }
+            if let Some(n) = geom::nearest_on_polyline(&ridge.line, p)
+                && n.dist < ridge.half_width_m
+            {
+                let crest = geom::interp(&ridge.crest_m, &n);
+                let f = libm::pow(bell(n.dist / ridge.half_width_m), ridge.steepness);
+                h = h.max(r.base_m + (crest - r.base_m) * f);
             }
         }
         if r.noise.amplitude_m > 0.0 {
@@ -134,12 +134,12 @@ impl Prepared<'_> {
             if !geom::in_bbox(*bb, p) {
                 continue;
             }
-            if let Some(n) = geom::nearest_on_polyline(&valley.line, p) {
-                if n.dist < valley.half_width_m {
-                    let floor = geom::interp(&valley.floor_m, &n);
-                    if h > floor {
-                        h = floor + (h - floor) * smoothstep(n.dist / valley.half_width_m);
-                    }
+            if let Some(n) = geom::nearest_on_polyline(&valley.line, p)
+                && n.dist < valley.half_width_m
+            {
+                let floor = geom::interp(&valley.floor_m, &n);
+                if h > floor {
+                    h = floor + (h - floor) * smoothstep(n.dist / valley.half_width_m);
                 }
             }
         }

@@ -145,6 +145,7 @@ fn bad_input_exits_2_without_panicking() {
         vec!["run", "no/such/file.ron"],
         vec!["run", "--until", "3 fortnights"],
         vec!["run", "--scale", "0"],
+        vec!["run", "--scale", "1000"],
         vec!["validate"],
         vec!["frobnicate"],
     ] {
@@ -152,6 +153,8 @@ fn bad_input_exits_2_without_panicking() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
+    let (_, _, err) = jets(&["run", "--scale", "1000"]);
+    assert!(err.contains("would make 30000 units; the limit is 20000"), "{err}");
 }
 
 #[test]

@@ -77,3 +77,16 @@ fn cooperation_2000_matches_the_fact_sheet() {
     let z = l.terrain.elevation_at(batken);
     assert!((800.0..1400.0).contains(&z), "Batken at {z} m");
 }
+
+/// The worked example in the README is a real scenario: it validates and runs.
+#[test]
+fn the_readme_example_runs() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let start = readme.find("```ron\n").expect("a ```ron block in the README") + 7;
+    let end = start + readme[start..].find("```").unwrap();
+    let l = scenario::load_text(Origin::Disk(repo("readme_example.ron")), Arc::from(&readme[start..end]))
+        .unwrap_or_else(|p| panic!("README example:\n{}", p.render(false)));
+    let r = sim::run(Arc::new(l), &RunOptions { check_invariants: true, ..Default::default() });
+    assert!(r.violations.is_empty());
+    assert!(r.events.iter().any(|e| matches!(e.kind, jets::sim::events::EventKind::MovedThroughPass { .. })));
+}
