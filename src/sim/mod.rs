@@ -8,6 +8,7 @@
 //! Must not: read the wall clock inside a tick, draw randomness from anything but `rng`
 //! streams, iterate a `std` hash map, touch `Transform` or any rendering, windowing or UI crate.
 
+pub mod bands;
 pub mod clock;
 pub mod components;
 pub mod events;
@@ -79,6 +80,7 @@ impl Plugin for SimPlugin {
             events::plugin,
             clock::plugin,
             tasks::plugin,
+            bands::plugin,
             planner::plugin,
             movement::plugin,
             metrics::plugin,

@@ -1,41 +1,30 @@
-//! Tasks without combat: move, hold (defend, block a pass, observe), patrol, reserve, and the
-//! armed groups' infiltration over the passes toward their objectives.
+//! Tasks without combat: move, hold (defend, block a pass, observe), patrol and reserve, and
+//! what every unit does on reaching the end of a route.
 //!
 //! Owns: what a unit does next when it has nothing in hand (`decide_tasks`, Decide phase),
-//! what it does on reaching the end of a route (`after_move`, Assess phase) and digging in.
-//! Route planning itself is in `planner`, the walking in `movement`.
+//! what it does on arrival (`after_move`, Assess phase: halt, dig in, next patrol leg, or an
+//! armed group's personnel reaching its objective) and digging in. The armed groups' choice
+//! of pass is in `bands`, route planning in `planner`, the walking in `movement`.
 
 use bevy::prelude::*;
-use rand::Rng;
 
 use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
-use super::events::{EventKind, EventLog, r2};
-use super::rng;
-use super::setup::{RunConfig, TerrainRes, Theatre};
+use super::events::{EventKind, EventLog};
+use super::setup::Theatre;
 use crate::scenario::schema::Posture;
 use crate::terrain::geom::{self, P2};
+
+/// System set of `decide_tasks`, for ordering.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DecideTasks;
 
 /// A unit within this distance of its position counts as there, metres.
 pub const AT_POSITION_M: f64 = 50.0;
 
-/// Naismith's rule, the armed groups' planning estimate: 1 h per 5 km plus 1 h per 600 m of
-/// ascent (fact sheet 7.1), in hours.
-pub fn naismith_h(dist_m: f64, climb_m: f64) -> f64 {
-    dist_m / 5000.0 + climb_m.max(0.0) / 600.0
-}
-
-fn decide_tasks(
-    clock: Res<Clock>,
-    th: Res<Theatre>,
-    terrain: Res<TerrainRes>,
-    cfg: Res<RunConfig>,
-    mut log: ResMut<EventLog>,
-    mut q: Query<(&UnitInfo, &Position, &mut Orders, &mut Mover, &mut Stance)>,
-) {
-    let t = clock.t;
-    for (info, pos, mut orders, mut mover, mut stance) in &mut q {
+fn decide_tasks(mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>) {
+    for (pos, mut orders, mut mover, mut stance) in &mut q {
         if orders.phase != Phase::Start {
             continue;
         }
@@ -71,62 +60,8 @@ fn decide_tasks(
                     None => (None, true),
                 }
             }
-            TaskRt::Infiltrate { objective, via, depart_s } => {
-                if t < *depart_s {
-                    continue;
-                }
-                let prof = &th.profiles[info.profile];
-                let closed = terrain.0.closed_above_m;
-                let open: Vec<usize> = via
-                    .iter()
-                    .copied()
-                    .filter(|&p| {
-                        prof.climbing || closed.is_none_or(|c| th.places[p].pass_elevation().unwrap_or(0.0) <= c)
-                    })
-                    .collect();
-                let obj = &th.places[*objective];
-                if open.is_empty() {
-                    log.push(
-                        t,
-                        EventKind::RouteFailed {
-                            unit: info.id.clone(),
-                            reason: "every pass on its route is closed by snow".into(),
-                        },
-                    );
-                    orders.phase = Phase::Done;
-                    continue;
-                }
-                // Each band weighs its passes by Naismith's estimate, perturbed by its own
-                // reading of the ground (+-20 %), and takes the quickest.
-                let mut r = rng::at_tick(cfg.seed, "plan", info.uid, clock.tick);
-                let z0 = terrain.0.elevation_at(here);
-                let zo = terrain.0.elevation_at(obj.pos);
-                let mut best: Option<(f64, usize)> = None;
-                for &p in &open {
-                    let pass = &th.places[p];
-                    let zp = pass.pass_elevation().unwrap_or(0.0);
-                    let est = naismith_h(
-                        geom::dist(here, pass.pos) + geom::dist(pass.pos, obj.pos),
-                        (zp - z0) + (zo - zp).max(0.0),
-                    );
-                    let est = est * r.random_range(0.8..1.2);
-                    if best.is_none_or(|b| est < b.0) {
-                        best = Some((est, p));
-                    }
-                }
-                let Some((est, p)) = best else { continue };
-                log.push(
-                    t,
-                    EventKind::Plan {
-                        unit: info.id.clone(),
-                        objective: obj.id.clone(),
-                        via: th.places[p].id.clone(),
-                        estimate_h: r2(est),
-                        alternatives: open.len() as u32,
-                    },
-                );
-                (Some(RouteRequest { legs: vec![(th.places[p].pos, Some(p)), (obj.pos, None)] }), false)
-            }
+            // the armed groups' own planning: `bands`
+            TaskRt::Infiltrate { .. } => continue,
         };
         if in_place {
             settle(&orders.task, &mut stance);
@@ -225,18 +160,9 @@ fn dig_in(
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, decide_tasks.in_set(SimSystems::Decide).before(super::planner::PlanRoutes))
-        .add_systems(super::SimTick, (after_move, dig_in).chain().in_set(SimSystems::Assess));
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn naismith_reference() {
-        // 5 km and 600 m of ascent: 2 h (fact sheet 7.1).
-        assert!((naismith_h(5000.0, 600.0) - 2.0).abs() < 1e-12);
-        assert!((naismith_h(10_000.0, -300.0) - 2.0).abs() < 1e-12);
-    }
+    app.add_systems(
+        super::SimTick,
+        decide_tasks.in_set(SimSystems::Decide).in_set(DecideTasks).before(super::planner::PlanRoutes),
+    )
+    .add_systems(super::SimTick, (after_move, dig_in).chain().in_set(SimSystems::Assess));
 }

@@ -61,3 +61,72 @@ fn dem_scenario_reads_the_grid() {
     let r = p.render(false);
     assert!(r.contains("plane.asc:6:1") && r.contains("is not an elevation"), "{r}");
 }
+
+/// Tobler's hiking function through the whole simulation: a company walks 4 km up a uniform
+/// 10 % slope along a footpath, by day, and arrives when Tobler's speed for that slope (times
+/// its type's fitness and load factors and its pace on the day) says it should, to the tick;
+/// walking down the same slope is faster by Tobler's ratio.
+#[test]
+fn walkers_follow_tobler_on_a_known_slope() {
+    use jets::sim::components::{Mover, UnitInfo};
+    use jets::sim::events::EventKind;
+    use jets::sim::{RunOptions, Sim};
+
+    let dir = tempfile::tempdir().unwrap();
+    // a plane rising 0.1 m per metre eastward: 40 x 8 cells of 125 m
+    let mut asc = String::from("ncols 41\nnrows 9\nxllcenter 0\nyllcenter 0\ncellsize 125\n");
+    for _ in 0..9 {
+        let row: Vec<String> = (0..41).map(|i| format!("{}", 1000.0 + 12.5 * i as f64)).collect();
+        asc.push_str(&row.join(" "));
+        asc.push('\n');
+    }
+    std::fs::write(dir.path().join("slope.asc"), asc).unwrap();
+    let scenario = |from: f64, to: f64| {
+        format!(
+            r#"(
+    format: 1,
+    meta: (name: "slope", start: "2000-06-21T12:00:00+06:00", duration: "12h", tick_s: 10, seed: 5),
+    library: ["builtin:units/cis.ron", "builtin:units/armed_groups.ron"],
+    map: (
+        origin: (lat: 40.0, lon: 70.5), width_m: 5000.0, height_m: 1000.0, cell_m: 125.0,
+        terrain: Dem((path: "slope.asc")),
+        roads: [(id: "path", kind: Trail, line: [Xy(x: 0.0, y: 562.5), Xy(x: 5000.0, y: 562.5)])],
+    ),
+    environment: (season: Summer, snow_line_m: 5000.0, visibility_m: 20000.0),
+    places: [(id: "a", name: "A", kind: Landmark, at: Xy(x: 2500.0, y: 500.0))],
+    sides: [
+        (id: "cis", name: "CIS", contingents: [(id: "kg", name: "Kyrgyz", nation: Kyrgyzstan, hq: Place("a"))]),
+        (id: "irg", name: "IRG", contingents: [(id: "imu", name: "IMU", nation: ArmedGroup, hq: Place("a"))]),
+    ],
+    units: [(id: "walker", name: "Walker", side: "cis", contingent: "kg", unit_type: "mountain_rifle_company",
+             strength: 100, at: Xy(x: {from}, y: 562.5), task: Move(to: Xy(x: {to}, y: 562.5)))],
+    victory: (attacker: "irg", defender: "cis", attacker_wins_reached: 1, defender_wins_attacker_fraction: 0.0),
+)"#
+        )
+    };
+    let mut times = Vec::new();
+    for (from, to, slope) in [(437.5, 4437.5, 0.1), (4437.5, 437.5, -0.1)] {
+        let file = dir.path().join("slope.ron");
+        let text = scenario(from, to);
+        std::fs::write(&file, &text).unwrap();
+        let l = scenario::load_file(&file).unwrap_or_else(|p| panic!("{}", p.render(false)));
+        let ty = l.types["mountain_rifle_company"].clone();
+        let mut sim = Sim::new(Arc::new(l), &RunOptions::default());
+        let w = sim.world_mut();
+        let pace = w.query::<(&UnitInfo, &Mover)>().iter(w).next().unwrap().1.pace;
+        let r = sim.finish();
+        let arrived =
+            r.events.iter().find_map(|e| matches!(e.kind, EventKind::Arrived { .. }).then_some(e.t)).expect("arrived");
+        let kmh = 6.0 * (-3.5 * (slope + 0.05f64).abs()).exp();
+        let walk = ty.movement.walk_factor * jets::terrain::nav::load_factor(ty.movement.load_kg);
+        let expect = 4000.0 / (kmh / 3.6 * walk * pace) + 10.0; // planning starts on the first tick
+        assert!(
+            (arrived as f64 - expect).abs() <= 10.0,
+            "slope {slope}: arrived at {arrived} s, Tobler says {expect:.0} s"
+        );
+        times.push(arrived as f64);
+    }
+    let ratio = times[0] / times[1];
+    let tobler_ratio = (-3.5f64 * 0.05).exp() / (-3.5f64 * 0.15).exp();
+    assert!((ratio - tobler_ratio).abs() < 0.01, "up/down time ratio {ratio} vs Tobler {tobler_ratio}");
+}
