@@ -90,3 +90,53 @@ fn the_readme_example_runs() {
     assert!(r.violations.is_empty());
     assert!(r.events.iter().any(|e| matches!(e.kind, jets::sim::events::EventKind::MovedThroughPass { .. })));
 }
+
+/// Every field and enum variant of the schema is documented in docs/scenario-format.md.
+#[test]
+fn the_format_reference_covers_every_field() {
+    let schema = std::fs::read_to_string(repo("src/scenario/schema.rs")).unwrap();
+    let doc = std::fs::read_to_string(repo("docs/scenario-format.md")).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    let mut in_enum = false;
+    for line in schema.lines() {
+        let l = line.trim();
+        if l.starts_with("//") || l.starts_with("#[") {
+            continue;
+        }
+        if l.starts_with("pub enum ") {
+            in_enum = true;
+            continue;
+        }
+        if l.starts_with("pub struct ") || l == "}" {
+            in_enum = l.starts_with("pub enum ");
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix("pub ") {
+            if let Some((name, _)) = rest.split_once(':') {
+                if name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                    names.insert(name.to_string());
+                }
+            }
+        } else if in_enum && line.starts_with("    ") && !line.starts_with("     ") {
+            let variant: String = l.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            if variant.starts_with(|c: char| c.is_ascii_uppercase()) {
+                names.insert(variant);
+            }
+            // fields of struct variants: `Block { pass: String, at: Option<Loc> }`
+            if let Some(body) = l.split_once('{').map(|(_, b)| b) {
+                for part in body.split(',') {
+                    let part = part.trim().trim_start_matches("#[serde(default)]").trim();
+                    if let Some((name, _)) = part.split_once(':') {
+                        let name = name.trim();
+                        if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                            names.insert(name.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(names.len() > 100, "parsed only {} names", names.len());
+    let missing: Vec<_> = names.iter().filter(|n| !doc.contains(&format!("`{n}`"))).collect();
+    assert!(missing.is_empty(), "docs/scenario-format.md does not mention: {missing:?}");
+}
