@@ -646,7 +646,7 @@ pub struct StrengthLimits {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Movement {
-    /// Foot: multiplier on Tobler's speed for fitness and training (0.3..=1.5). Default 1.
+    /// Foot: multiplier on Tobler's speed for fitness and training (0.1..=2.0). Default 1.
     #[serde(default = "one")]
     pub walk_factor: f64,
     /// Foot: combat load per soldier, kg. Speed falls linearly from 1 at 10 kg to 0.7 at

@@ -592,10 +592,14 @@ pub(super) fn validate(
     };
 
     let mut roads = Vec::new();
+    let mut road_ids = BTreeSet::new();
     for (k, r) in map.roads.iter().enumerate() {
         let rp = mapp.f("roads").i(k);
         if !valid_id(&r.id) {
             c.err(&rp.f("id"), format!("`{}` is not a valid id", r.id), None);
+        }
+        if !road_ids.insert(r.id.as_str()) {
+            c.err(&rp.f("id"), format!("duplicate road id `{}`", r.id), None);
         }
         if let Some(line) = check_line(&mut c, &frame, &places, size, &rp.f("line"), &r.line, 2, "a road", &mut points)
         {
@@ -634,6 +638,9 @@ pub(super) fn validate(
     let mut region_ids = BTreeSet::new();
     for (k, r) in map.regions.iter().enumerate() {
         let rp = mapp.f("regions").i(k);
+        if !valid_id(&r.id) {
+            c.err(&rp.f("id"), format!("`{}` is not a valid id", r.id), None);
+        }
         if !region_ids.insert(r.id.clone()) {
             c.err(&rp.f("id"), format!("duplicate region id `{}`", r.id), None);
         }
@@ -1085,9 +1092,15 @@ fn check_unit_on_terrain(
         }
         Task::Infiltrate { objective, via, .. } => {
             let candidates: Vec<(usize, &String)> = if via.is_empty() {
+                // with no `via`, the band may use any pass that snow leaves open to it
                 scn.places
                     .iter()
-                    .filter(|p| matches!(p.kind, PlaceKind::Pass { .. }))
+                    .filter(|p| match p.kind {
+                        PlaceKind::Pass { elevation_m } => {
+                            prof.climbing || scn.environment.passes_closed_above_m.is_none_or(|c| elevation_m <= c)
+                        }
+                        _ => false,
+                    })
                     .map(|p| &p.id)
                     .enumerate()
                     .collect()
