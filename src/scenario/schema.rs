@@ -33,6 +33,9 @@ pub struct Scenario {
     pub sides: Vec<Side>,
     /// Units at the start of the run.
     pub units: Vec<Unit>,
+    /// Groups of people that armed groups may seize as hostages (geologists, climbers).
+    #[serde(default)]
+    pub hostage_groups: Vec<HostageGroup>,
     /// How the run's outcome is decided.
     pub victory: Victory,
 }
@@ -410,6 +413,49 @@ pub struct Side {
     pub hq: Option<Loc>,
     /// The side's national contingents.
     pub contingents: Vec<Contingent>,
+    /// Reporting and rules of engagement. Defaults as documented on [`Rules`].
+    #[serde(default)]
+    pub rules: Rules,
+}
+
+/// A side's reporting times and rules of engagement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// Minutes from a unit's first sighting of a contact until the rest of its side knows it
+    /// (the report climbing to headquarters and back down). Default 5.
+    #[serde(default = "default_report_min")]
+    pub report_delay_min: f64,
+    /// Minutes a contact stays in the side's picture without being seen again. Default 30.
+    #[serde(default = "default_contact_timeout")]
+    pub contact_timeout_min: f64,
+    /// Indirect fire and air strikes may land within `village_safety_m` of a village. Default false.
+    #[serde(default)]
+    pub fire_near_villages: bool,
+    /// Safety distance around villages for indirect fire and air strikes, metres. Default 1000.
+    #[serde(default = "default_village_safety")]
+    pub village_safety_m: f64,
+}
+
+fn default_report_min() -> f64 {
+    5.0
+}
+fn default_contact_timeout() -> f64 {
+    30.0
+}
+fn default_village_safety() -> f64 {
+    1000.0
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            report_delay_min: default_report_min(),
+            contact_timeout_min: default_contact_timeout(),
+            fire_near_villages: false,
+            village_safety_m: default_village_safety(),
+        }
+    }
 }
 
 /// A national contingent.
@@ -513,6 +559,20 @@ fn yes() -> bool {
     true
 }
 
+/// A group of people at a place who may be taken hostage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostageGroup {
+    /// Stable id.
+    pub id: String,
+    /// Who they are (`"Japanese geologists and interpreter"`).
+    pub name: String,
+    /// How many.
+    pub count: u32,
+    /// Where they are.
+    pub at: Loc,
+}
+
 /// Victory rules, evaluated at the end of the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -576,6 +636,77 @@ pub struct UnitType {
     /// Hours to dig in once at a defensive position. Default 2.
     #[serde(default = "default_dig_in")]
     pub dig_in_h: f64,
+    /// How visible the unit is in each posture (multiplies observers' detection ranges).
+    #[serde(default)]
+    pub signature: PostureFactors,
+    /// How exposed the unit is to fire in each posture (multiplies incoming hit chances).
+    #[serde(default = "default_exposure")]
+    pub exposure: PostureFactors,
+    /// Aircraft: how sorties are flown. Required for `Rotary` and `FixedWing` types.
+    #[serde(default)]
+    pub air: Option<AirOps>,
+    /// Armed groups: chance of seizing hostages on passing through a village (0..=1).
+    #[serde(default)]
+    pub takes_hostages: f64,
+}
+
+/// A factor for each posture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostureFactors {
+    /// Moving.
+    pub moving: f64,
+    /// Halted in the open.
+    pub halted: f64,
+    /// Dug in.
+    pub dug_in: f64,
+    /// Concealed.
+    pub concealed: f64,
+}
+
+impl Default for PostureFactors {
+    /// Detection signature defaults (fact sheet 7.3): moving in the open 1; halted 0.6; in
+    /// cover 0.3-0.5, here dug in 0.3; static and camouflaged 0.2.
+    fn default() -> Self {
+        PostureFactors { moving: 1.0, halted: 0.6, dug_in: 0.3, concealed: 0.2 }
+    }
+}
+
+fn default_exposure() -> PostureFactors {
+    // (E) hit-chance multipliers: troops moving in the open are fully exposed, halted ones
+    // go to ground, dug-in ones are in prepared cover, concealed ones among rocks.
+    PostureFactors { moving: 1.0, halted: 0.7, dug_in: 0.3, concealed: 0.5 }
+}
+
+impl PostureFactors {
+    /// The factor for a posture.
+    pub fn get(&self, p: Posture) -> f64 {
+        match p {
+            Posture::Moving => self.moving,
+            Posture::Halted => self.halted,
+            Posture::DugIn => self.dug_in,
+            Posture::Concealed => self.concealed,
+        }
+    }
+}
+
+/// How an aircraft type flies sorties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AirOps {
+    /// Minutes from a request to take-off.
+    pub readiness_min: f64,
+    /// Minutes over the target before it must return.
+    pub time_on_station_min: f64,
+    /// Minutes on the ground between sorties (refuel, rearm).
+    pub turnaround_min: f64,
+    /// Flies at night (with night-vision or sensors).
+    #[serde(default)]
+    pub night: bool,
+    /// Lowest visibility it flies in, metres.
+    pub min_visibility_m: f64,
+    /// Lowest cloud base above the target it attacks under, metres.
+    pub min_ceiling_agl_m: f64,
 }
 
 fn default_dig_in() -> f64 {
@@ -775,6 +906,16 @@ pub struct Weapon {
     /// Area weapons: lethal radius of one round, metres.
     #[serde(default)]
     pub lethal_radius_m: f64,
+    /// Indirect fire: spread of rounds around the aim point (one standard deviation), metres.
+    #[serde(default)]
+    pub dispersion_m: f64,
+    /// Indirect fire: minutes from a call for fire to the first rounds. Default 10.
+    #[serde(default = "default_cff")]
+    pub call_for_fire_min: f64,
+}
+
+fn default_cff() -> f64 {
+    10.0
 }
 
 /// Weapon kinds.
@@ -805,4 +946,19 @@ pub struct Morale {
     pub withdraw_below: f64,
     /// Morale below which the unit breaks (0..=1).
     pub break_below: f64,
+    /// How much suppression cuts the unit's fire (0..=1): its weapons fire at
+    /// `1 - suppressibility x suppression` of their rate. Default 0.6.
+    #[serde(default = "default_suppressibility")]
+    pub suppressibility: f64,
+    /// Chance per hour that a broken unit with an enemy within 500 m surrenders (0..=1).
+    /// Default 0.3; armed groups surrender far less.
+    #[serde(default = "default_surrender")]
+    pub surrender_per_h: f64,
+}
+
+fn default_suppressibility() -> f64 {
+    0.6
+}
+fn default_surrender() -> f64 {
+    0.3
 }

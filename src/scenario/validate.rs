@@ -188,7 +188,37 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
         weapons,
         morale,
         dig_in_h,
+        signature,
+        exposure,
+        air,
+        takes_hostages,
     } = t;
+    for (name, f) in [("signature", signature), ("exposure", exposure)] {
+        let fp = tp.f(name);
+        for (k, v) in [("moving", f.moving), ("halted", f.halted), ("dug_in", f.dug_in), ("concealed", f.concealed)] {
+            c.range(&fp.f(k), &format!("{name}.{k}"), v, 0.0, if name == "signature" { 3.0 } else { 1.0 }, "");
+        }
+    }
+    c.range(&tp.f("takes_hostages"), "takes_hostages", *takes_hostages, 0.0, 1.0, "");
+    match (mobility, air) {
+        (Mobility::Rotary | Mobility::FixedWing, None) if weapons.iter().any(|w| w.kind == WeaponKind::AirToGround) => c.err(
+            tp,
+            format!("aircraft type `{id}` needs an `air` block (readiness, time on station, turnaround, weather limits)"),
+            Some("e.g. `air: Some((readiness_min: 15.0, time_on_station_min: 20.0, turnaround_min: 45.0, min_visibility_m: 3000.0, min_ceiling_agl_m: 300.0))`".into()),
+        ),
+        (_, Some(ops)) => {
+            let ap = tp.f("air");
+            c.range(&ap.f("readiness_min"), "readiness_min", ops.readiness_min, 0.0, 1440.0, " min");
+            c.range(&ap.f("time_on_station_min"), "time_on_station_min", ops.time_on_station_min, 1.0, 1440.0, " min");
+            c.range(&ap.f("turnaround_min"), "turnaround_min", ops.turnaround_min, 0.0, 1440.0, " min");
+            c.range(&ap.f("min_visibility_m"), "min_visibility_m", ops.min_visibility_m, 0.0, 100_000.0, " m");
+            c.range(&ap.f("min_ceiling_agl_m"), "min_ceiling_agl_m", ops.min_ceiling_agl_m, 0.0, 10_000.0, " m");
+            if !matches!(mobility, Mobility::Rotary | Mobility::FixedWing) {
+                c.err(&ap, "only aircraft types (Rotary, FixedWing) fly sorties", None);
+            }
+        }
+        _ => {}
+    }
     if !valid_id(id) {
         c.err(
             &tp.f("id"),
@@ -267,6 +297,17 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
         c.range(&wp.f("rate_rpm"), "rate_rpm", w.rate_rpm, 0.0, 10_000.0, " rounds/min");
         c.range(&wp.f("p_kill"), "p_kill", w.p_kill, 0.0, 1.0, "");
         c.range(&wp.f("lethal_radius_m"), "lethal_radius_m", w.lethal_radius_m, 0.0, 1000.0, " m");
+        c.range(&wp.f("dispersion_m"), "dispersion_m", w.dispersion_m, 0.0, 10_000.0, " m");
+        c.range(&wp.f("call_for_fire_min"), "call_for_fire_min", w.call_for_fire_min, 0.0, 1440.0, " min");
+        if matches!(w.kind, WeaponKind::Mortar | WeaponKind::Howitzer | WeaponKind::RocketLauncher)
+            && w.lethal_radius_m <= 0.0
+        {
+            c.err(
+                &wp.f("lethal_radius_m"),
+                format!("indirect-fire weapon `{}` needs a lethal radius above 0", w.name),
+                None,
+            );
+        }
         if w.p_hit.is_empty() {
             c.err(&wp.f("p_hit"), "a weapon needs at least one (range, p_hit) band", None);
         }
@@ -290,6 +331,8 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
     ] {
         c.range(&mp.f(f), f, v, 0.0, 1.0, "");
     }
+    c.range(&mp.f("suppressibility"), "suppressibility", morale.suppressibility, 0.0, 1.0, "");
+    c.range(&mp.f("surrender_per_h"), "surrender_per_h", morale.surrender_per_h, 0.0, 100.0, "");
     if morale.break_below > morale.withdraw_below {
         c.err(&mp.f("break_below"), "break_below must not exceed withdraw_below", None);
     }
@@ -700,6 +743,17 @@ pub(super) fn validate(
                 Some("units belong to contingents; add at least one".into()),
             );
         }
+        let rp = p.f("rules");
+        c.range(&rp.f("report_delay_min"), "report_delay_min", s.rules.report_delay_min, 0.0, 1440.0, " min");
+        c.range(
+            &rp.f("contact_timeout_min"),
+            "contact_timeout_min",
+            s.rules.contact_timeout_min,
+            1.0,
+            10_080.0,
+            " min",
+        );
+        c.range(&rp.f("village_safety_m"), "village_safety_m", s.rules.village_safety_m, 0.0, 50_000.0, " m");
         for (j, ct) in s.contingents.iter().enumerate() {
             let cp = p.f("contingents").i(j);
             if !valid_id(&ct.id) {
@@ -717,6 +771,22 @@ pub(super) fn validate(
             if set.len() != ct.operates_in.len() {
                 c.warn(&cp.f("operates_in"), "a nation is listed twice", None);
             }
+        }
+    }
+
+    // --- hostage groups
+    let hp = root.f("hostage_groups");
+    let mut group_ids = BTreeSet::new();
+    for (k, g) in scn.hostage_groups.iter().enumerate().take(MAX_PLACES) {
+        let gp = hp.i(k);
+        if !valid_id(&g.id) || !group_ids.insert(g.id.as_str()) {
+            c.err(&gp.f("id"), format!("`{}` is not a valid, unique id", g.id), None);
+        }
+        if g.count == 0 || g.count > 10_000 {
+            c.err(&gp.f("count"), format!("count {} is outside 1..=10000", g.count), None);
+        }
+        if map_ok {
+            check_loc(&mut c, &frame, &places, size, &gp.f("at"), &g.at, true);
         }
     }
 
@@ -1152,7 +1222,7 @@ fn blocked_reason(terrain: &Terrain, prof: &MoveProfile, k: usize) -> String {
 }
 
 /// Highest terrain along a straight line, sampled every half cell.
-pub(crate) fn highest_on_line(t: &Terrain, a: P2, b: P2) -> f64 {
+pub fn highest_on_line(t: &Terrain, a: P2, b: P2) -> f64 {
     let d = geom::dist(a, b);
     let n = ((d / (t.cell_m / 2.0)).ceil() as usize).clamp(1, 100_000);
     (0..=n)

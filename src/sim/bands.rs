@@ -94,11 +94,16 @@ fn plan_infiltration(
     }
 }
 
+/// System set of `plan_infiltration`, for ordering.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PlanInfiltration;
+
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         super::SimTick,
         plan_infiltration
             .in_set(SimSystems::Decide)
+            .in_set(PlanInfiltration)
             .after(super::tasks::DecideTasks)
             .before(super::planner::PlanRoutes),
     );

@@ -25,6 +25,8 @@ pub struct UnitInfo {
     pub unit_type: usize,
     /// Index of the movement profile in `Profiles`.
     pub profile: usize,
+    /// Spawn index (scenario order), the key of `Theatre::unit_ids`.
+    pub index: usize,
 }
 
 /// Position in the local frame, metres.
@@ -89,6 +91,8 @@ pub enum TaskRt {
     Reserve { at: P2 },
     /// Cross a pass and make for an objective.
     Infiltrate { objective: usize, via: Vec<usize>, depart_s: u64 },
+    /// Fall back to a point (armed groups: across the border to where they came from).
+    Withdraw { to: P2 },
 }
 
 /// Where a unit is in carrying out its task.
@@ -171,3 +175,86 @@ impl Default for Mover {
 /// The unit's own random stream (seed, "unit", uid).
 #[derive(Component, Debug, Clone)]
 pub struct UnitRng(pub ChaCha8Rng);
+
+/// A unit's fighting state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Carrying out its task.
+    Fighting,
+    /// Falling back (armed groups: exfiltrating to where they came from).
+    Withdrawing,
+    /// Broken: no longer fires, flees, may surrender.
+    Broken,
+    /// Surrendered: personnel captured.
+    Surrendered,
+    /// No personnel left in play (destroyed, exfiltrated or at its objective).
+    Out,
+}
+
+/// Morale, suppression and ammunition.
+#[derive(Component, Debug, Clone)]
+pub struct Combat {
+    /// Morale, 0..=1.
+    pub morale: f64,
+    /// Suppression, 0..=1.
+    pub suppression: f64,
+    /// Fighting state.
+    pub status: Status,
+    /// Rounds left per weapon of the type (same order as the type's weapons).
+    pub ammo: Vec<f64>,
+    /// Last time the unit came under fire, sim seconds.
+    pub fired_upon_at: Option<u64>,
+    /// Uid of the unit it is engaging, if any.
+    pub target: Option<u64>,
+    /// Where it started (armed groups exfiltrate back to it).
+    pub home: P2,
+}
+
+/// An estimate of an enemy unit in a side's picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    /// The entity believed to be there (for effects only; decisions use the estimates).
+    pub entity: Entity,
+    /// Its scenario id.
+    pub unit: String,
+    /// Estimated position.
+    pub est: P2,
+    /// Standard error of the position estimate, metres.
+    pub error_m: f64,
+    /// Estimated strength.
+    pub est_strength: u32,
+    /// Identified category, when seen close enough to tell.
+    pub class: Option<crate::scenario::schema::Category>,
+    /// First detection, sim seconds.
+    pub first_seen: u64,
+    /// Latest detection, sim seconds.
+    pub last_seen: u64,
+    /// When the rest of the side knows of it (first report's arrival), sim seconds.
+    pub known_at: u64,
+    /// Uids of units that have seen it themselves.
+    pub seen_by: Vec<u64>,
+}
+
+impl Contact {
+    /// True when unit `uid` of the side may act on this contact at time `t`.
+    pub fn known_to(&self, uid: u64, t: u64) -> bool {
+        t >= self.known_at || self.seen_by.contains(&uid)
+    }
+}
+
+/// Each side's picture of the enemy: contacts by target uid.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Pictures {
+    /// One picture per side, in scenario order.
+    pub sides: Vec<std::collections::BTreeMap<u64, Contact>>,
+}
+
+/// Hostages held by an armed group.
+#[derive(Component, Debug, Clone, Default)]
+pub struct Hostages {
+    /// People held.
+    pub held: u32,
+    /// Villages and groups already raided (place or group index), so each is raided once.
+    pub raided: Vec<usize>,
+}

@@ -53,6 +53,36 @@ pub enum EventKind {
     PatrolCompleted { unit: String, loops: u32 },
     /// Personnel reached an objective.
     ReachedObjective { unit: String, objective: String, personnel: u32 },
+    /// A side saw an enemy unit it had no contact on.
+    Detected { observer: String, target: String, range_m: f64, est_strength: u32, class: Option<String> },
+    /// A new contact was reported up the chain; the side knows it after `delay_s`.
+    Report { from: String, to: String, about: String, delay_s: u64 },
+    /// A contact was dropped from a side's picture, not seen for too long.
+    ContactLost { side: String, target: String },
+    /// A unit opened fire on a (new) target.
+    Engaged { shooter: String, target: String, range_m: f64 },
+    /// A unit lost people to fire.
+    Casualties { unit: String, killed: u32, wounded: u32, remaining: u32, by: Vec<String> },
+    /// A unit was pinned down by fire (suppression above one half).
+    Suppressed { unit: String, level: f64 },
+    /// A unit's morale fell below its withdrawal threshold: it falls back.
+    Withdrew { unit: String, morale: f64 },
+    /// A unit's morale broke.
+    Broke { unit: String, morale: f64 },
+    /// A unit surrendered; its people are captured.
+    Surrendered { unit: String, captured: u32 },
+    /// A withdrawing armed group got back across the border.
+    Exfiltrated { unit: String, personnel: u32, hostages: u32 },
+    /// An indirect-fire unit was called to fire on a contact; rounds land after `delay_s`.
+    FireMission { unit: String, target: String, weapon: String, x: f64, y: f64, delay_s: u64 },
+    /// A step of an air sortie: requested, launched, on_station, aborted, returned.
+    Sortie { unit: String, phase: String, target: Option<String>, reason: Option<String>, x: f64, y: f64 },
+    /// An armed group seized hostages.
+    HostagesTaken { unit: String, place: String, count: u32 },
+    /// Hostages were freed.
+    HostagesFreed { unit: String, count: u32 },
+    /// Rounds fell on a village.
+    CivilianCasualties { place: String, killed: u32, wounded: u32, by: String },
     /// The run ended with this outcome.
     Outcome { outcome: super::metrics::Outcome, reason: String },
 }

@@ -12,6 +12,26 @@ use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::setup::{RunConfig, Theatre, Violations};
 
+/// Civilian casualties so far.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct Civilians {
+    /// Killed.
+    pub killed: u64,
+    /// Wounded.
+    pub wounded: u64,
+}
+
+/// Hostages taken and freed so far.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct HostageTally {
+    /// Taken.
+    pub taken: u64,
+    /// Freed.
+    pub freed: u64,
+    /// Scenario hostage groups already seized (indices).
+    pub groups_taken: Vec<usize>,
+}
+
 /// The outcome of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -128,6 +148,20 @@ pub struct Summary {
     pub defender_units_dug_in: u64,
     /// Distance moved per side, km.
     pub distance_km: BTreeMap<String, f64>,
+    /// Civilians wounded.
+    pub civilians_wounded: u64,
+    /// Hostages still held at the end.
+    pub hostages_held: u64,
+    /// Detections (new contacts) per side.
+    pub detections: BTreeMap<String, u64>,
+    /// Units that broke, per side.
+    pub units_broken: BTreeMap<String, u64>,
+    /// Units that surrendered, per side.
+    pub units_surrendered: BTreeMap<String, u64>,
+    /// Indirect-fire missions called.
+    pub fire_missions: u64,
+    /// Air sorties launched.
+    pub sorties: u64,
     /// Number of events in the log.
     pub events: u64,
 }
@@ -166,11 +200,19 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
     for d in distance.values_mut() {
         *d = (*d * 10.0).round() / 10.0;
     }
+    let civ = world.resource::<Civilians>().clone();
+    let hostages = world.resource::<HostageTally>().clone();
     let log = world.resource::<EventLog>();
     let attacker = th.sides[th.attacker].clone();
     let mut first_pass = None;
     let mut first_obj = None;
     let mut crossed = std::collections::BTreeSet::new();
+    let mut first_detection = None;
+    let mut first_engagement = None;
+    let mut fire_missions = 0;
+    let mut sorties = 0;
+    let zero = || th.sides.iter().map(|s| (s.clone(), 0u64)).collect::<BTreeMap<String, u64>>();
+    let (mut detections, mut broken, mut surrendered) = (zero(), zero(), zero());
     let mut at_obj = std::collections::BTreeSet::new();
     let side_of: BTreeMap<&str, usize> = rows.iter().map(|r| (r.0.id.as_str(), r.0.side)).collect();
     for e in &log.events {
@@ -183,6 +225,27 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
                 first_obj.get_or_insert(e.t);
                 at_obj.insert(unit.clone());
             }
+            EventKind::Detected { observer, .. } => {
+                first_detection.get_or_insert(e.t);
+                if let Some(&s) = side_of.get(observer.as_str()) {
+                    *detections.entry(th.sides[s].clone()).or_default() += 1;
+                }
+            }
+            EventKind::Engaged { .. } => {
+                first_engagement.get_or_insert(e.t);
+            }
+            EventKind::Broke { unit, .. } => {
+                if let Some(&s) = side_of.get(unit.as_str()) {
+                    *broken.entry(th.sides[s].clone()).or_default() += 1;
+                }
+            }
+            EventKind::Surrendered { unit, .. } => {
+                if let Some(&s) = side_of.get(unit.as_str()) {
+                    *surrendered.entry(th.sides[s].clone()).or_default() += 1;
+                }
+            }
+            EventKind::FireMission { .. } => fire_missions += 1,
+            EventKind::Sortie { phase, .. } if phase == "launched" => sorties += 1,
             _ => {}
         }
     }
@@ -226,17 +289,24 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
         outcome,
         sides,
         contingents,
-        civilians_killed: 0,
-        hostages_taken: 0,
-        hostages_freed: 0,
-        first_detection_s: None,
-        first_engagement_s: None,
+        civilians_killed: civ.killed,
+        hostages_taken: hostages.taken,
+        hostages_freed: hostages.freed,
+        first_detection_s: first_detection,
+        first_engagement_s: first_engagement,
         first_pass_crossing_s: first_pass,
         first_objective_s: first_obj,
         attacker_units_crossed: crossed.len() as u64,
         attacker_units_at_objective: at_obj.len() as u64,
         defender_units_dug_in: dug_in,
         distance_km: distance,
+        civilians_wounded: civ.wounded,
+        hostages_held: hostages.taken - hostages.freed,
+        detections,
+        units_broken: broken,
+        units_surrendered: surrendered,
+        fire_missions,
+        sorties,
         events: log.events.len() as u64 + 1,
     };
     (summary, reason)

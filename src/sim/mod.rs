@@ -8,14 +8,19 @@
 //! Must not: read the wall clock inside a tick, draw randomness from anything but `rng`
 //! streams, iterate a `std` hash map, touch `Transform` or any rendering, windowing or UI crate.
 
+pub mod air;
 pub mod bands;
 pub mod clock;
+pub mod combat;
 pub mod components;
 pub mod events;
+pub mod fires;
+pub mod hostages;
 pub mod metrics;
 pub mod movement;
 pub mod planner;
 pub mod rng;
+pub mod sensing;
 pub mod setup;
 pub mod sun;
 pub mod tasks;
@@ -85,6 +90,7 @@ impl Plugin for SimPlugin {
             movement::plugin,
             metrics::plugin,
         ));
+        app.add_plugins((sensing::plugin, combat::plugin, fires::plugin, air::plugin, hostages::plugin));
         app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
             s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..default() });

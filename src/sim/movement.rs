@@ -37,14 +37,24 @@ fn move_units(
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
     mut log: ResMut<EventLog>,
-    mut q: Query<(&UnitInfo, &mut Position, &mut Orders, &mut Mover, &mut Stance, &Personnel)>,
+    mut q: Query<(&UnitInfo, &mut Position, &mut Orders, &mut Mover, &mut Stance, &Personnel, &Combat)>,
 ) {
     let t = clock.t;
     let tick = clock.tick_s as f64;
     let ter = &*terrain.0;
-    for (info, mut pos, mut orders, mut mover, mut stance, pers) in &mut q {
+    for (info, mut pos, mut orders, mut mover, mut stance, pers, combat) in &mut q {
         if orders.phase != Phase::Moving {
             continue;
+        }
+        // pinned down by fire: go to ground and stay put; a broken unit runs regardless
+        if combat.suppression >= super::combat::PINNED && combat.status != super::components::Status::Broken {
+            if stance.posture == Posture::Moving {
+                stance.posture = Posture::Halted;
+            }
+            continue;
+        }
+        if stance.posture == Posture::Halted && mover.halted.is_none() {
+            stance.posture = Posture::Moving;
         }
         let mover = &mut *mover;
         let prof = &th.profiles[info.profile];

@@ -71,6 +71,8 @@ pub struct Theatre {
     pub attacker: usize,
     /// Index of the defending side.
     pub defender: usize,
+    /// Unit ids in spawn (scenario) order.
+    pub unit_ids: Vec<String>,
 }
 
 /// The terrain, shared.
@@ -188,6 +190,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             contingent: ci,
             unit_type: ti,
             profile: pi,
+            index: spawns.len(),
         };
         log.push(
             0,
@@ -205,6 +208,23 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
         );
         let mut unit_rng = rng::stream(seed, "unit", uid);
         let pace = unit_rng.random_range(0.9..1.1);
+        let ty = &types[ti];
+        let combat = Combat {
+            morale: ty.morale.initial,
+            suppression: 0.0,
+            status: Status::Fighting,
+            ammo: ty.weapons.iter().map(|w| w.ammo as f64 * w.count as f64).collect(),
+            fired_upon_at: None,
+            target: None,
+            home: pos,
+        };
+        let sortie = ty.air.as_ref().map(|_| super::air::Sortie {
+            state: super::air::AirState::Ready,
+            target: None,
+            until: 0,
+            base: pos,
+            flown: 0,
+        });
         spawns.push((
             info,
             Position(pos),
@@ -213,8 +233,13 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             Orders { task, phase: Phase::Start },
             Mover { pace, ..Mover::default() },
             UnitRng(unit_rng),
+            combat,
+            Hostages::default(),
+            super::fires::Fires::default(),
+            sortie,
         ));
     }
+    let th_sides = sides.len();
     let attacker = side_idx(&scn.victory.attacker);
     let defender = side_idx(&scn.victory.defender);
     let end_tick = until_s.div_ceil(tick_s as u64);
@@ -228,10 +253,19 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
         profiles,
         attacker,
         defender,
+        unit_ids: scn.units.iter().map(|u| u.id.clone()).collect(),
     });
     world.insert_resource(clock);
     world.insert_resource(RunConfig { seed, end_tick, check_invariants });
     world.insert_resource(Violations::default());
     world.insert_resource(log);
-    world.spawn_batch(spawns);
+    world.insert_resource(Pictures { sides: vec![Default::default(); th_sides] });
+    world.insert_resource(super::metrics::Civilians::default());
+    world.insert_resource(super::metrics::HostageTally::default());
+    for (info, pos, pers, stance, orders, mover, rng, combat, hostages, fires, sortie) in spawns {
+        let mut e = world.spawn((info, pos, pers, stance, orders, mover, rng, combat, hostages, fires));
+        if let Some(s) = sortie {
+            e.insert(s);
+        }
+    }
 }

@@ -20,6 +20,10 @@ use crate::terrain::geom::{self, P2};
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DecideTasks;
 
+/// System set of `after_move` and `dig_in`, for ordering.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AfterMove;
+
 /// A unit within this distance of its position counts as there, metres.
 pub const AT_POSITION_M: f64 = 50.0;
 
@@ -62,6 +66,13 @@ fn decide_tasks(mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>)
             }
             // the armed groups' own planning: `bands`
             TaskRt::Infiltrate { .. } => continue,
+            TaskRt::Withdraw { to } => {
+                if geom::dist(here, *to) <= AT_POSITION_M {
+                    (None, true)
+                } else {
+                    (request(*to, None), false)
+                }
+            }
         };
         if in_place {
             settle(&orders.task, &mut stance);
@@ -87,10 +98,10 @@ fn after_move(
     clock: Res<Clock>,
     th: Res<Theatre>,
     mut log: ResMut<EventLog>,
-    mut q: Query<(&UnitInfo, &Position, &mut Orders, &mut Stance, &mut Personnel)>,
+    mut q: Query<(&UnitInfo, &Position, &mut Orders, &mut Stance, &mut Personnel, &mut Combat, &Hostages)>,
 ) {
     let t = clock.t;
-    for (info, pos, mut orders, mut stance, mut pers) in &mut q {
+    for (info, pos, mut orders, mut stance, mut pers, mut combat, hostages) in &mut q {
         if orders.phase != Phase::Arrived {
             continue;
         }
@@ -135,6 +146,20 @@ fn after_move(
                 stance.posture = Posture::Halted;
                 orders.phase = Phase::Done;
             }
+            TaskRt::Withdraw { .. } if info.side == th.attacker => {
+                // back where it came from: out of the fight, across the border
+                let n = pers.active;
+                pers.active = 0;
+                pers.exfiltrated += n;
+                combat.status = Status::Out;
+                orders.phase = Phase::Done;
+                log.push(t, EventKind::Exfiltrated { unit: info.id.clone(), personnel: n, hostages: hostages.held });
+            }
+            TaskRt::Withdraw { .. } => {
+                arrived(&mut log);
+                settle(&orders.task, &mut stance);
+                orders.phase = Phase::InPlace;
+            }
         }
     }
 }
@@ -164,5 +189,5 @@ pub(super) fn plugin(app: &mut App) {
         super::SimTick,
         decide_tasks.in_set(SimSystems::Decide).in_set(DecideTasks).before(super::planner::PlanRoutes),
     )
-    .add_systems(super::SimTick, (after_move, dig_in).chain().in_set(SimSystems::Assess));
+    .add_systems(super::SimTick, (after_move, dig_in).chain().in_set(AfterMove).in_set(SimSystems::Assess));
 }

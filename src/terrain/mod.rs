@@ -12,6 +12,7 @@
 
 pub mod dem;
 pub mod geom;
+pub mod los;
 pub mod nav;
 pub mod procedural;
 

@@ -7,6 +7,7 @@
 //! - `validation`: problems are all reported, placed at their line and column;
 //! - `fuzz`: mutated and truncated scenarios never make the loader panic;
 //! - `reference`: models against their named references through the public API (DEM loader).
+//! - `validity`: sensing and combat against Lanchester, Koopman, terrain, light and the rules.
 
 mod cli;
 mod determinism;
@@ -14,6 +15,7 @@ mod fuzz;
 mod reference;
 mod scenarios;
 mod validation;
+mod validity;
 
 use std::path::PathBuf;
 

@@ -112,10 +112,10 @@ fn the_format_reference_covers_every_field() {
             continue;
         }
         if let Some(rest) = l.strip_prefix("pub ") {
-            if let Some((name, _)) = rest.split_once(':') {
-                if name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-                    names.insert(name.to_string());
-                }
+            if let Some((name, _)) = rest.split_once(':')
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                names.insert(name.to_string());
             }
         } else if in_enum && line.starts_with("    ") && !line.starts_with("     ") {
             let variant: String = l.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();

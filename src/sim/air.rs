@@ -1,0 +1,224 @@
+//! Air support: attack helicopters and ground-attack aircraft fly sorties against contacts
+//! their side knows (Decide phase).
+//!
+//! Owns: the sortie cycle of every aircraft unit that has an `air` block in its type and is in
+//! reserve: ready → readying (`readiness_min`) → outbound (direct flight at cruise speed) → on
+//! station over the target (`time_on_station_min`, firing its air-to-ground weapons through
+//! the direct-fire model) → returning → turnaround (`turnaround_min`) → ready. A sortie is only
+//! flown by day unless the type flies at night, with visibility of at least
+//! `min_visibility_m`, a cloud base at least `min_ceiling_agl_m` above the target, a flight
+//! path below the type's ceiling, and outside the side's village safety distance unless its
+//! rules allow. Aircraft on a sortie abort and return when the conditions fail.
+
+use bevy::prelude::*;
+
+use super::SimSystems;
+use super::clock::Clock;
+use super::components::*;
+use super::events::{EventKind, EventLog, m};
+use super::setup::{TerrainRes, Theatre};
+use super::sun::Light;
+use crate::scenario::schema::{AirOps, PlaceKind, UnitType};
+use crate::terrain::Terrain;
+use crate::terrain::geom::{self, P2};
+
+/// Where an aircraft is in its sortie cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AirState {
+    /// On the ground, available.
+    Ready,
+    /// Preparing to take off until the given time.
+    Readying,
+    /// Flying to the target.
+    Outbound,
+    /// Over the target until the given time.
+    OnStation,
+    /// Flying back to base.
+    Returning,
+    /// On the ground being turned round until the given time.
+    Turnaround,
+}
+
+/// An aircraft unit's sortie state.
+#[derive(Component, Debug, Clone)]
+pub struct Sortie {
+    /// State.
+    pub state: AirState,
+    /// Target contact uid and aim point.
+    pub target: Option<(u64, P2)>,
+    /// End of the current timed state, sim seconds.
+    pub until: u64,
+    /// Base.
+    pub base: P2,
+    /// Sorties flown.
+    pub flown: u32,
+}
+
+impl Sortie {
+    /// True while over the target (the direct-fire model then uses air-to-ground weapons).
+    pub fn on_station(&self) -> bool {
+        self.state == AirState::OnStation
+    }
+}
+
+/// Why a sortie cannot be flown to `aim` now, if it cannot.
+pub fn grounded(
+    ops: &AirOps,
+    ty: &UnitType,
+    th: &Theatre,
+    ter: &Terrain,
+    side: usize,
+    light: Light,
+    from: P2,
+    aim: P2,
+) -> Option<&'static str> {
+    let env = &th.loaded.scenario.environment;
+    if light != Light::Day && !ops.night {
+        return Some("darkness");
+    }
+    if env.visibility_m < ops.min_visibility_m {
+        return Some("visibility");
+    }
+    if let Some(cb) = env.cloud_base_m
+        && cb - ter.elevation_at(aim) < ops.min_ceiling_agl_m
+    {
+        return Some("low cloud over the target");
+    }
+    if crate::scenario::highest_on_line(ter, from, aim) + 150.0 > ty.movement.ceiling_m {
+        return Some("terrain above the ceiling");
+    }
+    let rules = &th.loaded.scenario.sides[side].rules;
+    if !rules.fire_near_villages
+        && th.places.iter().any(|p| {
+            matches!(p.kind, PlaceKind::Village { .. }) && geom::dist(p.pos, aim) < p.radius_m + rules.village_safety_m
+        })
+    {
+        return Some("village within the safety distance");
+    }
+    None
+}
+
+fn air_ops(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    terrain: Res<TerrainRes>,
+    pics: Res<Pictures>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Orders, &mut Mover, &mut Sortie)>,
+) {
+    let t = clock.t;
+    let ter = &*terrain.0;
+    for (info, pos, pers, combat, mut orders, mut mover, mut s) in &mut q {
+        let ty = &th.types[info.unit_type];
+        let Some(ops) = &ty.air else { continue };
+        if pers.active == 0 || combat.status != Status::Fighting && s.state == AirState::Ready {
+            continue;
+        }
+        let event = |log: &mut EventLog, phase: &str, target: Option<&str>, reason: Option<&str>| {
+            log.push(
+                t,
+                EventKind::Sortie {
+                    unit: info.id.clone(),
+                    phase: phase.into(),
+                    target: target.map(str::to_string),
+                    reason: reason.map(str::to_string),
+                    x: m(pos.0.0),
+                    y: m(pos.0.1),
+                },
+            );
+        };
+        let picture = &pics.sides[info.side];
+        let target_name = s.target.and_then(|(u, _)| picture.get(&u)).map(|c| c.unit.clone());
+        match s.state {
+            AirState::Ready => {
+                if !matches!(orders.task, TaskRt::Reserve { .. }) || orders.phase != Phase::InPlace {
+                    continue;
+                }
+                // the known contact nearest the base that can be attacked now
+                let mut best: Option<(f64, u64, P2, String)> = None;
+                for (uid, c) in picture {
+                    if t < c.known_at {
+                        continue;
+                    }
+                    let d = geom::dist(s.base, c.est);
+                    if best.as_ref().is_some_and(|b| d >= b.0) {
+                        continue;
+                    }
+                    if grounded(ops, ty, &th, ter, info.side, clock.light, s.base, c.est).is_none() {
+                        best = Some((d, *uid, c.est, c.unit.clone()));
+                    }
+                }
+                if let Some((_, uid, aim, name)) = best {
+                    s.state = AirState::Readying;
+                    s.until = t + (ops.readiness_min * 60.0) as u64;
+                    s.target = Some((uid, aim));
+                    event(&mut log, "requested", Some(&name), None);
+                }
+            }
+            AirState::Readying if t >= s.until => {
+                let Some(aim) = s.target.and_then(|(u, _)| picture.get(&u)).map(|c| c.est) else {
+                    s.state = AirState::Ready;
+                    s.target = None;
+                    event(&mut log, "aborted", None, Some("target lost"));
+                    continue;
+                };
+                if let Some(why) = grounded(ops, ty, &th, ter, info.side, clock.light, pos.0, aim) {
+                    s.state = AirState::Ready;
+                    s.target = None;
+                    event(&mut log, "aborted", target_name.as_deref(), Some(why));
+                    continue;
+                }
+                s.state = AirState::Outbound;
+                s.flown += 1;
+                mover.route = None;
+                mover.request = Some(RouteRequest { legs: vec![(aim, None)] });
+                orders.phase = Phase::Routing;
+                event(&mut log, "launched", target_name.as_deref(), None);
+            }
+            AirState::Outbound | AirState::OnStation => {
+                // follow the contact; abort when it is gone or the weather or light closes in
+                let live = s.target.and_then(|(u, _)| picture.get(&u).map(|c| (u, c.est)));
+                let why = match live {
+                    None => Some("target lost"),
+                    Some((_, aim)) => grounded(ops, ty, &th, ter, info.side, clock.light, pos.0, aim),
+                };
+                let timed_out = s.state == AirState::OnStation && t >= s.until;
+                if why.is_some() || timed_out {
+                    if let Some(reason) = why {
+                        event(&mut log, "aborted", target_name.as_deref(), Some(reason));
+                    }
+                    s.state = AirState::Returning;
+                    s.target = None;
+                    mover.route = None;
+                    mover.request = Some(RouteRequest { legs: vec![(s.base, None)] });
+                    orders.phase = Phase::Routing;
+                    continue;
+                }
+                if let Some(live) = live {
+                    s.target = Some(live);
+                }
+                if s.state == AirState::Outbound && orders.phase == Phase::InPlace {
+                    s.state = AirState::OnStation;
+                    s.until = t + (ops.time_on_station_min * 60.0) as u64;
+                    event(&mut log, "on_station", target_name.as_deref(), None);
+                }
+            }
+            AirState::Returning if orders.phase == Phase::InPlace => {
+                s.state = AirState::Turnaround;
+                s.until = t + (ops.turnaround_min * 60.0) as u64;
+                event(&mut log, "returned", None, None);
+            }
+            AirState::Turnaround if t >= s.until => {
+                s.state = AirState::Ready;
+            }
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        super::SimTick,
+        air_ops.in_set(SimSystems::Decide).after(super::bands::PlanInfiltration).before(super::planner::PlanRoutes),
+    );
+}

@@ -1,0 +1,465 @@
+//! Direct fire, suppression and morale (Engage and Assess phases).
+//!
+//! Owns: who fires at whom and with what effect, and how units hold up under it.
+//!
+//! **Fire.** A unit fires when its rules of engagement allow (defenders at any hostile contact
+//! they know; observers and withdrawing units only when fired upon; armed groups when fired
+//! upon, from ambush at close range, or at contacts they believe weaker) at the nearest contact
+//! of its side's picture within reach of a weapon that has ammunition, if it can see the
+//! target. Per weapon and tick: `rounds = count x min(1, active / nominal) x rate x dt x
+//! (1 - suppressibility x suppression)`, limited by ammunition; hits are Poisson with mean
+//! `rounds x p_hit(range band) x exposure(target posture) x light`, where light is 1 by day,
+//! 0.75 at twilight and `0.4 + 0.6 x night_vision` at night; each hit kills with `p_kill`,
+//! otherwise wounds. All units fire at once: casualties are applied after every shot of the
+//! tick is resolved, so two homogeneous forces follow Lanchester's square law.
+//!
+//! **Suppression** rises with incoming rounds, `s' = 1 - (1 - s) exp(-rounds / (4 n + 10))`,
+//! and decays with a two-minute time constant; above 0.5 a unit does not move.
+//! **Morale** falls with losses (`2 x (1.2 - training)` per fraction of the unit lost), with
+//! sustained suppression and with isolation (no friendly unit within 3 km), and recovers after
+//! fifteen quiet minutes. Below the type's `withdraw_below` a unit falls back to where it
+//! started (armed groups exfiltrate across the border); below `break_below` it breaks: it no
+//! longer fires, and with an enemy within 500 m it surrenders at the type's `surrender_per_h`.
+
+use std::collections::BTreeMap;
+
+use bevy::prelude::*;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::SimSystems;
+use super::clock::Clock;
+use super::components::*;
+use super::events::{EventKind, EventLog, m};
+use super::rng;
+use super::sensing::{self, Snap};
+use super::setup::{RunConfig, TerrainRes, Theatre};
+use super::sun::Light;
+use crate::scenario::schema::{UnitType, Weapon, WeaponKind};
+use crate::terrain::geom;
+
+/// Seconds after coming under fire during which a unit counts as engaged.
+pub const FIRED_UPON_S: u64 = 600;
+/// Suppression above which a unit does not move.
+pub const PINNED: f64 = 0.5;
+
+/// True for weapons aimed at what the firer sees.
+pub fn is_direct(k: WeaponKind) -> bool {
+    matches!(
+        k,
+        WeaponKind::Rifle
+            | WeaponKind::MachineGun
+            | WeaponKind::HeavyMachineGun
+            | WeaponKind::Sniper
+            | WeaponKind::GrenadeLauncher
+            | WeaponKind::Cannon
+            | WeaponKind::Atgm
+    )
+}
+
+/// Hit chance per round at range `r` from a weapon's range bands (0 beyond the last band or
+/// outside `min_range_m..=max_range_m`).
+pub fn p_hit(w: &Weapon, r: f64) -> f64 {
+    if r < w.min_range_m || r > w.max_range_m {
+        return 0.0;
+    }
+    w.p_hit.iter().find(|(up_to, _)| r <= *up_to).map(|b| b.1).unwrap_or(0.0)
+}
+
+/// Aimed-fire multiplier for the light and the firer's night-vision fraction.
+pub fn light_factor(light: Light, night_vision: f64) -> f64 {
+    match light {
+        Light::Day => 1.0,
+        Light::Twilight => 0.75,
+        Light::Night => 0.4 + 0.6 * night_vision.clamp(0.0, 1.0),
+    }
+}
+
+/// Weapons in action for a unit of `active` personnel out of `nominal`.
+pub fn weapons_up(count: u32, active: u32, nominal: u32) -> f64 {
+    count as f64 * (active as f64 / nominal.max(1) as f64).min(1.0)
+}
+
+/// A Poisson draw (multiplication method below 30, normal approximation above).
+pub fn poisson(r: &mut ChaCha8Rng, lambda: f64) -> u32 {
+    if lambda <= 0.0 {
+        return 0;
+    }
+    if lambda < 30.0 {
+        let l = libm::exp(-lambda);
+        let mut k = 0u32;
+        let mut p = 1.0;
+        loop {
+            p *= r.random::<f64>();
+            if p <= l {
+                return k;
+            }
+            k += 1;
+        }
+    }
+    (lambda + lambda.sqrt() * sensing::normal(r)).round().max(0.0) as u32
+}
+
+/// A binomial draw by summing Bernoulli trials (n is small: casualties of one tick).
+pub fn binomial(r: &mut ChaCha8Rng, n: u32, p: f64) -> u32 {
+    if p <= 0.0 {
+        return 0;
+    }
+    if p >= 1.0 {
+        return n;
+    }
+    (0..n).filter(|_| r.random::<f64>() < p).count() as u32
+}
+
+/// Whether a unit's rules of engagement let it open fire on a contact.
+fn may_engage(
+    attacker_side: bool,
+    task: &TaskRt,
+    c: &Combat,
+    own_active: u32,
+    contact: &Contact,
+    range: f64,
+    reach: f64,
+    posture_hidden: bool,
+    t: u64,
+) -> bool {
+    let fired_upon = c.fired_upon_at.is_some_and(|f| t.saturating_sub(f) <= FIRED_UPON_S);
+    match c.status {
+        Status::Fighting => {}
+        Status::Withdrawing => return fired_upon,
+        _ => return false,
+    }
+    if attacker_side {
+        // armed groups keep silent unless it pays: returned fire, an ambush at close range,
+        // or a contact they believe much weaker
+        fired_upon
+            || (posture_hidden && range <= 0.6 * reach && contact.est_strength as f64 <= own_active as f64 * 1.5)
+            || (contact.est_strength as f64) < own_active as f64 * 0.5
+    } else {
+        match task {
+            TaskRt::Hold { observe: true, .. } => fired_upon,
+            _ => true,
+        }
+    }
+}
+
+#[derive(Default, Clone)]
+struct Damage {
+    killed: u32,
+    wounded: u32,
+    rounds: f64,
+    by: Vec<u64>,
+}
+
+fn direct_fire(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    terrain: Res<TerrainRes>,
+    cfg: Res<RunConfig>,
+    pics: Res<Pictures>,
+    mut sight: ResMut<sensing::LosCache>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(
+        Entity,
+        &UnitInfo,
+        &Position,
+        &mut Personnel,
+        &Stance,
+        &mut Combat,
+        &Orders,
+        Option<&super::air::Sortie>,
+    )>,
+) {
+    let t = clock.t;
+    let dt = clock.tick_s as f64;
+    let ter = &*terrain.0;
+    let units: Vec<Snap> = q
+        .iter()
+        .map(|(e, i, p, pe, st, c, ..)| Snap {
+            e,
+            uid: i.uid,
+            side: i.side,
+            ty: i.unit_type,
+            index: i.index,
+            contingent: i.contingent,
+            pos: p.0,
+            active: pe.active,
+            posture: st.posture,
+            status: c.status,
+        })
+        .collect();
+    let index: BTreeMap<Entity, usize> = units.iter().enumerate().map(|(k, u)| (u.e, k)).collect();
+    let mut damage: Vec<Damage> = vec![Damage::default(); units.len()];
+    for (si, (_, info, _, _, stance, mut combat, orders, sortie)) in q.iter_mut().enumerate() {
+        let s = &units[si];
+        if !s.present() {
+            continue;
+        }
+        let ty: &UnitType = &th.types[s.ty];
+        let on_station = sortie.is_some_and(|x| x.on_station());
+        let usable: Vec<usize> = ty
+            .weapons
+            .iter()
+            .enumerate()
+            .filter(|(k, w)| {
+                (is_direct(w.kind) || (on_station && w.kind == WeaponKind::AirToGround)) && combat.ammo[*k] >= 1.0
+            })
+            .map(|(k, _)| k)
+            .collect();
+        if usable.is_empty() {
+            continue;
+        }
+        let reach = usable.iter().map(|&k| ty.weapons[k].max_range_m).fold(0.0, f64::max);
+        // nearest known contact within reach, by estimated range, that the unit can see
+        let picture = &pics.sides[s.side];
+        let mut best: Option<(f64, usize)> = None;
+        for c in picture.values() {
+            if !c.known_to(s.uid, t) {
+                continue;
+            }
+            let est_r = geom::dist(s.pos, c.est);
+            if est_r > reach + c.error_m {
+                continue;
+            }
+            let Some(&ti) = index.get(&c.entity) else { continue };
+            let tu = &units[ti];
+            if !tu.present() || tu.side == s.side {
+                continue;
+            }
+            let hidden = matches!(
+                stance.posture,
+                crate::scenario::schema::Posture::Concealed | crate::scenario::schema::Posture::Halted
+            );
+            if !may_engage(s.side == th.attacker, &orders.task, &combat, s.active, c, est_r, reach, hidden, t) {
+                continue;
+            }
+            if best.is_none_or(|b| est_r < b.0) {
+                let eye = if on_station { 300.0 } else { 1.8 };
+                if sight.visible(ter, s.pos, eye, tu.pos, sensing::TARGET_HEIGHT_M) {
+                    best = Some((est_r, ti));
+                }
+            }
+        }
+        let Some((_, ti)) = best else {
+            combat.target = None;
+            continue;
+        };
+        let tu = &units[ti];
+        let r = geom::dist(s.pos, tu.pos);
+        if combat.target != Some(tu.uid) {
+            combat.target = Some(tu.uid);
+            log.push(
+                t,
+                EventKind::Engaged {
+                    shooter: info.id.clone(),
+                    target: th.unit_ids[units[ti].index].clone(),
+                    range_m: m(r),
+                },
+            );
+        }
+        let tty = &th.types[tu.ty];
+        // a broken unit scatters: half as exposed as its posture says
+        let exposure = tty.exposure.get(tu.posture) * if tu.status == Status::Broken { 0.5 } else { 1.0 };
+        let light = light_factor(clock.light, ty.movement.night_vision);
+        let rate =
+            if combat.status == Status::Broken { 0.0 } else { 1.0 - ty.morale.suppressibility * combat.suppression };
+        let mut rng = rng::at_tick(cfg.seed, "fire", s.uid, clock.tick);
+        let d = &mut damage[ti];
+        let mut fired = false;
+        for &k in &usable {
+            let w = &ty.weapons[k];
+            // aircraft make their attack run at the weapon's own range
+            let wr = if w.kind == WeaponKind::AirToGround { r.clamp(w.min_range_m, w.max_range_m) } else { r };
+            let ph = p_hit(w, wr);
+            if ph <= 0.0 {
+                continue;
+            }
+            let rounds = (weapons_up(w.count, s.active, ty.strength.nominal) * w.rate_rpm / 60.0 * dt * rate)
+                .min(combat.ammo[k]);
+            if rounds <= 0.0 {
+                continue;
+            }
+            combat.ammo[k] -= rounds;
+            fired = true;
+            let hits = poisson(&mut rng, rounds * ph * exposure * light);
+            let killed = binomial(&mut rng, hits, w.p_kill);
+            d.killed += killed;
+            d.wounded += hits - killed;
+            d.rounds += rounds;
+        }
+        if fired && !d.by.contains(&s.uid) {
+            d.by.push(s.uid);
+        }
+    }
+    // apply all damage at once
+    for (ti, (_, info, _, mut pers, _, mut combat, _, _)) in q.iter_mut().enumerate() {
+        let d = &damage[ti];
+        let decay = libm::exp(-dt / 120.0);
+        let before = combat.suppression;
+        combat.suppression *= decay;
+        if d.rounds <= 0.0 {
+            continue;
+        }
+        combat.fired_upon_at = Some(t);
+        let n = pers.active;
+        combat.suppression = 1.0 - (1.0 - combat.suppression) * libm::exp(-d.rounds / (4.0 * n as f64 + 10.0));
+        if before < PINNED && combat.suppression >= PINNED {
+            log.push(
+                t,
+                EventKind::Suppressed { unit: info.id.clone(), level: (combat.suppression * 100.0).round() / 100.0 },
+            );
+        }
+        let total = d.killed + d.wounded;
+        if total == 0 || n == 0 {
+            continue;
+        }
+        let (killed, wounded) = if total > n {
+            let k = ((d.killed as u64 * n as u64) / total as u64) as u32;
+            (k, n - k)
+        } else {
+            (d.killed, d.wounded)
+        };
+        pers.active -= killed + wounded;
+        pers.killed += killed;
+        pers.wounded += wounded;
+        let ty = &th.types[info.unit_type];
+        combat.morale -= (killed + wounded) as f64 / n as f64 * 2.0 * (1.2 - ty.morale.training);
+        let by: Vec<String> =
+            d.by.iter()
+                .filter_map(|u| units.iter().position(|x| x.uid == *u).map(|k| th.unit_ids[units[k].index].clone()))
+                .collect();
+        log.push(t, EventKind::Casualties { unit: info.id.clone(), killed, wounded, remaining: pers.active, by });
+    }
+}
+
+/// Morale drift, status changes, withdrawal, surrender.
+fn morale(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    cfg: Res<RunConfig>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(Entity, &UnitInfo, &Position, &mut Personnel, &Stance, &mut Combat, &mut Orders, &mut Mover)>,
+) {
+    let t = clock.t;
+    let dt = clock.tick_s as f64;
+    let units: Vec<(usize, super::super::terrain::geom::P2, bool)> = q
+        .iter()
+        .map(|(_, i, p, pe, _, c, ..)| {
+            (i.side, p.0, pe.active > 0 && !matches!(c.status, Status::Surrendered | Status::Out))
+        })
+        .collect();
+    for (k, (_, info, pos, mut pers, _, mut combat, mut orders, mut mover)) in q.iter_mut().enumerate() {
+        if matches!(combat.status, Status::Surrendered | Status::Out) {
+            continue;
+        }
+        if pers.active == 0 {
+            combat.status = Status::Out;
+            orders.phase = Phase::Done;
+            mover.route = None;
+            continue;
+        }
+        let ty = &th.types[info.unit_type];
+        let quiet = combat.fired_upon_at.is_none_or(|f| t.saturating_sub(f) > 900);
+        if quiet {
+            combat.morale = (combat.morale + 0.0002 * dt).min(ty.morale.initial);
+        } else {
+            combat.morale -= 0.00005 * dt * combat.suppression;
+            // isolation: no friendly unit within 3 km while under fire
+            let friends_near = units
+                .iter()
+                .enumerate()
+                .any(|(j, u)| j != k && u.0 == info.side && u.2 && geom::dist(u.1, pos.0) <= 3000.0);
+            if !friends_near {
+                combat.morale -= 0.00002 * dt;
+            }
+        }
+        combat.morale = combat.morale.clamp(0.0, 1.0);
+        let home = combat.home;
+        let withdraw = |orders: &mut Orders, mover: &mut Mover| {
+            orders.task = TaskRt::Withdraw { to: home };
+            orders.phase = Phase::Routing;
+            mover.route = None;
+            mover.request = Some(RouteRequest { legs: vec![(home, None)] });
+        };
+        match combat.status {
+            Status::Fighting if combat.morale < ty.morale.break_below => {
+                combat.status = Status::Broken;
+                log.push(
+                    t,
+                    EventKind::Broke { unit: info.id.clone(), morale: (combat.morale * 100.0).round() / 100.0 },
+                );
+                withdraw(&mut orders, &mut mover);
+            }
+            Status::Fighting if combat.morale < ty.morale.withdraw_below => {
+                combat.status = Status::Withdrawing;
+                log.push(
+                    t,
+                    EventKind::Withdrew { unit: info.id.clone(), morale: (combat.morale * 100.0).round() / 100.0 },
+                );
+                withdraw(&mut orders, &mut mover);
+            }
+            Status::Withdrawing if combat.morale < ty.morale.break_below => {
+                combat.status = Status::Broken;
+                log.push(
+                    t,
+                    EventKind::Broke { unit: info.id.clone(), morale: (combat.morale * 100.0).round() / 100.0 },
+                );
+            }
+            Status::Broken => {
+                let enemy_close = units.iter().any(|u| u.0 != info.side && u.2 && geom::dist(u.1, pos.0) <= 500.0);
+                if enemy_close {
+                    let p = 1.0 - libm::exp(-ty.morale.surrender_per_h * dt / 3600.0);
+                    let mut r = rng::at_tick(cfg.seed, "surrender", info.uid, clock.tick);
+                    if r.random::<f64>() < p {
+                        let n = pers.active;
+                        pers.active = 0;
+                        pers.captured += n;
+                        combat.status = Status::Surrendered;
+                        orders.phase = Phase::Done;
+                        mover.route = None;
+                        log.push(t, EventKind::Surrendered { unit: info.id.clone(), captured: n });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// System set of `direct_fire`, for ordering.
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DirectFire;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(super::SimTick, direct_fire.in_set(SimSystems::Engage).in_set(DirectFire))
+        .add_systems(super::SimTick, morale.in_set(SimSystems::Assess).before(super::tasks::AfterMove));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn samplers_have_the_right_means() {
+        let mut r = ChaCha8Rng::seed_from_u64(1);
+        for lambda in [0.3, 4.0, 50.0] {
+            let n = 20_000;
+            let mean = (0..n).map(|_| poisson(&mut r, lambda) as f64).sum::<f64>() / n as f64;
+            assert!((mean - lambda).abs() < 4.0 * (lambda / n as f64).sqrt() + 0.01, "poisson {lambda}: {mean}");
+        }
+        let mean = (0..20_000).map(|_| binomial(&mut r, 10, 0.3) as f64).sum::<f64>() / 20_000.0;
+        assert!((mean - 3.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn range_bands() {
+        let w: Weapon = ron::from_str(
+            "(name: \"AK\", kind: Rifle, count: 1, max_range_m: 400.0, rate_rpm: 10.0, ammo: 100, p_hit: [(100.0, 0.1), (400.0, 0.02)], p_kill: 0.4)",
+        )
+        .unwrap();
+        assert_eq!(p_hit(&w, 50.0), 0.1);
+        assert_eq!(p_hit(&w, 250.0), 0.02);
+        assert_eq!(p_hit(&w, 401.0), 0.0);
+    }
+}

@@ -1,0 +1,84 @@
+//! Hostages (Assess phase): armed groups seize people in villages they pass through and named
+//! groups (geologists, climbers) they come upon; hostages move with the band that holds them
+//! and are freed when it is destroyed or surrenders. Bands that exfiltrate take them along.
+//!
+//! Owns: taking and freeing hostages, and their counts. A band whose type has
+//! `takes_hostages > 0` raids each village once, on coming within its radius: with that chance
+//! it seizes 1–5 people (never more than live there). A hostage group within 500 m of a band
+//! is seized whole.
+
+use bevy::prelude::*;
+use rand::Rng;
+
+use super::SimSystems;
+use super::clock::Clock;
+use super::components::*;
+use super::events::{EventKind, EventLog};
+use super::metrics::HostageTally;
+use super::rng;
+use super::setup::{RunConfig, Theatre};
+use crate::scenario::schema::PlaceKind;
+use crate::terrain::geom;
+
+/// Distance at which a band seizes a named hostage group, metres.
+pub const SEIZE_GROUP_M: f64 = 500.0;
+
+fn hostages(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    cfg: Res<RunConfig>,
+    mut tally: ResMut<HostageTally>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Hostages)>,
+) {
+    let t = clock.t;
+    for (info, pos, pers, combat, mut h) in &mut q {
+        // freed when the holders are destroyed or surrender
+        if h.held > 0
+            && (combat.status == Status::Surrendered
+                || (pers.active == 0 && pers.exfiltrated == 0 && pers.reached_objective == 0))
+        {
+            let n = h.held;
+            h.held = 0;
+            tally.freed += n as u64;
+            log.push(t, EventKind::HostagesFreed { unit: info.id.clone(), count: n });
+            continue;
+        }
+        let ty = &th.types[info.unit_type];
+        if ty.takes_hostages <= 0.0 || combat.status != Status::Fighting || pers.active == 0 {
+            continue;
+        }
+        for (pi, p) in th.places.iter().enumerate() {
+            let PlaceKind::Village { population } = p.kind else { continue };
+            if h.raided.contains(&pi) || geom::dist(p.pos, pos.0) > p.radius_m {
+                continue;
+            }
+            h.raided.push(pi);
+            let mut r = rng::at_tick(cfg.seed, "hostages", info.uid, clock.tick ^ ((pi as u64) << 40));
+            if r.random::<f64>() < ty.takes_hostages {
+                let n = r.random_range(1..=5u32).min(population);
+                if n > 0 {
+                    h.held += n;
+                    tally.taken += n as u64;
+                    log.push(t, EventKind::HostagesTaken { unit: info.id.clone(), place: p.id.clone(), count: n });
+                }
+            }
+        }
+        for (gi, g) in th.loaded.scenario.hostage_groups.iter().enumerate() {
+            if tally.groups_taken.contains(&gi) {
+                continue;
+            }
+            let gp = th.loaded.xy(&g.at);
+            if geom::dist(gp, pos.0) <= SEIZE_GROUP_M {
+                tally.groups_taken.push(gi);
+                h.held += g.count;
+                tally.taken += g.count as u64;
+                log.push(t, EventKind::HostagesTaken { unit: info.id.clone(), place: g.id.clone(), count: g.count });
+            }
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(super::SimTick, hostages.in_set(SimSystems::Assess).after(super::tasks::AfterMove));
+}

@@ -1,0 +1,405 @@
+//! Detection and each side's picture (Sense phase).
+//!
+//! Owns: who sees whom. For every observer–target pair within reach (a uniform grid of
+//! buckets keeps the pairs tried near-linear in the number of units) and in line of sight, a
+//! glimpse-based detection: the chance of detecting in a tick of `dt` seconds is
+//! `1 - exp(-λ(r) dt)` with `λ(r) = ln 2 / 60 s × (R / r)²` up to `2R` — so `R`, the effective
+//! range, is where a target is detected with even odds within a minute of looking. `R` is the
+//! sensor's range for the light (the library's `range_day_m` / `range_night_m`; twilight takes
+//! their geometric mean), times the target's signature for its posture (library), a size
+//! factor `sqrt(strength / 30)` clamped to 0.5..1.5 (vehicles x1.5), and the visibility factor
+//! `min(1, visibility / range)`.
+//!
+//! A detection puts or refreshes a contact in the observer's side picture with an estimated
+//! position (error σ = 10 m + 5 % of the range), an estimated strength (log-normal, σ 0.25)
+//! and, within half the effective range, the target's category. The rest of the side may act
+//! on a new contact once the report has climbed the chain (`Rules::report_delay_min`).
+//! Contacts not seen again for `Rules::contact_timeout_min` are dropped. Decisions read these
+//! pictures, never the ground truth.
+
+use bevy::prelude::*;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::SimSystems;
+use super::clock::Clock;
+use super::components::*;
+use super::events::{EventKind, EventLog, m};
+use super::rng;
+use super::setup::{RunConfig, TerrainRes, Theatre};
+use super::sun::Light;
+use crate::scenario::schema::{Sensor, UnitType};
+use crate::terrain::geom::{self, P2};
+use crate::terrain::los;
+
+/// Seconds of looking in which a target at the effective range is detected with even odds.
+pub const HALF_DETECTION_S: f64 = 60.0;
+
+/// Observers' eye height above ground, metres (sensors may say more).
+pub const TARGET_HEIGHT_M: f64 = 1.5;
+
+/// Bucket size of the spatial index, metres.
+const BUCKET_M: f64 = 4000.0;
+
+/// A sensor's range for the light, metres.
+pub fn sensor_range(s: &Sensor, light: Light) -> f64 {
+    match light {
+        Light::Day => s.range_day_m,
+        Light::Night => s.range_night_m,
+        Light::Twilight => (s.range_day_m * s.range_night_m).sqrt(),
+    }
+}
+
+/// Size factor of a target group: `sqrt(n / 30)` in 0.5..=1.5, x1.5 for vehicles.
+pub fn size_factor(active: u32, vehicles: bool) -> f64 {
+    ((active as f64 / 30.0).sqrt()).clamp(0.5, 1.5) * if vehicles { 1.5 } else { 1.0 }
+}
+
+/// Detection rate per second at range `r` for effective range `big_r`.
+pub fn glimpse_rate(r: f64, big_r: f64) -> f64 {
+    if big_r <= 0.0 || r > 2.0 * big_r {
+        return 0.0;
+    }
+    let r = r.max(1.0);
+    std::f64::consts::LN_2 / HALF_DETECTION_S * (big_r / r).powi(2)
+}
+
+/// Chance of detecting within `dt` seconds.
+pub fn p_detect(r: f64, big_r: f64, dt: f64) -> f64 {
+    1.0 - libm::exp(-glimpse_rate(r, big_r) * dt)
+}
+
+/// Best effective range of an observer type against a target.
+pub fn effective_range(observer: &UnitType, light: Light, signature: f64, size: f64, visibility_m: f64) -> (f64, f64) {
+    let mut best = (0.0, 1.8);
+    for s in &observer.sensors {
+        let rs = sensor_range(s, light);
+        let r = rs * signature * size * (visibility_m / rs.max(1.0)).min(1.0);
+        if r > best.0 {
+            best = (r, s.height_m);
+        }
+    }
+    best
+}
+
+/// A standard normal draw (Box–Muller, through libm).
+pub fn normal(r: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = r.random_range(f64::MIN_POSITIVE..1.0);
+    let u2: f64 = r.random();
+    (-2.0 * libm::log(u1)).sqrt() * libm::cos(2.0 * std::f64::consts::PI * u2)
+}
+
+/// Line-of-sight results between grid cells, kept for the run: most units stay in the same
+/// cells for hours, so most checks repeat. Sight lines are taken between the centres of the
+/// two cells (at the given eye heights), which makes the cache exact.
+#[derive(Resource, Default)]
+pub struct LosCache {
+    map: bevy::platform::collections::HashMap<(u32, u32, u16, u16), bool>,
+    /// Checks answered from the cache.
+    pub hits: u64,
+    /// Checks computed.
+    pub computed: u64,
+}
+
+impl LosCache {
+    /// Most entries kept; the cache is cleared when it grows past this.
+    pub const MAX: usize = 1 << 20;
+
+    /// Line of sight from `a` (eye `ha` m) to `b` (`hb` m), between cell centres.
+    pub fn visible(&mut self, ter: &crate::terrain::Terrain, a: P2, ha: f64, b: P2, hb: f64) -> bool {
+        let (Some(ca), Some(cb)) = (ter.index_at(a), ter.index_at(b)) else { return false };
+        let key = (
+            ca as u32,
+            cb as u32,
+            (ha * 10.0).round().clamp(0.0, 65_535.0) as u16,
+            (hb * 10.0).round().clamp(0.0, 65_535.0) as u16,
+        );
+        if let Some(&v) = self.map.get(&key) {
+            self.hits += 1;
+            return v;
+        }
+        self.computed += 1;
+        if self.map.len() >= Self::MAX {
+            self.map.clear();
+        }
+        let v = los::visible(ter, ter.centre(ca), ha, ter.centre(cb), hb);
+        self.map.insert(key, v);
+        v
+    }
+}
+
+/// What the sensing and combat systems need of every unit, gathered once per tick.
+#[derive(Debug, Clone)]
+pub struct Snap {
+    /// Entity.
+    pub e: Entity,
+    /// Stable id.
+    pub uid: u64,
+    /// Side index.
+    pub side: usize,
+    /// Unit type index.
+    pub ty: usize,
+    /// Spawn index (for names: `Theatre::unit_ids`).
+    pub index: usize,
+    /// Contingent index.
+    pub contingent: usize,
+    /// Position.
+    pub pos: P2,
+    /// Active personnel.
+    pub active: u32,
+    /// Posture.
+    pub posture: crate::scenario::schema::Posture,
+    /// Fighting state.
+    pub status: Status,
+}
+
+impl Snap {
+    /// True when the unit can be seen and fought (has people in play).
+    pub fn present(&self) -> bool {
+        self.active > 0 && !matches!(self.status, Status::Surrendered | Status::Out)
+    }
+}
+
+/// A uniform-grid index of unit positions.
+pub struct Buckets {
+    nx: usize,
+    ny: usize,
+    start: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Buckets {
+    /// Indexes positions on a map of the given size.
+    pub fn new(width: f64, height: f64, pos: impl Iterator<Item = P2> + Clone) -> Buckets {
+        let nx = ((width / BUCKET_M).ceil() as usize).max(1);
+        let ny = ((height / BUCKET_M).ceil() as usize).max(1);
+        let cell = |p: P2| {
+            let i = ((p.0 / BUCKET_M).max(0.0) as usize).min(nx - 1);
+            let j = ((p.1 / BUCKET_M).max(0.0) as usize).min(ny - 1);
+            j * nx + i
+        };
+        let mut count = vec![0u32; nx * ny + 1];
+        for p in pos.clone() {
+            count[cell(p) + 1] += 1;
+        }
+        for k in 1..count.len() {
+            count[k] += count[k - 1];
+        }
+        let mut fill = count.clone();
+        let mut items = vec![0u32; count[nx * ny] as usize];
+        for (idx, p) in pos.enumerate() {
+            let c = cell(p);
+            items[fill[c] as usize] = idx as u32;
+            fill[c] += 1;
+        }
+        Buckets { nx, ny, start: count, items }
+    }
+
+    /// Indices of units in buckets within `radius` of `p`, in ascending index order.
+    pub fn near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
+        out.clear();
+        let i0 = (((p.0 - radius) / BUCKET_M).floor().max(0.0) as usize).min(self.nx - 1);
+        let i1 = (((p.0 + radius) / BUCKET_M).floor().max(0.0) as usize).min(self.nx - 1);
+        let j0 = (((p.1 - radius) / BUCKET_M).floor().max(0.0) as usize).min(self.ny - 1);
+        let j1 = (((p.1 + radius) / BUCKET_M).floor().max(0.0) as usize).min(self.ny - 1);
+        for j in j0..=j1 {
+            for i in i0..=i1 {
+                let c = j * self.nx + i;
+                out.extend_from_slice(&self.items[self.start[c] as usize..self.start[c + 1] as usize]);
+            }
+        }
+        out.sort_unstable();
+    }
+}
+
+/// Gathers the snapshot in query order.
+pub fn snapshot<'a>(
+    it: impl Iterator<Item = (Entity, &'a UnitInfo, &'a Position, &'a Personnel, &'a Stance, &'a Combat)>,
+) -> Vec<Snap> {
+    it.map(|(e, i, p, pe, st, c)| Snap {
+        e,
+        uid: i.uid,
+        side: i.side,
+        ty: i.unit_type,
+        index: i.index,
+        contingent: i.contingent,
+        pos: p.0,
+        active: pe.active,
+        posture: st.posture,
+        status: c.status,
+    })
+    .collect()
+}
+
+fn sense(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    terrain: Res<TerrainRes>,
+    cfg: Res<RunConfig>,
+    mut pics: ResMut<Pictures>,
+    mut sight: ResMut<LosCache>,
+    mut log: ResMut<EventLog>,
+    q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Stance, &Combat)>,
+    aircraft: Query<&super::air::Sortie>,
+) {
+    let t = clock.t;
+    let dt = clock.tick_s as f64;
+    let ter = &*terrain.0;
+    let units = snapshot(q.iter());
+    // the largest signature x size factor of any target now bounds how far anyone can see
+    let most_visible = units
+        .iter()
+        .filter(|u| u.present())
+        .map(|u| {
+            let ty = &th.types[u.ty];
+            ty.signature.get(u.posture) * size_factor(u.active, ty.vehicles > 0)
+        })
+        .fold(0.0, f64::max);
+    let name = |k: usize| th.unit_ids[units[k].index].clone();
+    let buckets = Buckets::new(ter.width_m(), ter.height_m(), units.iter().map(|u| u.pos));
+    let visibility = th.loaded.scenario.environment.visibility_m;
+    let mut near = Vec::new();
+    for (oi, o) in units.iter().enumerate() {
+        if !o.present() || o.status == Status::Broken {
+            continue;
+        }
+        // aircraft look out only when airborne
+        if aircraft.get(o.e).is_ok_and(|s| {
+            matches!(
+                s.state,
+                super::air::AirState::Ready | super::air::AirState::Readying | super::air::AirState::Turnaround
+            )
+        }) {
+            continue;
+        }
+        let oty = &th.types[o.ty];
+        let reach = oty.sensors.iter().map(|s| sensor_range(s, clock.light)).fold(0.0, f64::max) * 2.0 * most_visible;
+        if reach <= 0.0 {
+            continue;
+        }
+        buckets.near(o.pos, reach, &mut near);
+        let mut stream: Option<ChaCha8Rng> = None;
+        for &ti in &near {
+            let tu = &units[ti as usize];
+            if tu.side == o.side || !tu.present() {
+                continue;
+            }
+            let r = geom::dist(o.pos, tu.pos);
+            if r > reach {
+                continue;
+            }
+            let tty = &th.types[tu.ty];
+            let sig = tty.signature.get(tu.posture);
+            let size = size_factor(tu.active, tty.vehicles > 0);
+            let (big_r, eye) = effective_range(oty, clock.light, sig, size, visibility);
+            let p = p_detect(r, big_r, dt);
+            if p <= 0.0 || !sight.visible(ter, o.pos, eye, tu.pos, TARGET_HEIGHT_M) {
+                continue;
+            }
+            let rng = stream.get_or_insert_with(|| rng::at_tick(cfg.seed, "detect", o.uid, clock.tick));
+            if rng.random::<f64>() >= p {
+                continue;
+            }
+            // detected: estimate where, how many and what
+            let sigma = 10.0 + 0.05 * r;
+            let est = (tu.pos.0 + sigma * normal(rng), tu.pos.1 + sigma * normal(rng));
+            let est_strength = ((tu.active as f64) * libm::exp(0.25 * normal(rng))).round().max(1.0) as u32;
+            let class = (r <= 0.5 * big_r).then_some(tty.category);
+            let side_rules = &th.loaded.scenario.sides[o.side].rules;
+            let picture = &mut pics.sides[o.side];
+            match picture.get_mut(&tu.uid) {
+                Some(c) => {
+                    c.est = est;
+                    c.error_m = sigma;
+                    c.est_strength = est_strength;
+                    c.class = class.or(c.class);
+                    c.last_seen = t;
+                    c.entity = tu.e;
+                    if !c.seen_by.contains(&o.uid) && c.seen_by.len() < 16 {
+                        c.seen_by.push(o.uid);
+                    }
+                }
+                None => {
+                    let delay = (side_rules.report_delay_min * 60.0).round() as u64;
+                    picture.insert(
+                        tu.uid,
+                        Contact {
+                            entity: tu.e,
+                            unit: name(ti as usize),
+                            est,
+                            error_m: sigma,
+                            est_strength,
+                            class,
+                            first_seen: t,
+                            last_seen: t,
+                            known_at: t + delay,
+                            seen_by: vec![o.uid],
+                        },
+                    );
+                    log.push(
+                        t,
+                        EventKind::Detected {
+                            observer: name(oi),
+                            target: name(ti as usize),
+                            range_m: m(r),
+                            est_strength,
+                            class: class.map(|c| format!("{c:?}")),
+                        },
+                    );
+                    let to = format!("{} HQ", th.contingents[o.contingent].id);
+                    log.push(t, EventKind::Report { from: name(oi), to, about: name(ti as usize), delay_s: delay });
+                }
+            }
+        }
+    }
+    // age the pictures
+    for (si, picture) in pics.sides.iter_mut().enumerate() {
+        let timeout = (th.loaded.scenario.sides[si].rules.contact_timeout_min * 60.0) as u64;
+        let mut lost = Vec::new();
+        picture.retain(|_, c| {
+            let keep = t.saturating_sub(c.last_seen) <= timeout;
+            if !keep {
+                lost.push(c.unit.clone());
+            }
+            keep
+        });
+        for unit in lost {
+            log.push(t, EventKind::ContactLost { side: th.sides[si].clone(), target: unit });
+        }
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<LosCache>().add_systems(super::SimTick, sense.in_set(SimSystems::Sense));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn even_odds_at_the_effective_range_in_a_minute() {
+        assert!((p_detect(1000.0, 1000.0, 60.0) - 0.5).abs() < 1e-12);
+        assert!(p_detect(500.0, 1000.0, 10.0) > p_detect(1000.0, 1000.0, 10.0));
+        assert_eq!(p_detect(2001.0, 1000.0, 10.0), 0.0);
+        // ten 6-second glimpses accumulate to one minute's worth
+        let q: f64 = (0..10).map(|_| 1.0 - p_detect(800.0, 1000.0, 6.0)).product();
+        assert!(((1.0 - q) - p_detect(800.0, 1000.0, 60.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn buckets_find_every_neighbour_in_order() {
+        let pts: Vec<P2> = (0..200).map(|k| ((k * 7919 % 10_000) as f64, (k * 104_729 % 10_000) as f64)).collect();
+        let b = Buckets::new(10_000.0, 10_000.0, pts.iter().copied());
+        let mut out = Vec::new();
+        for (q, r) in [((100.0, 100.0), 1000.0), ((5000.0, 5000.0), 2500.0), ((9900.0, 50.0), 6000.0)] {
+            b.near(q, r, &mut out);
+            assert!(out.windows(2).all(|w| w[0] < w[1]), "ascending, no duplicates");
+            for (k, p) in pts.iter().enumerate() {
+                if geom::dist(*p, q) <= r {
+                    assert!(out.contains(&(k as u32)), "point {k} within {r} m of {q:?} missing");
+                }
+            }
+        }
+    }
+}
