@@ -84,6 +84,19 @@ pub fn summary_text(s: &Summary, events: &[Event]) -> String {
         s.hostages_taken,
         s.hostages_freed
     ));
+    let per_side = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    };
+    o.push_str(&format!(
+        "detections {}   units broken {}   surrendered {}   fire missions {}   air sorties {}   civilians wounded {}   hostages still held {}\n",
+        per_side(&s.detections),
+        per_side(&s.units_broken),
+        per_side(&s.units_surrendered),
+        s.fire_missions,
+        s.sorties,
+        s.civilians_wounded,
+        s.hostages_held
+    ));
     o.push_str(&format!("{} events; scenario hash {}\n", s.events, &s.scenario_hash[..s.scenario_hash.len().min(16)]));
     o
 }

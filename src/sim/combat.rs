@@ -16,8 +16,9 @@
 //! **Suppression** rises with incoming rounds, `s' = 1 - (1 - s) exp(-rounds / (4 n + 10))`,
 //! and decays with a two-minute time constant; above 0.5 a unit does not move.
 //! **Morale** falls with losses (`2 x (1.2 - training)` per fraction of the unit lost), with
-//! sustained suppression and with isolation (no friendly unit within 3 km), and recovers after
-//! fifteen quiet minutes. Below the type's `withdraw_below` a unit falls back to where it
+//! sustained suppression, with isolation under fire (no friendly unit within 3 km) and with
+//! fatigue (the last quarter of a march before the rest halt), and recovers after fifteen
+//! quiet minutes. Below the type's `withdraw_below` a unit falls back to where it
 //! started (armed groups exfiltrate across the border); below `break_below` it breaks: it no
 //! longer fires, and with an enemy within 500 m it surrenders at the type's `surrender_per_h`.
 
@@ -360,6 +361,10 @@ fn morale(
         }
         let ty = &th.types[info.unit_type];
         let quiet = combat.fired_upon_at.is_none_or(|f| t.saturating_sub(f) > 900);
+        // fatigue: the last quarter of a march before the rest halt wears on morale
+        if mover.march_s > 0.75 * ty.movement.march_h * 3600.0 {
+            combat.morale -= 0.00001 * dt;
+        }
         if quiet {
             combat.morale = (combat.morale + 0.0002 * dt).min(ty.morale.initial);
         } else {
