@@ -257,4 +257,6 @@ pub struct Hostages {
     pub held: u32,
     /// Villages and groups already raided (place or group index), so each is raided once.
     pub raided: Vec<usize>,
+    /// The holders' active strength at the last check (to see their losses).
+    pub last_active: u32,
 }

@@ -81,6 +81,8 @@ pub enum EventKind {
     HostagesTaken { unit: String, place: String, count: u32 },
     /// Hostages were freed.
     HostagesFreed { unit: String, count: u32 },
+    /// Hostages died when their holders came under fire.
+    HostagesKilled { unit: String, count: u32 },
     /// Rounds fell on a village.
     CivilianCasualties { place: String, killed: u32, wounded: u32, by: String },
     /// The run ended with this outcome.

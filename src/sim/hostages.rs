@@ -1,6 +1,9 @@
 //! Hostages (Assess phase): armed groups seize people in villages they pass through and named
 //! groups (geologists, climbers) they come upon; hostages move with the band that holds them
-//! and are freed when it is destroyed or surrenders. Bands that exfiltrate take them along.
+//! and are freed when it is destroyed or surrenders, or left behind when it breaks. Bands that
+//! exfiltrate take them along. Fire on the holders endangers them (fact sheet 8, "killing the
+//! holder risks hostage death"): for each holder lost, each hostage dies with a chance of
+//! one tenth of the fraction of the band lost (E).
 //!
 //! Owns: taking and freeing hostages, and their counts. A band whose type has
 //! `takes_hostages > 0` raids each village once, on coming within its radius: with that chance

@@ -28,6 +28,8 @@ pub struct HostageTally {
     pub taken: u64,
     /// Freed.
     pub freed: u64,
+    /// Killed in fire on their holders.
+    pub killed: u64,
     /// Scenario hostage groups already seized (indices).
     pub groups_taken: Vec<usize>,
 }
@@ -152,6 +154,8 @@ pub struct Summary {
     pub civilians_wounded: u64,
     /// Hostages still held at the end.
     pub hostages_held: u64,
+    /// Hostages killed when their holders came under fire.
+    pub hostages_killed: u64,
     /// Detections (new contacts) per side.
     pub detections: BTreeMap<String, u64>,
     /// Units that broke, per side.
@@ -301,7 +305,8 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
         defender_units_dug_in: dug_in,
         distance_km: distance,
         civilians_wounded: civ.wounded,
-        hostages_held: hostages.taken - hostages.freed,
+        hostages_held: hostages.taken - hostages.freed - hostages.killed,
+        hostages_killed: hostages.killed,
         detections,
         units_broken: broken,
         units_surrendered: surrendered,

@@ -234,7 +234,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             Mover { pace, ..Mover::default() },
             UnitRng(unit_rng),
             combat,
-            Hostages::default(),
+            Hostages { last_active: u.strength, ..Default::default() },
             super::fires::Fires::default(),
             sortie,
         ));

@@ -39,6 +39,10 @@ const LIBRARY: &str = r#"(format: 1, types: [
      strength: (nominal: 40, min: 1, max: 100), movement: (),
      sensors: [(name: "eyes", kind: Eye, range_day_m: 1500.0, range_night_m: 150.0)],
      morale: (initial: 1.0, training: 1.0, withdraw_below: 0.0, break_below: 0.0)),
+    (id: "raiders", name: "Raiders", category: Irregular, echelon: Band, mobility: Foot,
+     strength: (nominal: 40, min: 1, max: 100), movement: (),
+     morale: (initial: 1.0, training: 1.0, withdraw_below: 0.0, break_below: 0.0),
+     takes_hostages: 1.0),
 ])"#;
 
 /// A scenario on a 6 km x 4 km map: flat at 1,000 m, or with a 200 m ridge across x = 3 km.
@@ -50,6 +54,20 @@ fn scenario(
     rules: &str,
     places: &str,
     units: &str,
+) -> scenario::Loaded {
+    scenario_with(dir, ridge, start, duration, rules, places, units, "")
+}
+
+/// The same, with hostage groups.
+fn scenario_with(
+    dir: &std::path::Path,
+    ridge: bool,
+    start: &str,
+    duration: &str,
+    rules: &str,
+    places: &str,
+    units: &str,
+    hostage_groups: &str,
 ) -> scenario::Loaded {
     std::fs::write(dir.join("lib.ron"), LIBRARY).unwrap();
     let ridges = if ridge {
@@ -72,6 +90,7 @@ fn scenario(
         (id: "umpire", name: "Umpire", contingents: [(id: "u", name: "Umpire", nation: Russia, hq: Place("hq"))]),
     ],
     units: [{units}],
+    hostage_groups: [{hostage_groups}],
     victory: (attacker: "umpire", defender: "blue", attacker_wins_reached: 1, defender_wins_attacker_fraction: 0.0),
 )"#
     );
@@ -287,5 +306,37 @@ fn no_unauthorised_fire_on_a_village() {
             r.events.iter().any(|e| matches!(e.kind, EventKind::FireMission { .. })),
             "seed {seed}: authorised fire never came"
         );
+    }
+}
+
+/// Hostages move with the band that seized them and are freed when it is destroyed; fire on
+/// the holders may kill some. Every hostage is accounted for: taken = freed + killed + held.
+#[test]
+fn hostages_are_taken_carried_and_freed() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = r#"(id: "geologists", name: "Geologists", count: 5, at: Xy(x: 3000.0, y: 2300.0))"#;
+    let units = r#"
+        (id: "raiders", name: "Raiders", side: "red", contingent: "r", unit_type: "raiders", strength: 30,
+         at: Xy(x: 1000.0, y: 2000.0), task: Move(to: Xy(x: 4200.0, y: 2000.0))),
+        (id: "company", name: "Company", side: "blue", contingent: "b", unit_type: "riflemen", strength: 100,
+         at: Xy(x: 4800.0, y: 2000.0), task: Defend(at: Xy(x: 4800.0, y: 2000.0)))"#;
+    let l = scenario_with(dir.path(), false, NOON, "6h", "()", "", units, groups);
+    for seed in 0..5 {
+        let r = sim::run(
+            Arc::new(l.clone()),
+            &RunOptions { seed: Some(seed), check_invariants: true, ..Default::default() },
+        );
+        let s = &r.summary;
+        assert_eq!(s.hostages_taken, 5, "seed {seed}: the group on the raiders' way is seized");
+        let taken_at =
+            r.events.iter().find_map(|e| matches!(e.kind, EventKind::HostagesTaken { .. }).then_some(e.t)).unwrap();
+        let freed_at = r.events.iter().find_map(|e| matches!(e.kind, EventKind::HostagesFreed { .. }).then_some(e.t));
+        assert_eq!(s.sides["red"].active, 0, "seed {seed}: the raiders are destroyed");
+        assert_eq!(s.hostages_freed + s.hostages_killed + s.hostages_held, 5);
+        assert_eq!(s.hostages_held, 0, "seed {seed}: nobody holds them any more");
+        if s.hostages_freed > 0 {
+            assert!(freed_at.unwrap() > taken_at);
+        }
+        assert!(r.violations.is_empty());
     }
 }
