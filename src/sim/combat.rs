@@ -174,21 +174,7 @@ fn direct_fire(
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
-    let units: Vec<Snap> = q
-        .iter()
-        .map(|(e, i, p, pe, st, c, ..)| Snap {
-            e,
-            uid: i.uid,
-            side: i.side,
-            ty: i.unit_type,
-            index: i.index,
-            contingent: i.contingent,
-            pos: p.0,
-            active: pe.active,
-            posture: st.posture,
-            status: c.status,
-        })
-        .collect();
+    let units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c, ..)| Snap::of(e, i, p, pe, st, c)).collect();
     let index: BTreeMap<Entity, usize> = units.iter().enumerate().map(|(k, u)| (u.e, k)).collect();
     let mut damage: Vec<Damage> = vec![Damage::default(); units.len()];
     for (si, (_, info, _, _, stance, mut combat, orders, sortie)) in q.iter_mut().enumerate() {

@@ -212,23 +212,22 @@ impl Buckets {
     }
 }
 
-/// Gathers the snapshot in query order.
-pub fn snapshot<'a>(
-    it: impl Iterator<Item = (Entity, &'a UnitInfo, &'a Position, &'a Personnel, &'a Stance, &'a Combat)>,
-) -> Vec<Snap> {
-    it.map(|(e, i, p, pe, st, c)| Snap {
-        e,
-        uid: i.uid,
-        side: i.side,
-        ty: i.unit_type,
-        index: i.index,
-        contingent: i.contingent,
-        pos: p.0,
-        active: pe.active,
-        posture: st.posture,
-        status: c.status,
-    })
-    .collect()
+impl Snap {
+    /// The snapshot of one unit.
+    pub fn of(e: Entity, i: &UnitInfo, p: &Position, pe: &Personnel, st: &Stance, c: &Combat) -> Snap {
+        Snap {
+            e,
+            uid: i.uid,
+            side: i.side,
+            ty: i.unit_type,
+            index: i.index,
+            contingent: i.contingent,
+            pos: p.0,
+            active: pe.active,
+            posture: st.posture,
+            status: c.status,
+        }
+    }
 }
 
 fn sense(
@@ -245,7 +244,7 @@ fn sense(
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
-    let units = snapshot(q.iter());
+    let units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c)| Snap::of(e, i, p, pe, st, c)).collect();
     // the largest signature x size factor of any target now bounds how far anyone can see
     let most_visible = units
         .iter()

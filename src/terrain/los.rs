@@ -36,10 +36,7 @@ pub fn visible(t: &Terrain, a: P2, ha: f64, b: P2, hb: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::geo::GeoFrame;
-    use crate::scenario::schema::LatLon;
-    use crate::terrain::procedural::{NoiseXy, Relief, RidgeXy};
-    use crate::terrain::{ElevationSource, TerrainSpec};
+    use crate::terrain::procedural::RidgeXy;
 
     fn terrain(ridge: Option<f64>) -> Terrain {
         let ridges = ridge
@@ -52,26 +49,7 @@ mod tests {
                 }]
             })
             .unwrap_or_default();
-        Terrain::build(&TerrainSpec {
-            frame: GeoFrame::new(LatLon { lat: 40.0, lon: 70.0 }, 4000.0),
-            width_m: 10_000.0,
-            height_m: 4000.0,
-            cell_m: 50.0,
-            source: ElevationSource::Procedural(Relief {
-                base_m: 1000.0,
-                ridges,
-                valleys: vec![],
-                noise: NoiseXy { amplitude_m: 0.0, wavelength_m: 1000.0, octaves: 1, seed: 0 },
-            }),
-            passes: vec![],
-            roads: vec![],
-            rivers: vec![],
-            borders: vec![],
-            regions: vec![],
-            snow_line_m: 9000.0,
-            closed_above_m: None,
-        })
-        .unwrap()
+        Terrain::for_tests(10_000.0, 4000.0, 50.0, 1000.0, ridges)
     }
 
     #[test]

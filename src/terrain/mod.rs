@@ -230,6 +230,38 @@ impl Terrain {
         }
     }
 
+    /// A terrain of `base_m` with the given ridges, no noise, valleys, roads or borders (tests).
+    #[cfg(test)]
+    pub(crate) fn for_tests(
+        width_m: f64,
+        height_m: f64,
+        cell_m: f64,
+        base_m: f64,
+        ridges: Vec<procedural::RidgeXy>,
+    ) -> Terrain {
+        use crate::scenario::schema::LatLon;
+        Terrain::build(&TerrainSpec {
+            frame: GeoFrame::new(LatLon { lat: 40.0, lon: 70.0 }, height_m),
+            width_m,
+            height_m,
+            cell_m,
+            source: ElevationSource::Procedural(procedural::Relief {
+                base_m,
+                ridges,
+                valleys: vec![],
+                noise: procedural::NoiseXy { amplitude_m: 0.0, wavelength_m: 1000.0, octaves: 1, seed: 0 },
+            }),
+            passes: vec![],
+            roads: vec![],
+            rivers: vec![],
+            borders: vec![],
+            regions: vec![],
+            snow_line_m: 9000.0,
+            closed_above_m: None,
+        })
+        .expect("a valid test terrain")
+    }
+
     /// Connected components of the passable cells for a profile (cached per terrain).
     pub fn components_for(&self, prof: &nav::MoveProfile) -> Arc<Vec<u32>> {
         if let Ok(cache) = self.components.lock()

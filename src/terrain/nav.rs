@@ -443,37 +443,10 @@ mod tests {
         }
     }
 
-    use crate::scenario::geo::GeoFrame;
-    use crate::scenario::schema::LatLon;
-
     /// A flat grid of `nx` x `ny` cells of 100 m at 1000 m elevation, with the given road and
     /// blocked (60° slope) cells.
     fn grid(nx: usize, ny: usize, roads: &[(usize, usize)], blocked: &[(usize, usize)]) -> Terrain {
-        let spec = super::super::TerrainSpec {
-            frame: GeoFrame::new(LatLon { lat: 40.0, lon: 70.0 }, 1000.0),
-            width_m: nx as f64 * 100.0,
-            height_m: ny as f64 * 100.0,
-            cell_m: 100.0,
-            source: super::super::ElevationSource::Procedural(super::super::procedural::Relief {
-                base_m: 1000.0,
-                ridges: vec![],
-                valleys: vec![],
-                noise: super::super::procedural::NoiseXy {
-                    amplitude_m: 0.0,
-                    wavelength_m: 1000.0,
-                    octaves: 1,
-                    seed: 0,
-                },
-            }),
-            passes: vec![],
-            roads: vec![],
-            rivers: vec![],
-            borders: vec![],
-            regions: vec![],
-            snow_line_m: 9000.0,
-            closed_above_m: None,
-        };
-        let mut t = Terrain::build(&spec).unwrap();
+        let mut t = Terrain::for_tests(nx as f64 * 100.0, ny as f64 * 100.0, 100.0, 1000.0, vec![]);
         for &(i, j) in roads {
             t.road[j * nx + i] = ROAD_TRAIL;
         }
