@@ -1,5 +1,6 @@
 //! Command-line parsing (clap) and the subcommands.
 
+mod batch;
 mod bench;
 mod output;
 
@@ -25,6 +26,9 @@ Examples:
   jets run --scale 4 --threads 1         forces x4, route planning on one thread
   jets validate scenarios/*.ron          check files, report every problem
   jets new my_excursion.ron              write a commented template to start from
+  jets batch --runs 1000 --out c2000     1,000 replications on all cores, with statistics and plots
+  jets batch --sweep sweep.ron --out sw   an experimental design (full factorial, LHS, NOLH)
+  jets merge shard0 shard1 --out all     join the shards of a Slurm job array
   jets bench --quick                     the performance suite
 
 SCENARIO defaults to the embedded Cooperation 2000 scenario. DURATION reads like 90s, 45m,
@@ -67,6 +71,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run many replications or an experimental design; write runs, statistics and plots
+    #[command(
+        after_help = "Examples:\n  jets batch --runs 1000 --seed 1 --out c2000\n  jets batch --runs 200 --set units.kg_mrc_1.strength=60 --out weak_block\n  jets batch --sweep scripts/sweeps/c2000_blocking.ron --out sweep\n  jets batch --runs 1000 --shard 2/8 --out shard2        (one task of a job array)\n  jets batch --runs 1000 --out c2000 --resume             (finish an interrupted batch)\n\nOutput: manifest.json, runs.csv (one row per run, every summary field), summary.csv and\nsummary.json (n, mean, sd, 95 % CI by Student's t or Wilson, min, max per point and measure),\nplots/*.svg, events/run-NNNNNN.jsonl with --events, runs.parquet with --format parquet.\nExit status 1 when a run failed (its row records the error), 2 on bad input."
+    )]
+    Batch(BatchArgs),
+    /// Merge the directories of a sharded batch into one, as a single process would have written it
+    #[command(after_help = "Examples:\n  jets merge shard0 shard1 shard2 shard3 --out all")]
+    Merge {
+        /// Shard directories
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Output directory
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write runs.parquet
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
     /// Measure performance: one 72-hour replication at forces x1, x2, x4, x8, single thread
     #[command(after_help = "Examples:\n  jets bench\n  jets bench --quick")]
     Bench {
@@ -102,6 +124,51 @@ struct RunArgs {
     scale: u32,
 }
 
+#[derive(clap::Args, Debug)]
+struct BatchArgs {
+    /// Scenario file (default: embedded Cooperation 2000)
+    scenario: Option<PathBuf>,
+    /// Replications (per design point with --sweep, where the sweep file's count wins)
+    #[arg(long, default_value_t = 100)]
+    runs: u64,
+    /// Base seed (default: the scenario's)
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: all cores); results never depend on it
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Output directory
+    #[arg(long, default_value = "batch")]
+    out: PathBuf,
+    /// Run only shard I of N (0-based, round-robin over runs), or `auto` from SLURM_ARRAY_TASK_ID/COUNT
+    #[arg(long)]
+    shard: Option<String>,
+    /// Change a scenario field: PATH=VALUE (repeatable), e.g. units.kg_mrc_1.strength=120
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Experimental design file (RON)
+    #[arg(long)]
+    sweep: Option<PathBuf>,
+    /// Finish an interrupted batch in the same --out directory
+    #[arg(long)]
+    resume: bool,
+    /// Write one JSONL event log per run under events/
+    #[arg(long)]
+    events: bool,
+    /// Also write runs.parquet
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    format: Format,
+    /// No progress output
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Parquet,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum SummaryFormat {
     Text,
@@ -134,6 +201,8 @@ pub fn run() -> Result<ExitCode> {
             Ok(code)
         }
         Some(Command::Run(a)) => cmd_run(a),
+        Some(Command::Batch(a)) => batch::cmd_batch(a),
+        Some(Command::Merge { dirs, out, format }) => batch::cmd_merge(&dirs, &out, format == Format::Parquet),
         Some(Command::Validate { files }) => cmd_validate(&files),
         Some(Command::New { file, from, force }) => cmd_new(&file, from.as_deref(), force),
         Some(Command::Bench { quick, scenario }) => {

@@ -26,7 +26,16 @@ pub fn at_tick(seed: u64, name: &str, unit: u64, tick: u64) -> ChaCha8Rng {
     derive(seed, name, unit, Some(tick))
 }
 
+/// The 32-byte seed of the stream (seed, name, unit), for generators other than the sim's.
+pub fn stream_seed(seed: u64, name: &str, unit: u64) -> [u8; 32] {
+    seed_bytes(seed, name, unit, None)
+}
+
 fn derive(seed: u64, name: &str, unit: u64, tick: Option<u64>) -> ChaCha8Rng {
+    ChaCha8Rng::from_seed(seed_bytes(seed, name, unit, tick))
+}
+
+fn seed_bytes(seed: u64, name: &str, unit: u64, tick: Option<u64>) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"jets-rng-v1");
     h.update(seed.to_le_bytes());
@@ -36,7 +45,7 @@ fn derive(seed: u64, name: &str, unit: u64, tick: Option<u64>) -> ChaCha8Rng {
     if let Some(t) = tick {
         h.update(t.to_le_bytes());
     }
-    ChaCha8Rng::from_seed(h.finalize().into())
+    h.finalize().into()
 }
 
 /// Seed of replication `i` of a batch with base seed `base` at design point `point`.

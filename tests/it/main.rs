@@ -1,4 +1,5 @@
 //! Integration tests, one binary. Modules:
+//! - `batch`: `jets batch` / `jets merge`: identical rows across threads, shards and resumes;
 //! - `cli`: the `jets` binary's commands, output shapes and exit codes;
 //! - `determinism`: same seed ⇒ byte-identical results across processes and thread counts,
 //!   different seeds differ, and the golden hash;
@@ -9,6 +10,7 @@
 //! - `reference`: models against their named references through the public API (DEM loader).
 //! - `validity`: sensing and combat against Lanchester, Koopman, terrain, light and the rules.
 
+mod batch;
 mod cli;
 mod determinism;
 mod fuzz;

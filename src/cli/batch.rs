@@ -1,0 +1,208 @@
+//! `jets batch` and `jets merge`: argument handling, progress display and exit codes.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use jets::batch::{self, BatchError, BatchOptions, Override, Progress, Shard, Sweep};
+use jets::scenario::{self, Origin};
+
+use super::{BAD_INPUT, BatchArgs, Format, load};
+
+/// A progress bar on a terminal, a plain line every ten seconds otherwise.
+enum Show {
+    Bar(ProgressBar),
+    Lines(Mutex<(u64, u64, u64, Instant, Instant)>),
+    Quiet,
+}
+
+impl Progress for Show {
+    fn start(&self, total: u64, done: u64) {
+        match self {
+            Show::Bar(b) => {
+                b.set_length(total);
+                b.set_position(done);
+                b.reset_eta();
+            }
+            Show::Lines(m) => {
+                let mut s = m.lock().unwrap_or_else(|p| p.into_inner());
+                *s = (total, done, 0, Instant::now(), Instant::now());
+                eprintln!("batch: {total} runs ({done} already done)");
+            }
+            Show::Quiet => {}
+        }
+    }
+    fn run_done(&self, failed: bool) {
+        match self {
+            Show::Bar(b) => {
+                b.inc(1);
+                if failed {
+                    b.println("a run failed; its row records the error");
+                }
+            }
+            Show::Lines(m) => {
+                let mut s = m.lock().unwrap_or_else(|p| p.into_inner());
+                s.1 += 1;
+                s.2 += u64::from(failed);
+                if s.4.elapsed() >= Duration::from_secs(10) {
+                    s.4 = Instant::now();
+                    let rate = s.1 as f64 / s.3.elapsed().as_secs_f64().max(1e-9);
+                    eprintln!("batch: {}/{} runs, {} failed, {rate:.1} runs/s", s.1, s.0, s.2);
+                }
+            }
+            Show::Quiet => {}
+        }
+    }
+    fn finish(&self) {
+        if let Show::Bar(b) = self {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn show(quiet: bool) -> Show {
+    if quiet {
+        Show::Quiet
+    } else if std::io::stderr().is_terminal() {
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Show::Bar(b)
+    } else {
+        Show::Lines(Mutex::new((0, 0, 0, Instant::now(), Instant::now())))
+    }
+}
+
+fn exit(e: BatchError) -> ExitCode {
+    match e {
+        BatchError::Scenario(p) => {
+            eprint!("{}", p.render(std::io::stderr().is_terminal()));
+            ExitCode::from(BAD_INPUT)
+        }
+        BatchError::Input(m) => {
+            eprintln!("error: {m}");
+            ExitCode::from(BAD_INPUT)
+        }
+        BatchError::Io(m) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
+    let loaded = match load(a.scenario.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let origin = match &a.scenario {
+        Some(p) => Origin::Disk(p.clone()),
+        None => Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
+    };
+    let mut set = Vec::new();
+    for s in &a.set {
+        match Override::parse(s) {
+            Ok(o) => set.push(o),
+            Err(e) => return Ok(exit(BatchError::Input(e))),
+        }
+    }
+    let sweep = match &a.sweep {
+        None => None,
+        Some(p) => {
+            let text = match std::fs::read_to_string(p) {
+                Ok(t) => t,
+                Err(e) => return Ok(exit(BatchError::Input(format!("{}: {e}", p.display())))),
+            };
+            // `low: 60.0` rather than `low: Some(60.0)` in sweep files
+            let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+            match opts.from_str::<Sweep>(&text) {
+                Ok(s) => Some((s, text)),
+                Err(e) => return Ok(exit(BatchError::Input(format!("{}:{e}", p.display())))),
+            }
+        }
+    };
+    let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
+        Ok(s) => s,
+        Err(e) => return Ok(exit(BatchError::Input(e))),
+    };
+    if a.format == Format::Parquet && !batch::parquet::available() {
+        return Ok(exit(BatchError::Input(
+            "this jets was built without Parquet support; rebuild with `cargo build --release --features parquet`"
+                .into(),
+        )));
+    }
+    let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
+    let (job, points) =
+        match batch::prepare(&loaded, &origin, seed, a.runs, &set, sweep.as_ref().map(|(s, t)| (s, t.clone()))) {
+            Ok(x) => x,
+            Err(e) => return Ok(exit(e)),
+        };
+    let fail_runs = std::env::var("JETS_FAIL_RUNS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    let opts = BatchOptions {
+        threads: a.threads.unwrap_or(0),
+        shard,
+        resume: a.resume,
+        events: a.events,
+        parquet: a.format == Format::Parquet,
+        fail_runs,
+    };
+    let progress = show(a.quiet);
+    // a panicking replication is reported in its row; keep the terminal quiet about it
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = batch::run(&job, &points, &a.out, &opts, &progress);
+    std::panic::set_hook(hook);
+    match result {
+        Err(e) => Ok(exit(e)),
+        Ok(r) => {
+            if !a.quiet {
+                eprintln!(
+                    "batch: {} runs in {} ({} resumed, {} failed) in {:.1} s; see {}/summary.csv",
+                    r.runs,
+                    a.out.display(),
+                    r.resumed,
+                    r.failed,
+                    r.wall_s,
+                    a.out.display()
+                );
+            }
+            if r.failed > 0 {
+                eprintln!(
+                    "error: {} of {} runs failed; their rows in runs.csv hold the seed and the error",
+                    r.failed, r.runs
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn cmd_merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<ExitCode> {
+    if parquet && !batch::parquet::available() {
+        return Ok(exit(BatchError::Input("this jets was built without Parquet support".into())));
+    }
+    match batch::merge(dirs, out, parquet) {
+        Err(e) => Ok(exit(e)),
+        Ok(r) => {
+            eprintln!(
+                "merge: {} runs from {} directories into {} ({} failed)",
+                r.runs,
+                dirs.len(),
+                out.display(),
+                r.failed
+            );
+            Ok(if r.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+    }
+}
