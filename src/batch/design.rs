@@ -84,12 +84,6 @@ pub enum DesignKind {
 pub type Point = Vec<String>;
 
 const NOLH17: [usize; 8] = [1, 2, 8, 4, 5, 6, 7, 3];
-const NOLH33: [usize; 16] = [4, 14, 1, 2, 16, 13, 5, 8, 12, 9, 6, 7, 11, 3, 15, 10];
-const NOLH65: [usize; 32] = [
-    5, 13, 19, 23, 28, 10, 12, 32, 17, 2, 30, 15, 6, 31, 21, 8, 24, 29, 9, 14, 11, 22, 18, 25, 3, 1, 20, 7, 27, 16, 26,
-    4,
-];
-
 /// Kronecker product of square 0/1 matrices.
 fn kron(a: &[Vec<i64>], b: &[Vec<i64>]) -> Vec<Vec<i64>> {
     let (n, m) = (a.len(), b.len());
