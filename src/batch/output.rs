@@ -48,14 +48,27 @@ pub struct Manifest {
     pub timing: Option<Timing>,
 }
 
-/// Writes a file through a temporary file and a rename.
+/// Writes a file through a temporary file in the same directory and a rename, so that a
+/// crash never leaves a half-written file and an old file survives until the new one is
+/// complete. The file is readable by all (0644 on Unix), like any file a tool writes.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = temp_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A temporary file in `dir`, readable by all.
+pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    b.prefix(".jets-").tempfile_in(dir)
 }
 
 pub(super) fn write_manifest(
@@ -300,10 +313,16 @@ pub(super) fn finalize(
     Ok((rows.len() as u64, failed))
 }
 
-/// A box plot of one measure per design point (SVG).
+/// A box plot of one measure per design point (SVG): median, quartiles and whiskers at 1.5
+/// interquartile ranges (Tukey).
 fn plot(path: &Path, measure: &str, per_point: &[Vec<f64>]) -> Result<(), Box<dyn std::error::Error>> {
-    let mut lo = per_point.iter().flatten().copied().fold(f64::INFINITY, f64::min);
-    let mut hi = per_point.iter().flatten().copied().fold(f64::NEG_INFINITY, f64::max);
+    // the range covers the data and the whisker ends (1.5 IQR beyond the quartiles)
+    let fences = per_point.iter().filter(|v| !v.is_empty()).flat_map(|v| {
+        let q = Quartiles::new(v).values();
+        [q[0] as f64, q[4] as f64]
+    });
+    let mut lo = per_point.iter().flatten().copied().chain(fences.clone()).fold(f64::INFINITY, f64::min);
+    let mut hi = per_point.iter().flatten().copied().chain(fences).fold(f64::NEG_INFINITY, f64::max);
     if hi - lo < 1e-9 {
         lo -= 1.0;
         hi += 1.0;
@@ -314,7 +333,7 @@ fn plot(path: &Path, measure: &str, per_point: &[Vec<f64>]) -> Result<(), Box<dy
     let root = SVGBackend::new(path, (width, 420)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(format!("{measure} by design point (box: quartiles, whiskers: range)"), ("sans-serif", 18))
+        .caption(format!("{measure} by design point (box: quartiles; whiskers: 1.5 IQR)"), ("sans-serif", 18))
         .margin(12)
         .x_label_area_size(40)
         .y_label_area_size(70)

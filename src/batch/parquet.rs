@@ -38,7 +38,7 @@ pub(super) fn write(path: &Path, header: &[String], rows: &[Row]) -> std::io::Re
     let schema = Arc::new(Type::group_type_builder("runs").with_fields(fields).build().map_err(err)?);
     let props = Arc::new(WriterProperties::builder().set_compression(Compression::SNAPPY).build());
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let tmp = super::output::temp_in(dir)?;
     let mut writer = SerializedFileWriter::new(tmp.reopen()?, schema, props).map_err(err)?;
     let mut group = writer.next_row_group().map_err(err)?;
     let mut c = 0;

@@ -43,7 +43,7 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// Runs the suite and prints a Markdown table. `load_s` is how long loading the scenario took
 /// (parsing, validation and building the terrain grid, done once per process).
-pub fn bench(loaded: Loaded, load_s: f64, quick: bool) -> Result<()> {
+pub fn bench(loaded: Loaded, scenario: Option<&std::path::Path>, load_s: f64, quick: bool) -> Result<()> {
     let reps = if quick { 1 } else { 5 };
     let mut out = std::io::stdout().lock();
     writeln!(out, "jets {} bench — {}", jets::VERSION, loaded.scenario.meta.name)?;
@@ -131,6 +131,55 @@ pub fn bench(loaded: Loaded, load_s: f64, quick: bool) -> Result<()> {
     writeln!(
         out,
         "\nTargets (2-core machine): x1 under 1 s with sensing and combat (issue 3; 0.2 s without, issue 2); x8 under 12 times x1."
+    )?;
+    batch_bench(&mut out, scenario, quick)?;
+    Ok(())
+}
+
+/// Runs `jets batch` in a child process and returns (wall seconds, peak RSS MB) from its
+/// manifest.
+fn child_batch(scenario: Option<&std::path::Path>, runs: u64, threads: Option<usize>) -> Result<(f64, f64)> {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("b");
+    let mut cmd = std::process::Command::new(std::env::current_exe()?);
+    cmd.arg("batch");
+    if let Some(s) = scenario {
+        cmd.arg(s);
+    }
+    cmd.args(["--runs", &runs.to_string(), "--quiet", "--out"]).arg(&out);
+    if let Some(t) = threads {
+        cmd.args(["--threads", &t.to_string()]);
+    }
+    let status = cmd.status()?;
+    anyhow::ensure!(status.success(), "jets batch failed");
+    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json"))?)?;
+    Ok((m["timing"]["wall_s"].as_f64().unwrap_or(f64::NAN), m["timing"]["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)))
+}
+
+/// Batch throughput on one thread and on all cores, and peak memory against batch size.
+fn batch_bench(out: &mut impl Write, scenario: Option<&std::path::Path>, quick: bool) -> Result<()> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let n = if quick { 20 } else { 100 };
+    writeln!(out, "\nbatch throughput ({n} replications, `jets batch` in a child process, output written):\n")?;
+    writeln!(out, "| threads | runs | wall s | runs/s | speed-up |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    let (w1, _) = child_batch(scenario, n, Some(1))?;
+    writeln!(out, "| 1 | {n} | {w1:.2} | {:.2} | 1.00 |", n as f64 / w1)?;
+    let (wn, _) = child_batch(scenario, n, None)?;
+    writeln!(out, "| {cores} (all) | {n} | {wn:.2} | {:.2} | {:.2} |", n as f64 / wn, w1 / wn)?;
+    out.flush()?;
+    let sizes: &[u64] = if quick { &[50, 200] } else { &[100, 1000] };
+    writeln!(out, "\npeak memory of a batch (all cores):\n")?;
+    writeln!(out, "| runs | wall s | peak RSS MB |")?;
+    writeln!(out, "|---|---|---|")?;
+    for &k in sizes {
+        let (w, rss) = child_batch(scenario, k, None)?;
+        writeln!(out, "| {k} | {w:.1} | {rss:.1} |")?;
+        out.flush()?;
+    }
+    writeln!(
+        out,
+        "\nTargets (issue 5): all cores at least 1.8x one thread; a 1,000-run batch under 200 MB, flat in the number of runs."
     )?;
     Ok(())
 }

@@ -89,7 +89,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
-    /// Measure performance: one 72-hour replication at forces x1, x2, x4, x8, single thread
+    /// Measure performance: one 72-hour replication at forces x1..x8, line of sight, batch throughput and memory
     #[command(after_help = "Examples:\n  jets bench\n  jets bench --quick")]
     Bench {
         /// One repetition per size instead of five
@@ -211,7 +211,7 @@ pub fn run() -> Result<ExitCode> {
                 Ok(l) => l,
                 Err(code) => return Ok(code),
             };
-            bench::bench(loaded, t0.elapsed().as_secs_f64(), quick)?;
+            bench::bench(loaded, scenario.as_deref(), t0.elapsed().as_secs_f64(), quick)?;
             Ok(ExitCode::SUCCESS)
         }
     }

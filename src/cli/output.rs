@@ -1,23 +1,10 @@
 //! Writing files atomically and formatting the text summary.
 
-use std::io::Write;
-use std::path::Path;
-
 use jets::scenario::duration::format_duration;
 use jets::sim::events::{Event, EventKind};
 use jets::sim::metrics::Summary;
 
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename, so
-/// that a crash never leaves a half-written file and an old file survives until the new one is
-/// complete.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
+pub use jets::batch::output::write_atomic;
 
 fn opt_time(t: Option<u64>) -> String {
     t.map(|s| format!("T+{}", format_duration(s))).unwrap_or_else(|| "—".into())

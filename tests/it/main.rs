@@ -8,6 +8,7 @@
 //! - `validation`: problems are all reported, placed at their line and column;
 //! - `fuzz`: mutated and truncated scenarios never make the loader panic;
 //! - `reference`: models against their named references through the public API (DEM loader).
+//! - `slurm`: the sbatch job array and merge job against a real single-node Slurm;
 //! - `validity`: sensing and combat against Lanchester, Koopman, terrain, light and the rules.
 
 mod batch;
@@ -16,6 +17,7 @@ mod determinism;
 mod fuzz;
 mod reference;
 mod scenarios;
+mod slurm;
 mod validation;
 mod validity;
 
