@@ -36,6 +36,9 @@ pub struct Scenario {
     /// Groups of people that armed groups may seize as hostages (geologists, climbers).
     #[serde(default)]
     pub hostage_groups: Vec<HostageGroup>,
+    /// Liaison delays between pairs of contingents (requests for help across nations).
+    #[serde(default)]
+    pub liaison: Vec<Liaison>,
     /// How the run's outcome is decided.
     pub victory: Victory,
 }
@@ -435,6 +438,20 @@ pub struct Rules {
     /// Safety distance around villages for indirect fire and air strikes, metres. Default 1000.
     #[serde(default = "default_village_safety")]
     pub village_safety_m: f64,
+    /// Minutes a headquarters takes to decide and pass an order down to a unit. Default 10.
+    #[serde(default = "default_order_min")]
+    pub order_delay_min: f64,
+    /// Minutes for a request to another contingent's headquarters when `liaison` gives no
+    /// delay for the pair. Default 30.
+    #[serde(default = "default_liaison_min")]
+    pub liaison_min: f64,
+}
+
+fn default_order_min() -> f64 {
+    10.0
+}
+fn default_liaison_min() -> f64 {
+    30.0
 }
 
 fn default_report_min() -> f64 {
@@ -454,6 +471,8 @@ impl Default for Rules {
             contact_timeout_min: default_contact_timeout(),
             fire_near_villages: false,
             village_safety_m: default_village_safety(),
+            order_delay_min: default_order_min(),
+            liaison_min: default_liaison_min(),
         }
     }
 }
@@ -473,6 +492,26 @@ pub struct Contingent {
     /// Countries whose territory the contingent's units may enter. Empty: any.
     #[serde(default)]
     pub operates_in: Vec<Nation>,
+    /// Minutes from an order reaching one of the contingent's reserves to the reserve moving
+    /// (its readiness). Default 30.
+    #[serde(default = "default_readiness")]
+    pub readiness_min: f64,
+}
+
+fn default_readiness() -> f64 {
+    30.0
+}
+
+/// The delay of a request from one contingent's headquarters to another's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Liaison {
+    /// Requesting contingent id.
+    pub from: String,
+    /// Contingent asked for help.
+    pub to: String,
+    /// Minutes for the request to be passed, understood and accepted.
+    pub delay_min: f64,
 }
 
 /// A unit at the start of the run.

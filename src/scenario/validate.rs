@@ -754,6 +754,8 @@ pub(super) fn validate(
             " min",
         );
         c.range(&rp.f("village_safety_m"), "village_safety_m", s.rules.village_safety_m, 0.0, 50_000.0, " m");
+        c.range(&rp.f("order_delay_min"), "order_delay_min", s.rules.order_delay_min, 0.0, 10_080.0, " min");
+        c.range(&rp.f("liaison_min"), "liaison_min", s.rules.liaison_min, 0.0, 10_080.0, " min");
         for (j, ct) in s.contingents.iter().enumerate() {
             let cp = p.f("contingents").i(j);
             if !valid_id(&ct.id) {
@@ -767,6 +769,7 @@ pub(super) fn validate(
                 );
             }
             check_loc(&mut c, &frame, &places, size, &cp.f("hq"), &ct.hq, false);
+            c.range(&cp.f("readiness_min"), "readiness_min", ct.readiness_min, 0.0, 10_080.0, " min");
             let set: BTreeSet<_> = ct.operates_in.iter().collect();
             if set.len() != ct.operates_in.len() {
                 c.warn(&cp.f("operates_in"), "a nation is listed twice", None);
@@ -788,6 +791,35 @@ pub(super) fn validate(
         if map_ok {
             check_loc(&mut c, &frame, &places, size, &gp.f("at"), &g.at, true);
         }
+    }
+
+    // --- liaison delays
+    let lp = root.f("liaison");
+    let mut pairs = BTreeSet::new();
+    for (k, l) in scn.liaison.iter().enumerate() {
+        let p = lp.i(k);
+        for (f, id) in [("from", &l.from), ("to", &l.to)] {
+            if !contingents.contains_key(id) {
+                c.err(&p.f(f), format!("unknown contingent `{id}`"), None);
+            }
+        }
+        if contingents.contains_key(&l.from)
+            && contingents.contains_key(&l.to)
+            && contingents.get(&l.from) != contingents.get(&l.to)
+        {
+            c.err(
+                &p.f("to"),
+                format!(
+                    "`{}` and `{}` are on different sides: liaison is between contingents of one side",
+                    l.from, l.to
+                ),
+                None,
+            );
+        }
+        if !pairs.insert((l.from.as_str(), l.to.as_str())) {
+            c.err(&p, format!("the liaison delay from `{}` to `{}` is given twice", l.from, l.to), None);
+        }
+        c.range(&p.f("delay_min"), "delay_min", l.delay_min, 0.0, 10_080.0, " min");
     }
 
     // --- victory

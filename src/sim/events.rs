@@ -57,6 +57,9 @@ pub enum EventKind {
     Detected { observer: String, target: String, range_m: f64, est_strength: u32, class: Option<String> },
     /// A new contact was reported up the chain; the side knows it after `delay_s`.
     Report { from: String, to: String, about: String, delay_s: u64 },
+    /// An order or a request for help: sent now, received after `delay_s`; a unit then moves
+    /// after `readiness_s`. `disrupted` when the sender's headquarters is threatened.
+    Order { from: String, to: String, task: String, about: String, delay_s: u64, readiness_s: u64, disrupted: bool },
     /// A contact was dropped from a side's picture, not seen for too long.
     ContactLost { side: String, target: String },
     /// A unit opened fire on a (new) target.

@@ -12,6 +12,7 @@ pub mod air;
 pub mod bands;
 pub mod clock;
 pub mod combat;
+pub mod command;
 pub mod components;
 pub mod events;
 pub mod fires;
@@ -45,7 +46,7 @@ pub struct SimTick;
 pub enum SimSystems {
     /// Advance the clock, sun and light.
     Clock,
-    /// Apply commands and triggered orders (from the command-and-control model on).
+    /// Command and control: orders reach units, headquarters commit reserves to reports.
     Orders,
     /// Detection and each side's picture (from the sensing model on).
     Sense,
@@ -90,7 +91,14 @@ impl Plugin for SimPlugin {
             movement::plugin,
             metrics::plugin,
         ));
-        app.add_plugins((sensing::plugin, combat::plugin, fires::plugin, air::plugin, hostages::plugin));
+        app.add_plugins((
+            sensing::plugin,
+            command::plugin,
+            combat::plugin,
+            fires::plugin,
+            air::plugin,
+            hostages::plugin,
+        ));
         app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
             s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..default() });

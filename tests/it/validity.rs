@@ -340,3 +340,91 @@ fn hostages_are_taken_carried_and_freed() {
         assert!(r.violations.is_empty());
     }
 }
+
+/// Command and control: a spotter's report reaches headquarters after the side's report
+/// delay; the order reaches the reserve after the order delay (plus the liaison delay when
+/// another contingent's reserve is asked), and the reserve moves after its readiness — to the
+/// tick. Changing the liaison delay moves the response by exactly the change.
+#[test]
+fn reports_orders_and_liaison_arrive_after_exactly_their_delays() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = |contingent: &str| {
+        format!(
+            r#"
+        (id: "spotter", name: "Spotter", side: "blue", contingent: "b", unit_type: "spotter", strength: 4,
+         at: Xy(x: 4500.0, y: 2000.0), task: Observe(at: Xy(x: 4500.0, y: 2000.0))),
+        (id: "qrf", name: "Reserve", side: "blue", contingent: "{contingent}", unit_type: "riflemen", strength: 100,
+         at: Xy(x: 300.0, y: 300.0), task: Reserve(at: None)),
+        (id: "band", name: "Band", side: "red", contingent: "r", unit_type: "band", strength: 40,
+         at: Xy(x: 4900.0, y: 2000.0), task: Defend(at: Xy(x: 4900.0, y: 2000.0)))"#
+        )
+    };
+    let rules = "(report_delay_min: 5.0, order_delay_min: 10.0, liaison_min: 20.0)";
+    let second = r#"(id: "b2", name: "Blue 2", nation: Kazakhstan, hq: Place("hq"), readiness_min: 15.0)"#;
+    let build = |contingent: &str, liaison: &str| {
+        // the reserve waits west of the ridge, out of sight of the band: only the spotter sees it
+        let l = scenario_with(dir.path(), true, NOON, "3h", rules, "", &units("b"), "");
+        // add the second contingent and the liaison table through the schema
+        let mut scn = l.scenario.clone();
+        let extra: jets::scenario::schema::Contingent = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(second)
+            .unwrap();
+        scn.sides[0].contingents.push(extra);
+        if !liaison.is_empty() {
+            scn.liaison = vec![ron::from_str(liaison).unwrap()];
+        }
+        scn.units = scn
+            .units
+            .into_iter()
+            .map(|mut u| {
+                if u.id == "qrf" {
+                    u.contingent = contingent.into();
+                }
+                u
+            })
+            .collect();
+        let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();
+        let file = dir.path().join("c2.ron");
+        std::fs::write(&file, &text).unwrap();
+        scenario::load_file(&file).unwrap_or_else(|p| panic!("{}", p.render(false)))
+    };
+    let times = |l: &scenario::Loaded| {
+        let r = sim::run(Arc::new(l.clone()), &RunOptions { seed: Some(1), ..Default::default() });
+        let seen = r
+            .events
+            .iter()
+            .find_map(|e| {
+                matches!(&e.kind, EventKind::Detected { observer, .. } if observer == "spotter").then_some(e.t)
+            })
+            .expect("the spotter sees the band");
+        let ordered = r
+            .events
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::Order { to, delay_s, readiness_s, .. } if to == "qrf" => Some((e.t, *delay_s, *readiness_s)),
+                _ => None,
+            })
+            .expect("an order to the reserve");
+        let moved = r
+            .events
+            .iter()
+            .find_map(|e| matches!(&e.kind, EventKind::RoutePlanned { unit, .. } if unit == "qrf").then_some(e.t))
+            .expect("the reserve moves");
+        (seen, ordered, moved)
+    };
+    // own contingent: report 5 min, order 10 min, readiness 30 min (the default)
+    let (seen, (ordered, delay, ready), moved) = times(&build("b", ""));
+    assert_eq!(ordered, seen + 300, "the report reaches headquarters after 5 min");
+    assert_eq!((delay, ready), (600, 1800));
+    assert_eq!(moved, ordered + 600 + 1800, "the reserve moves after the order and its readiness");
+    // another contingent's reserve: + liaison (side default 20 min), its own readiness 15 min
+    let (seen2, (ordered2, delay2, ready2), moved2) = times(&build("b2", ""));
+    assert_eq!((seen2, ordered2), (seen, ordered));
+    assert_eq!((delay2, ready2), (1200 + 600, 900));
+    assert_eq!(moved2, ordered2 + 1800 + 900);
+    // a liaison table entry of 50 min for the pair moves the response by exactly 30 min more
+    let (_, (_, delay3, _), moved3) = times(&build("b2", r#"(from: "b", to: "b2", delay_min: 50.0)"#));
+    assert_eq!(delay3, 3000 + 600);
+    assert_eq!(moved3, moved2 + 1800);
+}
