@@ -27,6 +27,8 @@ pub struct UnitInfo {
     pub profile: usize,
     /// Spawn index (scenario order), the key of `Theatre::unit_ids`.
     pub index: usize,
+    /// Vehicles or aircraft (the scenario's, else the type's nominal number).
+    pub vehicles: u32,
 }
 
 /// Position in the local frame, metres.
@@ -164,11 +166,22 @@ pub struct Mover {
     /// This unit's pace on the day, a multiplier on its type's ground speed (drawn once
     /// from the unit's stream, 0.9..1.1).
     pub pace: f64,
+    /// Carried by air at this speed (m/s) along a straight route, ignoring the ground.
+    pub carried: Option<f64>,
 }
 
 impl Default for Mover {
     fn default() -> Self {
-        Mover { request: None, route: None, march_s: 0.0, rest_until: 0, halted: None, moved_m: 0.0, pace: 1.0 }
+        Mover {
+            request: None,
+            route: None,
+            march_s: 0.0,
+            rest_until: 0,
+            halted: None,
+            moved_m: 0.0,
+            pace: 1.0,
+            carried: None,
+        }
     }
 }
 

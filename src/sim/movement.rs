@@ -59,7 +59,8 @@ fn move_units(
         let mover = &mut *mover;
         let prof = &th.profiles[info.profile];
         let ty = &th.types[info.unit_type];
-        let ground = prof.on_ground();
+        // troops carried by helicopter move like aircraft
+        let ground = prof.on_ground() && mover.carried.is_none();
         if ground {
             if mover.rest_until > t {
                 continue;
@@ -81,8 +82,11 @@ fn move_units(
                 (None, false) => {}
             }
         }
-        let dynamic =
-            light_factor(prof.mobility, ty.movement.night_vision, clock.light) * if ground { mover.pace } else { 1.0 };
+        let dynamic = if mover.carried.is_some() {
+            1.0
+        } else {
+            light_factor(prof.mobility, ty.movement.night_vision, clock.light) * if ground { mover.pace } else { 1.0 }
+        };
         let Some(route) = mover.route.as_mut() else {
             orders.phase = Phase::Arrived;
             continue;
@@ -114,7 +118,7 @@ fn move_units(
                             0.2
                         }
                     } else {
-                        ty.movement.cruise_kmh / 3.6
+                        mover.carried.unwrap_or(ty.movement.cruise_kmh / 3.6)
                     };
                     route.seg_speed = Some(v);
                     if route.wait_s > 0.0 {
@@ -162,6 +166,7 @@ fn move_units(
         let done = route.next >= route.points.len();
         if done {
             mover.route = None;
+            mover.carried = None;
             orders.phase = Phase::Arrived;
         }
         if ground && !done {

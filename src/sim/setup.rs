@@ -191,6 +191,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             unit_type: ti,
             profile: pi,
             index: spawns.len(),
+            vehicles: u.vehicles.unwrap_or(types[ti].vehicles),
         };
         log.push(
             0,

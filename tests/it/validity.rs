@@ -39,6 +39,14 @@ const LIBRARY: &str = r#"(format: 1, types: [
      strength: (nominal: 40, min: 1, max: 100), movement: (),
      sensors: [(name: "eyes", kind: Eye, range_day_m: 1500.0, range_night_m: 150.0)],
      morale: (initial: 1.0, training: 1.0, withdraw_below: 0.0, break_below: 0.0)),
+    (id: "lift", name: "Transport helicopters", category: RotaryWing, echelon: Flight, mobility: Rotary,
+     strength: (nominal: 6, min: 1, max: 20), vehicles: 2,
+     movement: (cruise_kmh: 180.0, ceiling_m: 4500.0), capacity: (troops: 30),
+     morale: (initial: 1.0, training: 1.0, withdraw_below: 0.0, break_below: 0.0)),
+    (id: "low_lift", name: "Low-ceiling helicopters", category: RotaryWing, echelon: Flight, mobility: Rotary,
+     strength: (nominal: 6, min: 1, max: 20), vehicles: 2,
+     movement: (cruise_kmh: 180.0, ceiling_m: 1100.0), capacity: (troops: 30),
+     morale: (initial: 1.0, training: 1.0, withdraw_below: 0.0, break_below: 0.0)),
     (id: "raiders", name: "Raiders", category: Irregular, echelon: Band, mobility: Foot,
      strength: (nominal: 40, min: 1, max: 100), movement: (),
      morale: (initial: 1.0, training: 1.0, withdraw_below: 0.0, break_below: 0.0),
@@ -427,4 +435,63 @@ fn reports_orders_and_liaison_arrive_after_exactly_their_delays() {
     let (_, (_, delay3, _), moved3) = times(&build("b2", r#"(from: "b", to: "b2", delay_min: 50.0)"#));
     assert_eq!(delay3, 3000 + 600);
     assert_eq!(moved3, moved2 + 1800);
+}
+
+/// Air assault: a reserve with a transport helicopter unit beside it is flown to a landing
+/// zone short of the contact in as many waves as the lift capacity needs (2 x 30 troops for
+/// 100 men: two waves), on the ground 15 min + 3 flight times after it moves; at night, or
+/// when the flight would climb above the helicopters' ceiling, it walks instead.
+#[test]
+fn an_air_assault_respects_lift_capacity_light_and_ceiling() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = |lift: &str| {
+        format!(
+            r#"
+        (id: "spotter", name: "Spotter", side: "blue", contingent: "b", unit_type: "spotter", strength: 4,
+         at: Xy(x: 4500.0, y: 2000.0), task: Observe(at: Xy(x: 4500.0, y: 2000.0))),
+        (id: "qrf", name: "Reserve", side: "blue", contingent: "b", unit_type: "riflemen", strength: 100,
+         at: Xy(x: 300.0, y: 300.0), task: Reserve(at: None)),
+        (id: "helos", name: "Helicopters", side: "blue", contingent: "b", unit_type: "{lift}", strength: 6,
+         at: Xy(x: 400.0, y: 300.0), task: Reserve(at: None)),
+        (id: "band", name: "Band", side: "red", contingent: "r", unit_type: "band", strength: 40,
+         at: Xy(x: 4900.0, y: 2000.0), task: Defend(at: Xy(x: 4900.0, y: 2000.0)))"#
+        )
+    };
+    let rules = "(report_delay_min: 5.0, order_delay_min: 10.0)";
+    let run = |start: &str, lift: &str| {
+        let l = scenario_with(dir.path(), true, start, "3h", rules, "", &units(lift), "");
+        sim::run(Arc::new(l), &RunOptions { seed: Some(1), ..Default::default() })
+    };
+    let order_to = |r: &jets::sim::RunResult, who: &str| {
+        r.events.iter().find_map(|e| match &e.kind {
+            EventKind::Order { to, task, delay_s, readiness_s, .. } if to == who => {
+                Some((e.t, task.clone(), *delay_s, *readiness_s))
+            }
+            _ => None,
+        })
+    };
+    let r = run(NOON, "lift");
+    let (t0, task, delay, ready) = order_to(&r, "qrf").expect("the reserve is ordered");
+    assert!(task.starts_with("air assault"), "{task}");
+    let (_, lift_task, ..) = order_to(&r, "helos").expect("the helicopters are tasked");
+    assert!(lift_task.contains("in 2 wave(s)"), "{lift_task}");
+    let total: u64 = task.split_whitespace().find_map(|w| w.parse().ok()).unwrap();
+    let moved = t0 + delay + ready;
+    let landed = r
+        .events
+        .iter()
+        .find_map(|e| matches!(&e.kind, EventKind::Arrived { unit, .. } if unit == "qrf").then_some(e.t))
+        .expect("the reserve lands");
+    assert!(landed.abs_diff(moved + total) <= 10, "landed at {landed}, expected {}", moved + total);
+    // 15 min loading plus three flights (out, back, out) of about 2.9 km at 50 m/s
+    assert!((1050..=1100).contains(&total), "{total}");
+    // at night, or with a ceiling (1,100 m) too low to fly 150 m over the 1,000 m plain, the
+    // reserve walks
+    for (start, lift) in [(MIDNIGHT, "lift"), (NOON, "low_lift")] {
+        let r = run(start, lift);
+        if let Some((_, task, ..)) = order_to(&r, "qrf") {
+            assert_eq!(task, "move to the contact and engage", "{start} {lift}");
+        }
+        assert!(order_to(&r, "helos").is_none(), "{start} {lift}: no lift");
+    }
 }
