@@ -60,6 +60,23 @@ impl Clock {
         })
     }
 
+    /// The first sim time at or after `from` (on a tick) when it is day, searching a day ahead
+    /// in five-minute steps; `None` in a polar night.
+    pub fn next_daylight(&self, from: u64) -> Option<u64> {
+        let tick = self.tick_s as u64;
+        let mut t = from.div_ceil(tick) * tick;
+        let end = from + 86_400;
+        while t <= end {
+            if Light::from_elevation(elevation_deg((self.start_utc_s + t as i64) as f64, self.lat, self.lon))
+                == Light::Day
+            {
+                return Some(t);
+            }
+            t += 300 / tick.clamp(1, 300) * tick;
+        }
+        None
+    }
+
     /// Local time of day as `HH:MM` (for summaries and logs).
     pub fn local_hhmm(&self, t: u64) -> String {
         let s = (self.start_utc_s + t as i64 + self.utc_offset_s as i64).rem_euclid(86_400);

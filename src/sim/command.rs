@@ -275,30 +275,49 @@ fn command(
             .unwrap_or(0);
         let moves_at = t + delay + readiness;
         let name = |u: &Avail| th.unit_ids[u.index].clone();
-        // fly it there when a lift is at hand and the light, weather and ceiling allow
+        // fly it there when a lift is at hand and the light, weather and ceiling allow; at
+        // night, wait for first light when flying then still beats walking
         let prof = &th.profiles[reserve.profile];
+        let mut moves_at = moves_at;
         let lift = if prof.mobility == Mobility::Foot {
             units
                 .iter()
                 .filter(|h| h.side == si && h.lift > 0 && geom::dist(h.pos, reserve.pos) <= LIFT_REACH_M)
                 .max_by(|a, b| a.lift.cmp(&b.lift).then(b.uid.cmp(&a.uid)))
                 .and_then(|h| {
-                    plan_lift(
-                        &th,
-                        clock.light,
-                        &terrain.0,
-                        &th.types[h.ty],
-                        h.lift,
-                        reserve.pos,
-                        reserve.active,
-                        c.est,
-                        prof,
-                    )
-                    .map(|l| (*h, l))
+                    let plan = |light| {
+                        plan_lift(
+                            &th,
+                            light,
+                            &terrain.0,
+                            &th.types[h.ty],
+                            h.lift,
+                            reserve.pos,
+                            reserve.active,
+                            c.est,
+                            prof,
+                        )
+                    };
+                    if let Some(l) = plan(clock.light) {
+                        return Some((*h, l, moves_at));
+                    }
+                    if clock.light == Light::Day {
+                        return None;
+                    }
+                    let dawn = clock.next_daylight(moves_at)?;
+                    let l = plan(Light::Day)?;
+                    // walking, as the staff estimate it: Naismith on the straight line, off paths
+                    let walk_s = crate::sim::bands::naismith_h(geom::dist(reserve.pos, c.est), 0.0) * 3600.0
+                        / crate::terrain::nav::OFF_PATH;
+                    (dawn + l.total_s < moves_at + walk_s as u64).then_some((*h, l, dawn))
                 })
         } else {
             None
         };
+        let lift = lift.map(|(h, l, at)| {
+            moves_at = at;
+            (h, l)
+        });
         cmd.committed.insert(reserve.uid);
         if let Some((h, l)) = lift {
             cmd.busy.insert(h.uid, moves_at + l.busy_s);
@@ -319,7 +338,15 @@ fn command(
                 &mut log,
                 format!("{tasking} HQ"),
                 name(&reserve),
-                format!("air assault: on the ground {} s after moving, then hold and engage", l.total_s),
+                format!(
+                    "air assault{}: on the ground {} s after moving, then hold and engage",
+                    if moves_at > t + delay + readiness {
+                        format!(" at first light (moving {} s after the order)", moves_at - t)
+                    } else {
+                        String::new()
+                    },
+                    l.total_s
+                ),
                 delay,
                 readiness,
             );
