@@ -1,9 +1,10 @@
 //! The armed groups' infiltration: at its departure time each band weighs the passes open to
 //! it and makes for its objective over the one it judges quickest (Decide phase).
 //!
-//! Owns: the choice of pass. Reads the band's own knowledge (the places, the snow closure,
-//! the ground it can see on the map); from the sensing model on it will also read its side's
-//! picture of enemy positions, never the ground truth.
+//! Owns: the choice of pass. Reads the band's own knowledge: the places, the snow closure, and
+//! its side's picture of enemy positions (never the ground truth). A pass with a known enemy
+//! within `HELD_RADIUS_M` counts as held: its estimate is multiplied by `HELD_PENALTY`, so a
+//! band takes another open pass unless that one is far worse.
 
 use bevy::prelude::*;
 use rand::Rng;
@@ -24,12 +25,17 @@ pub fn naismith_h(dist_m: f64, climb_m: f64) -> f64 {
 
 /// How far a band's reading of the ground may be off, as a fraction of Naismith's estimate.
 pub const ESTIMATE_SPREAD: f64 = 0.2;
+/// A known enemy within this distance of a pass makes it held, metres (E).
+pub const HELD_RADIUS_M: f64 = 2000.0;
+/// Multiplier on the estimate of a pass believed held (E).
+pub const HELD_PENALTY: f64 = 4.0;
 
 fn plan_infiltration(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
     cfg: Res<RunConfig>,
+    pics: Res<Pictures>,
     mut log: ResMut<EventLog>,
     mut q: Query<(&UnitInfo, &Position, &mut Orders, &mut Mover)>,
 ) {
@@ -68,12 +74,18 @@ fn plan_infiltration(
         let z0 = terrain.0.elevation_at(here);
         let zo = terrain.0.elevation_at(obj.pos);
         let mut best: Option<(f64, usize)> = None;
+        let mut held = Vec::new();
+        let picture = &pics.sides[info.side];
         for &p in &open {
             let pass = &th.places[p];
             let zp = pass.pass_elevation().unwrap_or(0.0);
             let est =
                 naismith_h(geom::dist(here, pass.pos) + geom::dist(pass.pos, obj.pos), (zp - z0) + (zo - zp).max(0.0));
-            let est = est * r.random_range(1.0 - ESTIMATE_SPREAD..1.0 + ESTIMATE_SPREAD);
+            let mut est = est * r.random_range(1.0 - ESTIMATE_SPREAD..1.0 + ESTIMATE_SPREAD);
+            if picture.values().any(|c| c.known_to(info.uid, t) && geom::dist(c.est, pass.pos) <= HELD_RADIUS_M) {
+                est *= HELD_PENALTY;
+                held.push(pass.id.clone());
+            }
             if best.is_none_or(|b| est < b.0) {
                 best = Some((est, p));
             }
@@ -87,6 +99,7 @@ fn plan_infiltration(
                 via: th.places[p].id.clone(),
                 estimate_h: r2(est),
                 alternatives: open.len() as u32,
+                held,
             },
         );
         mover.request = Some(RouteRequest { legs: vec![(th.places[p].pos, Some(p)), (obj.pos, None)] });

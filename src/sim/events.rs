@@ -33,8 +33,8 @@ pub enum EventKind {
     },
     /// Day, twilight or night began.
     Light { phase: super::sun::Light, sun_elevation_deg: f64 },
-    /// An armed group chose its pass and objective.
-    Plan { unit: String, objective: String, via: String, estimate_h: f64, alternatives: u32 },
+    /// An armed group chose its pass and objective; `held` lists the passes it believed held.
+    Plan { unit: String, objective: String, via: String, estimate_h: f64, alternatives: u32, held: Vec<String> },
     /// A route was planned.
     RoutePlanned { unit: String, to_x: f64, to_y: f64, length_km: f64, planned_h: f64 },
     /// No route could be found; the unit holds where it is.

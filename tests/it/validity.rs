@@ -495,3 +495,53 @@ fn an_air_assault_respects_lift_capacity_light_and_ceiling() {
         assert!(order_to(&r, "helos").is_none(), "{start} {lift}: no lift");
     }
 }
+
+/// A band avoids a pass it knows is held: its scout has seen a post on the nearer pass and
+/// reported it, so the band takes the farther one; without the post it takes the nearer.
+#[test]
+fn a_band_avoids_a_pass_it_knows_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let places = r#"(id: "pass_a", name: "Pass A", kind: Pass(elevation_m: 1050.0), at: Xy(x: 3000.0, y: 1000.0), radius_m: 400.0),
+        (id: "pass_b", name: "Pass B", kind: Pass(elevation_m: 1050.0), at: Xy(x: 3000.0, y: 3800.0), radius_m: 400.0),
+        (id: "goal", name: "Goal", kind: Objective, at: Xy(x: 5000.0, y: 1200.0))"#;
+    let units = |post: bool| {
+        let mut u = String::from(
+            r#"
+        (id: "scout", name: "Scout", side: "red", contingent: "r", unit_type: "spotter", strength: 4,
+         at: Xy(x: 3000.0, y: 1300.0), task: Observe(at: Xy(x: 3000.0, y: 1300.0))),
+        (id: "band", name: "Band", side: "red", contingent: "r", unit_type: "band", strength: 40,
+         at: Xy(x: 1000.0, y: 1200.0), task: Infiltrate(objective: "goal", via: ["pass_a", "pass_b"], delay: Some("20m")))"#,
+        );
+        if post {
+            u.push_str(
+                r#",
+        (id: "post", name: "Post", side: "blue", contingent: "b", unit_type: "spotter", strength: 4,
+         at: Xy(x: 3000.0, y: 1000.0), task: Defend(at: Xy(x: 3000.0, y: 1000.0)))"#,
+            );
+        }
+        u
+    };
+    for seed in 0..5 {
+        for post in [true, false] {
+            let l = scenario_with(dir.path(), true, NOON, "1h", "()", places, &units(post), "");
+            let r = sim::run(Arc::new(l), &RunOptions { seed: Some(seed), ..Default::default() });
+            let (via, held) = r
+                .events
+                .iter()
+                .find_map(|e| match &e.kind {
+                    EventKind::Plan { via, held, .. } => Some((via.clone(), held.clone())),
+                    _ => None,
+                })
+                .expect("the band plans");
+            if post {
+                assert_eq!(
+                    (via.as_str(), held),
+                    ("pass_b", vec!["pass_a".to_string()]),
+                    "seed {seed}: held pass not avoided"
+                );
+            } else {
+                assert_eq!((via.as_str(), held), ("pass_a", vec![]), "seed {seed}: the nearer pass");
+            }
+        }
+    }
+}
