@@ -300,20 +300,26 @@ pub fn run(
     // runs.csv of a finished one
     let previous =
         if partial.exists() { Some(partial.clone()) } else { Some(out.join("runs.csv")).filter(|p| p.exists()) };
-    if let (true, Some(prev)) = (opts.resume, previous) {
-        let rows = output::read_partial(&prev, &header).map_err(|e| io(e, &prev))?;
-        // rewrite the file without a torn last line
-        let mut text = header.join(",") + "\n";
-        for r in &rows {
-            done.insert(r.run);
-            text.push_str(&r.line);
-            text.push('\n');
-        }
-        output::write_atomic(&partial, text.as_bytes()).map_err(|e| io(e, &partial))?;
-    } else {
-        output::write_atomic(&partial, (header.join(",") + "\n").as_bytes()).map_err(|e| io(e, &partial))?;
+    let rows = match (opts.resume, &previous) {
+        (true, Some(prev)) => output::read_partial(prev, &header).map_err(|e| io(e, prev))?,
+        _ => Vec::new(),
+    };
+    if !rows.is_empty() && !manifest_path.exists() {
+        return Err(BatchError::Input(format!(
+            "{} holds rows but no manifest.json, so they cannot be checked against this batch; move them away or choose another --out",
+            out.display()
+        )));
     }
+    // the manifest first: rows are only ever written beside the manifest of their batch
     output::write_manifest(out, job, opts.shard, &start_utc, None).map_err(|e| io(e, out))?;
+    // the partial file: the rows so far (without a torn last line), or just the header
+    let mut text = header.join(",") + "\n";
+    for r in &rows {
+        done.insert(r.run);
+        text.push_str(&r.line);
+        text.push('\n');
+    }
+    output::write_atomic(&partial, text.as_bytes()).map_err(|e| io(e, &partial))?;
     if opts.events {
         std::fs::create_dir_all(out.join("events")).map_err(|e| io(e, out))?;
     }
@@ -450,6 +456,17 @@ pub fn merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<BatchReport,
     let (Some(job), Some(header)) = (job, header) else {
         return Err(BatchError::Input("merge needs at least one batch directory".into()));
     };
+    // every row must be a run of this job, with its seed and point
+    let planned: BTreeMap<u64, RunId> = job.run_ids().map(|r| (r.run, r)).collect();
+    for row in all.values() {
+        let ok = planned.get(&row.run).is_some_and(|p| row.cells[1] == p.seed.to_string() && row.point == p.point);
+        if !ok {
+            return Err(BatchError::Input(format!(
+                "run {} in the shards is not a run of this batch (run number, seed or point differ)",
+                row.run
+            )));
+        }
+    }
     let missing: Vec<u64> = job.run_ids().map(|r| r.run).filter(|r| !all.contains_key(r)).collect();
     if !missing.is_empty() {
         let shown: Vec<String> = missing.iter().take(10).map(|r| r.to_string()).collect();

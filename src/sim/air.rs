@@ -155,6 +155,11 @@ fn air_ops(
                     event(&mut log, "requested", Some(&name), None);
                 }
             }
+            AirState::Readying if combat.status != Status::Fighting => {
+                s.state = AirState::Ready;
+                s.target = None;
+                event(&mut log, "aborted", target_name.as_deref(), Some("the unit is not fit to fly"));
+            }
             AirState::Readying if t >= s.until => {
                 let Some(aim) = s.target.and_then(|(u, _)| picture.get(&u)).map(|c| c.est) else {
                     s.state = AirState::Ready;
@@ -195,6 +200,13 @@ fn air_ops(
                     continue;
                 }
                 if let Some(live) = live {
+                    // follow the contact: a new course when it has moved half a kilometre
+                    let moved = s.target.is_some_and(|(_, old)| geom::dist(old, live.1) > 500.0);
+                    if s.state == AirState::Outbound && moved {
+                        mover.route = None;
+                        mover.request = Some(RouteRequest { legs: vec![(live.1, None)] });
+                        orders.phase = Phase::Routing;
+                    }
                     s.target = Some(live);
                 }
                 if s.state == AirState::Outbound && orders.phase == Phase::InPlace {

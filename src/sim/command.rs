@@ -235,7 +235,6 @@ fn command(
         })
         .collect();
     for (si, uid) in fresh {
-        cmd.handled.insert((si, uid));
         let c = &pics.sides[si][&uid];
         let owner = c.seen_by.first().and_then(|o| units.iter().find(|u| u.uid == *o)).map(|u| u.contingent);
         let Some(owner) = owner.or_else(|| th.contingents.iter().position(|k| k.side == si)) else { continue };
@@ -282,7 +281,12 @@ fn command(
         let lift = if prof.mobility == Mobility::Foot {
             units
                 .iter()
-                .filter(|h| h.side == si && h.lift > 0 && geom::dist(h.pos, reserve.pos) <= LIFT_REACH_M)
+                .filter(|h| {
+                    h.side == si
+                        && h.lift > 0
+                        && cmd.busy.get(&h.uid).is_none_or(|&b| b <= t)
+                        && geom::dist(h.pos, reserve.pos) <= LIFT_REACH_M
+                })
                 .max_by(|a, b| a.lift.cmp(&b.lift).then(b.uid.cmp(&a.uid)))
                 .and_then(|h| {
                     let plan = |light| {
@@ -318,6 +322,9 @@ fn command(
             moves_at = at;
             (h, l)
         });
+        // handled once a reserve is on its way; a contact no reserve could answer is looked at
+        // again while it stays in the picture
+        cmd.handled.insert((si, uid));
         cmd.committed.insert(reserve.uid);
         if let Some((h, l)) = lift {
             cmd.busy.insert(h.uid, moves_at + l.busy_s);

@@ -50,6 +50,8 @@ pub fn footprint_m(n: u32) -> f64 {
 pub struct Fires {
     /// Target contact uid, weapon index, first-round time, end time.
     pub mission: Option<(u64, usize, u64, u64)>,
+    /// Fraction of a round carried to the next tick.
+    pub carry: f64,
 }
 
 /// True when an aim point is outside every village's safety distance (or the rules allow it).
@@ -132,19 +134,32 @@ fn indirect_fire(
         };
         if t >= end || combat.ammo[k] < 1.0 {
             fires.mission = None;
+            fires.carry = 0.0;
             continue;
         }
         if t < start {
             continue;
         }
+        // the target gone, or the aim now danger close or near a village: end the mission
+        let Some(&(te, _, tpos, tn, exposure)) = friends.iter().find(|f| f.0 == contact.entity) else {
+            fires.mission = None;
+            continue;
+        };
+        let danger_close =
+            friends.iter().any(|f| f.1 == info.side && f.3 > 0 && geom::dist(f.2, contact.est) < DANGER_CLOSE_M);
+        if tn == 0 || danger_close || !clear_of_villages(&th, info.side, contact.est) {
+            fires.mission = None;
+            continue;
+        }
         let w = &ty.weapons[k];
-        let rounds = (weapons_up(w.count, pers.active, ty.strength.nominal) * w.rate_rpm / 60.0 * dt)
-            .min(combat.ammo[k])
-            .floor();
+        // whole rounds; the fraction of a round carries over to the next tick
+        let due = (weapons_up(w.count, pers.active, ty.strength.nominal) * w.rate_rpm / 60.0 * dt + fires.carry)
+            .min(combat.ammo[k]);
+        let rounds = due.floor();
+        fires.carry = due - rounds;
         combat.ammo[k] -= rounds;
         let mut r = rng::at_tick(cfg.seed, "indirect", info.uid, clock.tick);
         let sigma = (w.dispersion_m.powi(2) + contact.error_m.powi(2)).sqrt();
-        let Some(&(te, _, tpos, tn, exposure)) = friends.iter().find(|f| f.0 == contact.entity) else { continue };
         for _ in 0..rounds as u32 {
             let impact = (contact.est.0 + sigma * normal(&mut r), contact.est.1 + sigma * normal(&mut r));
             let d = geom::dist(impact, tpos);

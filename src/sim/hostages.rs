@@ -36,11 +36,21 @@ fn hostages(
 ) {
     let t = clock.t;
     for (info, pos, pers, combat, mut h) in &mut q {
-        // freed when the holders are destroyed or surrender
-        if h.held > 0
-            && (combat.status == Status::Surrendered
-                || (pers.active == 0 && pers.exfiltrated == 0 && pers.reached_objective == 0))
-        {
+        // fire on the holders endangers the hostages
+        if h.held > 0 && pers.active < h.last_active {
+            let lost = (h.last_active - pers.active) as f64 / h.last_active as f64;
+            let mut r = rng::at_tick(cfg.seed, "hostage_risk", info.uid, clock.tick);
+            let dead = (0..h.held).filter(|_| r.random::<f64>() < 0.1 * lost).count() as u32;
+            if dead > 0 {
+                h.held -= dead;
+                tally.killed += dead as u64;
+                log.push(t, EventKind::HostagesKilled { unit: info.id.clone(), count: dead });
+            }
+        }
+        h.last_active = pers.active;
+        // freed when the holders are destroyed or surrender, left behind when they break
+        let destroyed = pers.active == 0 && pers.exfiltrated == 0 && pers.reached_objective == 0;
+        if h.held > 0 && (matches!(combat.status, Status::Surrendered | Status::Broken) || destroyed) {
             let n = h.held;
             h.held = 0;
             tally.freed += n as u64;
