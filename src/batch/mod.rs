@@ -343,8 +343,7 @@ pub fn run(
             Ok(res) => {
                 if opts.events {
                     let path = out.join("events").join(format!("run-{:06}.jsonl", r.run));
-                    let text: String =
-                        res.events.iter().map(|e| serde_json::to_string(e).unwrap_or_default() + "\n").collect();
+                    let text = crate::sim::events::to_jsonl(&res.events);
                     if let Err(e) = output::write_atomic(&path, text.as_bytes()) {
                         *write_err.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{}: {e}", path.display()));
                     }
@@ -505,16 +504,13 @@ fn chrono_now() -> String {
         .unwrap_or_default()
 }
 
+/// The number after `key` in a Linux `/proc` file such as `/proc/self/status` (kB values).
+pub fn proc_number(file: &str, key: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines().find(|l| l.starts_with(key))?.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Peak resident memory of this process so far, MB (Linux; 0 elsewhere).
 pub fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|k| k.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
+    proc_number("/proc/self/status", "VmHWM").map(|kb| kb / 1024.0).unwrap_or(0.0)
 }

@@ -259,12 +259,7 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     };
     let result = sim::run(Arc::new(loaded), &opts);
     if let Some(path) = &a.events {
-        let mut text = String::new();
-        for e in &result.events {
-            text.push_str(&serde_json::to_string(e)?);
-            text.push('\n');
-        }
-        output::write_atomic(path, text.as_bytes())
+        output::write_atomic(path, sim::events::to_jsonl(&result.events).as_bytes())
             .with_context(|| format!("writing the event log to {}", path.display()))?;
     }
     let mut out = std::io::stdout().lock();

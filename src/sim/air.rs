@@ -18,7 +18,7 @@ use super::components::*;
 use super::events::{EventKind, EventLog, m};
 use super::setup::{TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{AirOps, PlaceKind, UnitType};
+use crate::scenario::schema::{AirOps, UnitType};
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
 
@@ -87,12 +87,7 @@ pub fn grounded(
     if crate::scenario::highest_on_line(ter, from, aim) + 150.0 > ty.movement.ceiling_m {
         return Some("terrain above the ceiling");
     }
-    let rules = &th.loaded.scenario.sides[side].rules;
-    if !rules.fire_near_villages
-        && th.places.iter().any(|p| {
-            matches!(p.kind, PlaceKind::Village { .. }) && geom::dist(p.pos, aim) < p.radius_m + rules.village_safety_m
-        })
-    {
+    if !super::fires::clear_of_villages(th, side, aim) {
         return Some("village within the safety distance");
     }
     None

@@ -76,12 +76,6 @@ impl Clock {
         }
         None
     }
-
-    /// Local time of day as `HH:MM` (for summaries and logs).
-    pub fn local_hhmm(&self, t: u64) -> String {
-        let s = (self.start_utc_s + t as i64 + self.utc_offset_s as i64).rem_euclid(86_400);
-        format!("{:02}:{:02}", s / 3600, (s % 3600) / 60)
-    }
 }
 
 fn advance_clock(mut clock: ResMut<Clock>, mut log: ResMut<EventLog>) {

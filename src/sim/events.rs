@@ -117,14 +117,19 @@ impl EventLog {
 
     /// The log as JSON Lines.
     pub fn to_jsonl(&self) -> String {
-        let mut out = String::with_capacity(self.events.len() * 120);
-        for e in &self.events {
-            // Serialising plain data cannot fail; an empty line would show if it ever did.
-            out.push_str(&serde_json::to_string(e).unwrap_or_default());
-            out.push('\n');
-        }
-        out
+        to_jsonl(&self.events)
     }
+}
+
+/// Events as JSON Lines: one object a line, in the order given (the `--events` format).
+pub fn to_jsonl(events: &[Event]) -> String {
+    let mut out = String::with_capacity(events.len() * 120);
+    for e in events {
+        // Serialising plain data cannot fail; an empty line would show if it ever did.
+        out.push_str(&serde_json::to_string(e).unwrap_or_default());
+        out.push('\n');
+    }
+    out
 }
 
 pub(super) fn plugin(app: &mut App) {

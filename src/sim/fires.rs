@@ -54,6 +54,12 @@ pub struct Fires {
     pub carry: f64,
 }
 
+/// True when a friendly unit of `side` with people in it stands within `DANGER_CLOSE_M` of
+/// the aim point (`friends`: entity, side, position, active, ...).
+fn danger_close(friends: &[(Entity, usize, P2, u32, f64)], side: usize, aim: P2) -> bool {
+    friends.iter().any(|f| f.1 == side && f.3 > 0 && geom::dist(f.2, aim) < DANGER_CLOSE_M)
+}
+
 /// True when an aim point is outside every village's safety distance (or the rules allow it).
 pub fn clear_of_villages(th: &Theatre, side: usize, aim: P2) -> bool {
     let rules = &th.loaded.scenario.sides[side].rules;
@@ -101,9 +107,8 @@ fn indirect_fire(
                 if best.as_ref().is_some_and(|b| r >= b.0) {
                     continue;
                 }
-                let danger_close =
-                    friends.iter().any(|f| f.1 == info.side && f.3 > 0 && geom::dist(f.2, c.est) < DANGER_CLOSE_M);
-                if danger_close || !clear_of_villages(&th, info.side, c.est) {
+                let close = danger_close(&friends, info.side, c.est);
+                if close || !clear_of_villages(&th, info.side, c.est) {
                     continue;
                 }
                 best = Some((r, *uid, k, c.unit.clone()));
@@ -145,9 +150,8 @@ fn indirect_fire(
             fires.mission = None;
             continue;
         };
-        let danger_close =
-            friends.iter().any(|f| f.1 == info.side && f.3 > 0 && geom::dist(f.2, contact.est) < DANGER_CLOSE_M);
-        if tn == 0 || danger_close || !clear_of_villages(&th, info.side, contact.est) {
+        let close = danger_close(&friends, info.side, contact.est);
+        if tn == 0 || close || !clear_of_villages(&th, info.side, contact.est) {
             fires.mission = None;
             continue;
         }
