@@ -39,6 +39,10 @@ pub struct Scenario {
     /// Liaison delays between pairs of contingents (requests for help across nations).
     #[serde(default)]
     pub liaison: Vec<Liaison>,
+    /// Scripted events: when a condition holds, orders are given to named units (the exercise
+    /// director's injects, an escalation timetable, contingency plans).
+    #[serde(default)]
+    pub triggers: Vec<Trigger>,
     /// How the run's outcome is decided.
     pub victory: Victory,
 }
@@ -445,6 +449,14 @@ pub struct Rules {
     /// delay for the pair. Default 30.
     #[serde(default = "default_liaison_min")]
     pub liaison_min: f64,
+    /// Minutes for a report to climb from a contingent's headquarters to the side's joint
+    /// headquarters, which shares it with the other contingents. Default 10.
+    #[serde(default = "default_joint_report_min")]
+    pub joint_report_delay_min: f64,
+}
+
+fn default_joint_report_min() -> f64 {
+    10.0
 }
 
 fn default_order_min() -> f64 {
@@ -473,6 +485,7 @@ impl Default for Rules {
             village_safety_m: default_village_safety(),
             order_delay_min: default_order_min(),
             liaison_min: default_liaison_min(),
+            joint_report_delay_min: default_joint_report_min(),
         }
     }
 }
@@ -496,6 +509,10 @@ pub struct Contingent {
     /// (its readiness). Default 30.
     #[serde(default = "default_readiness")]
     pub readiness_min: f64,
+    /// Minutes for a contact report to climb from one of the contingent's units to its
+    /// headquarters. Default the side's `rules.report_delay_min`.
+    #[serde(default)]
+    pub report_delay_min: Option<f64>,
 }
 
 fn default_readiness() -> f64 {
@@ -540,6 +557,10 @@ pub struct Unit {
     pub posture: Posture,
     /// Task at the start.
     pub task: Task,
+    /// Where the unit falls back to when it withdraws; for armed groups, where they leave
+    /// across the border (exfiltrate). Default its start position.
+    #[serde(default)]
+    pub home: Option<Loc>,
 }
 
 /// Postures.
@@ -584,14 +605,121 @@ pub enum Task {
     /// Move to `at` and observe from concealment.
     Observe { at: Loc },
     /// Armed groups: cross one of the passes `via` (all open passes when empty) and make for
-    /// the objective place, setting off after `delay` (e.g. `"2h"`).
+    /// the objective place, setting off after `delay` (e.g. `"2h"`). With `rally`, the band
+    /// first makes for that place and waits there for every other band with the same rally
+    /// (at most `rally_wait`, default 12 h after the first arrives), then all go on together.
     Infiltrate {
         objective: String,
         #[serde(default)]
         via: Vec<String>,
         #[serde(default)]
         delay: Option<String>,
+        #[serde(default)]
+        rally: Option<String>,
+        #[serde(default)]
+        rally_wait: Option<String>,
     },
+    /// Advance to `at` and fight every enemy the side knows within `radius_m` of it (default
+    /// 3000), closing on the nearest; hold at `at` when none is known.
+    Attack {
+        at: Loc,
+        #[serde(default = "default_attack_radius")]
+        radius_m: f64,
+    },
+    /// Follow an enemy unit (its id) by its estimated position in the side's picture and
+    /// engage it; hold at the last estimate while it is lost.
+    Pursue { unit: String },
+    /// Move to a village, cordon it and search it for `hours` (default 2 h plus 1 h per 500
+    /// inhabitants), seeing enemies inside at four times the usual range; then hold it.
+    CordonSearch {
+        village: String,
+        #[serde(default)]
+        hours: Option<f64>,
+    },
+    /// Be flown by the helicopters of unit `lift` (same side) from where the unit stands to the
+    /// landing zone `lz`, in as many waves as the lift's seats need; only by day, with
+    /// visibility of 3 km or more, `lz` 300 m under the cloud base and the flight 150 m under
+    /// the helicopters' ceiling (at night: at first light). Then hold at `lz`.
+    AirAssault { lift: String, lz: Loc },
+    /// Indirect-fire, strike and attack-helicopter units: from `at` (default where the unit
+    /// is), fire only on contacts within `radius_m` (default 3000) of `zone`.
+    FireSupport {
+        #[serde(default)]
+        at: Option<Loc>,
+        zone: Loc,
+        #[serde(default = "default_attack_radius")]
+        radius_m: f64,
+    },
+    /// Lie concealed at `at` beside a route and open fire when an enemy comes within reach;
+    /// break off 30 minutes after the first shot and withdraw; withdraw unengaged after `wait`
+    /// (default: wait for the rest of the run).
+    Ambush {
+        at: Loc,
+        #[serde(default)]
+        wait: Option<String>,
+    },
+    /// Fall back to `to` (default where the unit started). Armed groups leave across the border
+    /// there (exfiltrated).
+    Withdraw {
+        #[serde(default)]
+        to: Option<Loc>,
+    },
+}
+
+fn default_attack_radius() -> f64 {
+    3000.0
+}
+
+/// A scripted trigger: once `when` holds (and `delay` has passed), each order is given to its
+/// unit through the unit's headquarters (the side's `order_delay_min`, and the contingent's
+/// readiness for a unit in reserve). Each trigger fires at most once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// Stable id, unique among triggers.
+    pub id: String,
+    /// The condition.
+    pub when: Condition,
+    /// Wait after the condition first holds before the orders go out (e.g. `"30m"`).
+    #[serde(default)]
+    pub delay: Option<String>,
+    /// Orders given when it fires.
+    pub orders: Vec<Order>,
+}
+
+/// An order: a new task for a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Order {
+    /// Unit id.
+    pub unit: String,
+    /// Its new task.
+    pub task: Task,
+}
+
+/// What a trigger waits for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Condition {
+    /// A time after the start (`"36h"`, `"7d"`).
+    At(String),
+    /// `side` knows an enemy within `radius_m` of `at` (its headquarters has the report).
+    Contact { side: String, at: Loc, radius_m: f64 },
+    /// `side`'s personnel still in the fight are at or below `fraction` (0..1) of its start.
+    StrengthBelow { side: String, fraction: f64 },
+    /// The unit broke, surrendered or lost all its people.
+    UnitBroken(String),
+    /// At least `count` hostages have been taken in the run (default 1).
+    HostagesTaken {
+        #[serde(default = "one_u32")]
+        count: u32,
+    },
+    /// A unit of `side` crossed the pass.
+    PassCrossed { pass: String, side: String },
+}
+
+fn one_u32() -> u32 {
+    1
 }
 
 fn yes() -> bool {

@@ -925,7 +925,94 @@ pub(super) fn validate(
             }
         }
         unit_pos.push(if map_ok { check_loc(&mut c, &frame, &places, size, &p.f("at"), &u.at, true) } else { None });
-        check_task(&mut c, &frame, &places, &place_kinds, size, &p.f("task"), u, ty, map_ok);
+        let tc =
+            TaskCtx { frame: &frame, places: &places, kinds: &place_kinds, size, map_ok, scn: &scn, types: &types };
+        check_task(&mut c, &tc, &p.f("task"), &u.task, u, ty);
+        if let (Some(h), true) = (&u.home, map_ok) {
+            check_loc(&mut c, &frame, &places, size, &p.f("home"), h, true);
+        }
+    }
+
+    // --- triggers
+    let trp = root.f("triggers");
+    let mut trigger_ids: BTreeSet<&str> = BTreeSet::new();
+    let unit_by_id: BTreeMap<&str, usize> = scn.units.iter().enumerate().map(|(k, u)| (u.id.as_str(), k)).collect();
+    let unit_ids: Vec<&String> = scn.units.iter().map(|u| &u.id).collect();
+    let side_ref = |c: &mut Ctx, path: Path, id: &str| {
+        if !sides.contains_key(id) {
+            c.err(
+                &path,
+                format!("unknown side `{id}`"),
+                Some(format!("sides are: {}", sides.keys().cloned().collect::<Vec<_>>().join(", "))),
+            );
+        }
+    };
+    let unit_ref = |c: &mut Ctx, path: Path, id: &str| -> Option<usize> {
+        let k = unit_by_id.get(id).copied();
+        if k.is_none() {
+            let hint = closest(id, &unit_ids).map(|s| format!("did you mean `{s}`?"));
+            c.err(&path, format!("unknown unit `{id}`"), hint);
+        }
+        k
+    };
+    for (k, tr) in scn.triggers.iter().enumerate() {
+        let p = trp.i(k);
+        if !valid_id(&tr.id) {
+            c.err(&p.f("id"), format!("`{}` is not a valid trigger id", tr.id), None);
+        }
+        if !trigger_ids.insert(&tr.id) {
+            c.err(&p.f("id"), format!("duplicate trigger id `{}`", tr.id), None);
+        }
+        let wp = p.f("when");
+        let duration = |c: &mut Ctx, path: Path, d: &str| match parse_duration(d) {
+            Ok(s) if s > MAX_DURATION_S => c.err(&path, "longer than 60 days", None),
+            Ok(_) => {}
+            Err(e) => c.err(&path, e, None),
+        };
+        match &tr.when {
+            Condition::At(d) => duration(&mut c, wp.i(0), d),
+            Condition::Contact { side, at, radius_m } => {
+                side_ref(&mut c, wp.f("side"), side);
+                if map_ok {
+                    check_loc(&mut c, &frame, &places, size, &wp.f("at"), at, true);
+                }
+                c.range(&wp.f("radius_m"), "radius_m", *radius_m, 1.0, 100_000.0, " m");
+            }
+            Condition::StrengthBelow { side, fraction } => {
+                side_ref(&mut c, wp.f("side"), side);
+                c.range(&wp.f("fraction"), "fraction", *fraction, 0.0, 1.0, "");
+            }
+            Condition::UnitBroken(unit) => {
+                unit_ref(&mut c, wp.i(0), unit);
+            }
+            Condition::HostagesTaken { count } => {
+                if *count == 0 {
+                    c.err(&wp.f("count"), "count must be at least 1", None);
+                }
+            }
+            Condition::PassCrossed { pass, side } => {
+                side_ref(&mut c, wp.f("side"), side);
+                match place_kinds.get(pass) {
+                    Some(PlaceKind::Pass { .. }) => {}
+                    Some(_) => c.err(&wp.f("pass"), format!("`{pass}` is a place but not a pass"), None),
+                    None => c.err(&wp.f("pass"), format!("unknown pass `{pass}`"), None),
+                }
+            }
+        }
+        if let Some(d) = &tr.delay {
+            duration(&mut c, p.f("delay"), d);
+        }
+        if tr.orders.is_empty() {
+            c.err(&p.f("orders"), "a trigger needs at least one order", None);
+        }
+        for (j, o) in tr.orders.iter().enumerate() {
+            let op = p.f("orders").i(j);
+            let Some(uk) = unit_ref(&mut c, op.f("unit"), &o.unit) else { continue };
+            let u = &scn.units[uk];
+            let tc =
+                TaskCtx { frame: &frame, places: &places, kinds: &place_kinds, size, map_ok, scn: &scn, types: &types };
+            check_task(&mut c, &tc, &op.f("task"), &o.task, u, types.get(&u.unit_type));
+        }
     }
 
     // --- terrain-dependent checks
@@ -981,7 +1068,38 @@ pub(super) fn validate(
             continue;
         }
         let prof = profile_of(&scn, t, &u.contingent);
-        check_unit_on_terrain(&mut c, &terrain, &scn, &places, &up.i(k), u, t, &prof, pos);
+        let at_path = up.i(k).f("at");
+        if let Some(h) = &u.home {
+            let w = Task::Withdraw { to: Some(h.clone()) };
+            check_unit_on_terrain(&mut c, &terrain, &scn, &places, &types, None, &up.i(k), &w, u, t, &prof, pos);
+        }
+        check_unit_on_terrain(
+            &mut c,
+            &terrain,
+            &scn,
+            &places,
+            &types,
+            Some(&at_path),
+            &up.i(k).f("task"),
+            &u.task,
+            u,
+            t,
+            &prof,
+            pos,
+        );
+    }
+    for (k, tr) in scn.triggers.iter().enumerate() {
+        for (j, o) in tr.orders.iter().enumerate() {
+            let Some(uk) = scn.units.iter().position(|u| u.id == o.unit) else { continue };
+            let u = &scn.units[uk];
+            let (Some(t), Some(pos)) = (types.get(&u.unit_type), unit_pos[uk]) else { continue };
+            if !contingents.contains_key(&u.contingent) {
+                continue;
+            }
+            let prof = profile_of(&scn, t, &u.contingent);
+            let op = trp.i(k).f("orders").i(j).f("task");
+            check_unit_on_terrain(&mut c, &terrain, &scn, &places, &types, None, &op, &o.task, u, t, &prof, pos);
+        }
     }
 
     Some(Loaded {
@@ -1000,17 +1118,25 @@ pub(super) fn validate(
 
 use super::schema::Terrain as Terrain_;
 
-fn check_task(
-    c: &mut Ctx,
-    frame: &GeoFrame,
-    places: &BTreeMap<String, P2>,
-    kinds: &BTreeMap<String, PlaceKind>,
+/// What task checks need of the scenario.
+struct TaskCtx<'a> {
+    frame: &'a GeoFrame,
+    places: &'a BTreeMap<String, P2>,
+    kinds: &'a BTreeMap<String, PlaceKind>,
     size: (f64, f64),
-    tp: &Path,
-    u: &Unit,
-    ty: Option<&UnitType>,
     map_ok: bool,
-) {
+    scn: &'a Scenario,
+    types: &'a BTreeMap<String, UnitType>,
+}
+
+/// True when a unit type has an indirect-fire weapon.
+fn has_indirect(t: &UnitType) -> bool {
+    t.weapons.iter().any(|w| matches!(w.kind, WeaponKind::Mortar | WeaponKind::Howitzer | WeaponKind::RocketLauncher))
+}
+
+/// Checks a task given to unit `u` (of type `ty`) at the start or by a trigger's order.
+fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: Option<&UnitType>) {
+    let (frame, places, kinds, size, map_ok) = (tc.frame, tc.places, tc.kinds, tc.size, tc.map_ok);
     let mobility = ty.map(|t| t.mobility);
     let aircraft = matches!(mobility, Some(Mobility::Rotary | Mobility::FixedWing));
     let loc = |c: &mut Ctx, path: Path, l: &Loc| {
@@ -1031,26 +1157,35 @@ fn check_task(
             c.err(&path, format!("unknown pass `{id}`"), Some(hint));
         }
     };
-    match &u.task {
+    let place_ref = |c: &mut Ctx, path: Path, id: &str, what: &str| {
+        if !kinds.contains_key(id) {
+            let names: Vec<&String> = kinds.keys().collect();
+            let hint = closest(id, &names).map(|s| format!("did you mean `{s}`?"));
+            c.err(&path, format!("unknown {what}place `{id}`"), hint);
+        }
+    };
+    let ground_only = |c: &mut Ctx, what: &str, hint: &str| {
+        if aircraft {
+            c.err(tp, format!("aircraft cannot {what}"), Some(hint.to_string()));
+        }
+    };
+    let duration = |c: &mut Ctx, path: Path, d: &str| match parse_duration(d) {
+        Ok(s) if s > MAX_DURATION_S => c.err(&path, "longer than 60 days", None),
+        Ok(_) => {}
+        Err(e) => c.err(&path, e, None),
+    };
+    match task {
         Task::Move { to } => loc(c, tp.f("to"), to),
         Task::Defend { at } | Task::Observe { at } => {
-            if aircraft {
-                c.err(
-                    tp,
-                    "aircraft cannot hold or observe from a ground position",
-                    Some("give aircraft `Reserve` (on call at their base) or `Move`".into()),
-                );
-            }
+            ground_only(
+                c,
+                "hold or observe from a ground position",
+                "give aircraft `Reserve` (on call at their base), `FireSupport` or `Move`",
+            );
             loc(c, tp.f("at"), at);
         }
         Task::Block { pass, at } => {
-            if aircraft {
-                c.err(
-                    tp,
-                    "aircraft cannot block a pass",
-                    Some("block with ground units; aircraft support them".into()),
-                );
-            }
+            ground_only(c, "block a pass", "block with ground units; aircraft support them");
             pass_ref(c, tp.f("pass"), pass);
             if let Some(at) = at {
                 loc(c, tp.f("at"), at);
@@ -1076,15 +1211,11 @@ fn check_task(
                 loc(c, tp.f("at"), at);
             }
         }
-        Task::Infiltrate { objective, via, delay } => {
+        Task::Infiltrate { objective, via, delay, rally, rally_wait } => {
             if mobility.is_some_and(|m| m != Mobility::Foot) {
                 c.err(tp, "only units on foot can infiltrate over the passes", None);
             }
-            if !kinds.contains_key(objective) {
-                let names: Vec<&String> = kinds.keys().collect();
-                let hint = closest(objective, &names).map(|s| format!("did you mean `{s}`?"));
-                c.err(&tp.f("objective"), format!("unknown objective place `{objective}`"), hint);
-            }
+            place_ref(c, tp.f("objective"), objective, "objective ");
             if via.is_empty() && !kinds.values().any(|k| matches!(k, PlaceKind::Pass { .. })) {
                 c.err(
                     &tp.f("via"),
@@ -1096,11 +1227,127 @@ fn check_task(
                 pass_ref(c, tp.f("via").i(k), id);
             }
             if let Some(d) = delay {
-                match parse_duration(d) {
-                    Ok(s) if s > MAX_DURATION_S => c.err(&tp.f("delay"), "delay is longer than 60 days", None),
-                    Ok(_) => {}
-                    Err(e) => c.err(&tp.f("delay"), e, None),
+                duration(c, tp.f("delay"), d);
+            }
+            if let Some(r) = rally {
+                place_ref(c, tp.f("rally"), r, "rally ");
+            }
+            if let Some(w) = rally_wait {
+                if rally.is_none() {
+                    c.err(
+                        &tp.f("rally_wait"),
+                        "rally_wait without a rally place",
+                        Some("add `rally: Some(\"place\")`".into()),
+                    );
                 }
+                duration(c, tp.f("rally_wait"), w);
+            }
+        }
+        Task::Attack { at, radius_m } => {
+            ground_only(c, "attack a position", "give aircraft `FireSupport` over the objective instead");
+            loc(c, tp.f("at"), at);
+            c.range(&tp.f("radius_m"), "radius_m", *radius_m, 100.0, 50_000.0, " m");
+        }
+        Task::Pursue { unit } => {
+            ground_only(c, "pursue on the ground", "give aircraft `FireSupport` where the enemy is");
+            match tc.scn.units.iter().find(|x| &x.id == unit) {
+                None => {
+                    let ids: Vec<&String> = tc.scn.units.iter().map(|u| &u.id).collect();
+                    let hint = closest(unit, &ids).map(|s| format!("did you mean `{s}`?"));
+                    c.err(&tp.f("unit"), format!("unknown unit `{unit}`"), hint);
+                }
+                Some(x) if x.side == u.side => c.err(
+                    &tp.f("unit"),
+                    format!("`{unit}` is on the same side as `{}`", u.id),
+                    Some("pursue an enemy unit".into()),
+                ),
+                Some(_) => {}
+            }
+        }
+        Task::CordonSearch { village, hours } => {
+            ground_only(c, "cordon and search a village", "use ground troops");
+            match kinds.get(village) {
+                Some(PlaceKind::Village { .. }) => {}
+                Some(_) => c.err(&tp.f("village"), format!("`{village}` is a place but not a village"), None),
+                None => place_ref(c, tp.f("village"), village, ""),
+            }
+            if let Some(h) = hours {
+                c.range(&tp.f("hours"), "hours", *h, 0.1, 240.0, " h");
+            }
+        }
+        Task::AirAssault { lift, lz } => {
+            if mobility.is_some_and(|m| m != Mobility::Foot) {
+                c.err(
+                    tp,
+                    "only units on foot can be flown in an air assault",
+                    Some("vehicles and aircraft move by themselves".into()),
+                );
+            }
+            loc(c, tp.f("lz"), lz);
+            match tc.scn.units.iter().find(|x| &x.id == lift) {
+                None => {
+                    let ids: Vec<&String> = tc.scn.units.iter().map(|u| &u.id).collect();
+                    let hint = closest(lift, &ids).map(|s| format!("did you mean `{s}`?"));
+                    c.err(&tp.f("lift"), format!("unknown unit `{lift}`"), hint);
+                }
+                Some(h) => {
+                    let ht = tc.types.get(&h.unit_type);
+                    if h.side != u.side {
+                        c.err(&tp.f("lift"), format!("`{lift}` is not on `{}`'s side", u.id), None);
+                    } else if let Some(ht) = ht {
+                        let seats = ht.capacity.troops * h.vehicles.unwrap_or(ht.vehicles);
+                        if ht.mobility != Mobility::Rotary || seats == 0 {
+                            c.err(
+                                &tp.f("lift"),
+                                format!("`{lift}` ({}) cannot lift troops", ht.id),
+                                Some("name a transport helicopter unit (a type with `capacity.troops` above 0)".into()),
+                            );
+                        } else {
+                            let waves = u.strength.div_ceil(seats);
+                            if waves > 4 {
+                                c.err(
+                                    &tp.f("lift"),
+                                    format!(
+                                        "{} men need {waves} waves of {seats} seats: beyond the lift (at most 4 waves)",
+                                        u.strength
+                                    ),
+                                    Some("add helicopters to the lift unit or fly a smaller unit".into()),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Task::FireSupport { at, zone, radius_m } => {
+            let strike =
+                ty.is_some_and(|t| t.air.is_some() && t.weapons.iter().any(|w| w.kind == WeaponKind::AirToGround));
+            if ty.is_some_and(|t| !has_indirect(t) && !strike) {
+                c.err(
+                    tp,
+                    format!("`{}` has no indirect-fire or air-to-ground weapon to give fire support with", u.id),
+                    Some("give FireSupport to mortars, artillery, rocket launchers or strike aircraft".into()),
+                );
+            }
+            if let Some(at) = at {
+                if aircraft {
+                    c.err(&tp.f("at"), "aircraft fly from their base; `at` is for ground fire units", None);
+                }
+                loc(c, tp.f("at"), at);
+            }
+            loc(c, tp.f("zone"), zone);
+            c.range(&tp.f("radius_m"), "radius_m", *radius_m, 100.0, 50_000.0, " m");
+        }
+        Task::Ambush { at, wait } => {
+            ground_only(c, "lie in ambush", "ambushes are laid by ground units");
+            loc(c, tp.f("at"), at);
+            if let Some(w) = wait {
+                duration(c, tp.f("wait"), w);
+            }
+        }
+        Task::Withdraw { to } => {
+            if let Some(to) = to {
+                loc(c, tp.f("to"), to);
             }
         }
     }
@@ -1111,7 +1358,10 @@ fn check_unit_on_terrain(
     terrain: &Terrain,
     scn: &Scenario,
     places: &BTreeMap<String, P2>,
-    up: &Path,
+    types: &BTreeMap<String, UnitType>,
+    at_path: Option<&Path>,
+    tp: &Path,
+    task: &Task,
     u: &Unit,
     t: &UnitType,
     prof: &MoveProfile,
@@ -1123,23 +1373,25 @@ fn check_unit_on_terrain(
     let frame = &terrain.frame;
     if !prof.on_ground() {
         // aircraft: any point on the map; moves must stay below the ceiling
-        if let Task::Move { to } = &u.task
+        if let Task::Move { to } = task
             && let Some(dest) = resolve(frame, places, to)
         {
             let top = highest_on_line(terrain, pos, dest);
             if top + 150.0 > t.movement.ceiling_m {
-                c.err(&up.f("task").f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", t.movement.ceiling_m, t.id), Some("route the flight through a lower valley with intermediate moves".into()));
+                c.err(&tp.f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", t.movement.ceiling_m, t.id), Some("route the flight through a lower valley with intermediate moves".into()));
             }
         }
         return;
     }
     if !prof.passable(terrain, k) {
-        let why = blocked_reason(terrain, prof, k);
-        c.err(
-            &up.f("at"),
-            format!("unit `{}` stands where a {} cannot be: {why}", u.id, t.id),
-            Some("move it to a valley floor, a road or a gentler slope".into()),
-        );
+        if let Some(at_path) = at_path {
+            let why = blocked_reason(terrain, prof, k);
+            c.err(
+                at_path,
+                format!("unit `{}` stands where a {} cannot be: {why}", u.id, t.id),
+                Some("move it to a valley floor, a road or a gentler slope".into()),
+            );
+        }
         return;
     }
     let comp = terrain.components_for(prof);
@@ -1159,8 +1411,55 @@ fn check_unit_on_terrain(
         }
         Some(_) => {}
     };
-    let tp = up.f("task");
-    match &u.task {
+    let ground = |c: &mut Ctx, path: Path, dest: P2, what: &str| {
+        if let Some(d) = terrain.index_at(dest)
+            && !prof.passable(terrain, d)
+        {
+            let why = blocked_reason(terrain, prof, d);
+            c.err(&path, format!("{what} is on ground a {} cannot stand on: {why}", t.id), None);
+        }
+    };
+    match task {
+        Task::Attack { at, .. } | Task::Ambush { at, .. } => {
+            if let Some(d) = resolve(frame, places, at) {
+                reach(c, tp.f("at"), d, "the position");
+            }
+        }
+        Task::Withdraw { to: Some(to) } => {
+            if let Some(d) = resolve(frame, places, to) {
+                // a unit's `home` is checked as a withdrawal to it, reported at the unit's field
+                let path = if at_path.is_none() && tp.to_string().ends_with(']') { tp.f("home") } else { tp.f("to") };
+                reach(c, path, d, "the position to fall back to");
+            }
+        }
+        Task::FireSupport { at: Some(at), .. } => {
+            if let Some(d) = resolve(frame, places, at) {
+                reach(c, tp.f("at"), d, "the firing position");
+            }
+        }
+        Task::CordonSearch { village, .. } => {
+            if let Some(&d) = places.get(village) {
+                reach(c, tp.f("village"), d, &format!("village `{village}`"));
+            }
+        }
+        Task::AirAssault { lift, lz } => {
+            let Some(d) = resolve(frame, places, lz) else { return };
+            ground(c, tp.f("lz"), d, "the landing zone");
+            let env = &scn.environment;
+            let ze = terrain.elevation_at(d);
+            if let Some(cb) = env.cloud_base_m
+                && cb - ze < 300.0
+            {
+                c.err(&tp.f("lz"), format!("the landing zone at {ze:.0} m is less than 300 m under the {cb:.0} m cloud base: no lift could fly there"), Some("choose a lower landing zone or raise `environment.cloud_base_m`".into()));
+            }
+            if let Some(ht) = scn.units.iter().find(|x| &x.id == lift).and_then(|h| types.get(&h.unit_type)) {
+                let top = highest_on_line(terrain, pos, d);
+                if top + 150.0 > ht.movement.ceiling_m {
+                    c.err(&tp.f("lz"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", ht.movement.ceiling_m, ht.id), Some("choose a landing zone the helicopters can reach below their ceiling".into()));
+                }
+            }
+        }
+        Task::Pursue { .. } | Task::Withdraw { to: None } | Task::FireSupport { at: None, .. } => {}
         Task::Move { to } => {
             if let Some(d) = resolve(frame, places, to) {
                 reach(c, tp.f("to"), d, "the destination");

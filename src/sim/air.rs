@@ -126,13 +126,21 @@ fn air_ops(
         let target_name = s.target.and_then(|(u, _)| picture.get(&u)).map(|c| c.unit.clone());
         match s.state {
             AirState::Ready => {
-                if !matches!(orders.task, TaskRt::Reserve { .. }) || orders.phase != Phase::InPlace {
+                if !matches!(orders.task, TaskRt::Reserve { .. } | TaskRt::Support { .. })
+                    || orders.phase != Phase::InPlace
+                {
                     continue;
                 }
                 // the known contact nearest the base that can be attacked now
                 let mut best: Option<(f64, u64, P2, String)> = None;
                 for (uid, c) in picture {
-                    if t < c.known_at {
+                    // the owner's aircraft fly at once, another contingent's after the request
+                    if t < c.support_at(info.contingent, &th.liaison_s) {
+                        continue;
+                    }
+                    if let TaskRt::Support { zone, radius, .. } = orders.task
+                        && geom::dist(c.est, zone) > radius
+                    {
                         continue;
                     }
                     let d = geom::dist(s.base, c.est);

@@ -43,6 +43,8 @@ use crate::terrain::geom;
 pub const FIRED_UPON_S: u64 = 600;
 /// Suppression above which a unit does not move.
 pub const PINNED: f64 = 0.5;
+/// An ambush (or a hidden band) opens fire inside this fraction of its weapons' reach (E).
+pub const AMBUSH_REACH: f64 = 0.6;
 
 /// True for weapons aimed at what the firer sees.
 pub fn is_direct(k: WeaponKind) -> bool {
@@ -130,11 +132,19 @@ fn may_engage(
         Status::Withdrawing => return fired_upon,
         _ => return false,
     }
+    // an ambush holds its fire until the enemy is well inside reach, then takes on up to
+    // three times its number
+    if let TaskRt::Ambush { .. } = task {
+        return fired_upon || (range <= AMBUSH_REACH * reach && contact.est_strength as f64 <= own_active as f64 * 3.0);
+    }
     if attacker_side {
-        // armed groups keep silent unless it pays: returned fire, an ambush at close range,
-        // or a contact they believe much weaker
+        // armed groups keep silent unless it pays: returned fire, an attack they chose, an
+        // ambush at close range, or a contact they believe much weaker
         fired_upon
-            || (posture_hidden && range <= 0.6 * reach && contact.est_strength as f64 <= own_active as f64 * 1.5)
+            || matches!(task, TaskRt::Hunt { .. })
+            || (posture_hidden
+                && range <= AMBUSH_REACH * reach
+                && contact.est_strength as f64 <= own_active as f64 * 1.5)
             || (contact.est_strength as f64) < own_active as f64 * 0.5
     } else {
         match task {
@@ -201,7 +211,7 @@ fn direct_fire(
         let picture = &pics.sides[s.side];
         let mut best: Option<(f64, usize)> = None;
         for c in picture.values() {
-            if !c.known_to(s.uid, t) {
+            if !c.known_to(s.uid, s.contingent, t) {
                 continue;
             }
             let est_r = geom::dist(s.pos, c.est);

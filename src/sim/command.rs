@@ -24,7 +24,7 @@ use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::setup::{TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{Category, Mobility, UnitType};
+use crate::scenario::schema::{Category, Condition, Mobility, UnitType};
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
 use crate::terrain::nav::MoveProfile;
@@ -54,6 +54,15 @@ pub struct Lift {
     pub busy_s: u64,
 }
 
+/// What an order on its way tells a unit to do.
+#[derive(Debug, Clone)]
+enum Directive {
+    /// Go for a contact (uid) believed at `aim` when the order was given, on foot or flown.
+    Engage { target: u64, aim: P2, lift: Option<Lift> },
+    /// Take up a new task (a trigger's order).
+    Assign(TaskRt),
+}
+
 /// An order on its way to a unit.
 #[derive(Debug, Clone)]
 struct Pending {
@@ -61,29 +70,41 @@ struct Pending {
     moves_at: u64,
     /// The unit.
     unit: Entity,
-    /// Contact uid it is sent against.
-    target: u64,
     /// Side of the unit.
     side: usize,
-    /// Where the contact was believed to be when the order was given.
-    aim: P2,
-    /// Flown there by helicopter.
-    lift: Option<Lift>,
+    /// The order.
+    what: Directive,
 }
 
 /// The state of command and control.
 #[derive(Resource, Debug, Default)]
 pub struct Command {
     handled: BTreeSet<(usize, u64)>,
+    /// Contacts whose report has gone on to the joint headquarters.
+    reported: BTreeSet<(usize, u64)>,
     committed: BTreeSet<u64>,
     pending: Vec<Pending>,
     /// Helicopter units (uid) busy with a lift until the given time.
     busy: BTreeMap<u64, u64>,
+    /// Triggers: fired (index), and when each condition first held.
+    fired: BTreeSet<usize>,
+    met_at: BTreeMap<usize, u64>,
+    /// Events of the log already scanned by the triggers.
+    seen_events: usize,
+    /// Passes crossed by each side (place index, side).
+    crossed: BTreeSet<(usize, usize)>,
+}
+
+impl Command {
+    /// Queues an order; a later order to the same unit replaces one not yet carried out.
+    fn push(&mut self, p: Pending) {
+        self.pending.retain(|q| q.unit != p.unit);
+        self.pending.push(p);
+    }
 }
 
 /// The liaison delay from one contingent to another, seconds.
-pub fn liaison_s(th: &Theatre, from: &str, to: &str, side: usize) -> u64 {
-    let scn = &th.loaded.scenario;
+pub fn liaison_s(scn: &crate::scenario::schema::Scenario, from: &str, to: &str, side: usize) -> u64 {
     let min = scn
         .liaison
         .iter()
@@ -93,9 +114,47 @@ pub fn liaison_s(th: &Theatre, from: &str, to: &str, side: usize) -> u64 {
     (min * 60.0).round() as u64
 }
 
-/// Plans a lift of `n` troops from `from` towards a contact at `aim` with helicopters of type
-/// `heli` carrying `capacity` troops a wave; `None` when the light, weather, ground or ceiling
+/// Plans a lift of `n` troops from `from` to the landing zone `lz` with helicopters of type
+/// `heli` carrying `capacity` troops a wave; the reason when the light, weather or ceiling
 /// forbid it.
+pub fn lift_to(
+    th: &Theatre,
+    light: Light,
+    ter: &Terrain,
+    heli: &UnitType,
+    capacity: u32,
+    from: P2,
+    n: u32,
+    lz: P2,
+) -> Result<Lift, &'static str> {
+    let env = &th.loaded.scenario.environment;
+    let cruise = heli.movement.cruise_kmh / 3.6;
+    if cruise <= 0.0 || capacity == 0 {
+        return Err("the helicopters have no seats");
+    }
+    if light != Light::Day {
+        return Err("helicopter lifts fly by day");
+    }
+    if env.visibility_m < 3000.0 {
+        return Err("visibility under 3 km");
+    }
+    if env.cloud_base_m.is_some_and(|cb| cb - ter.elevation_at(lz) < 300.0) {
+        return Err("the landing zone is within 300 m of the cloud base");
+    }
+    if crate::scenario::highest_on_line(ter, from, lz) + 150.0 > heli.movement.ceiling_m {
+        return Err("the flight would cross ground above the helicopters' ceiling");
+    }
+    let waves = n.div_ceil(capacity);
+    let dist = geom::dist(from, lz);
+    let flight = dist / cruise;
+    let total = LOAD_S as f64 + (2 * waves - 1) as f64 * flight;
+    let total_s = total.round() as u64;
+    Ok(Lift { lz, speed: dist / (total_s.max(1) as f64), waves, total_s, busy_s: (total + flight).round() as u64 })
+}
+
+/// Plans a lift of `n` troops from `from` towards a contact at `aim`: the landing zone is the
+/// first of `LZ_SHORT_M` short of the contact on passable ground that `lift_to` allows; `None`
+/// when none does.
 pub fn plan_lift(
     th: &Theatre,
     light: Light,
@@ -107,27 +166,107 @@ pub fn plan_lift(
     aim: P2,
     prof: &MoveProfile,
 ) -> Option<Lift> {
-    let env = &th.loaded.scenario.environment;
-    let cruise = heli.movement.cruise_kmh / 3.6;
-    let ceiling = heli.movement.ceiling_m;
-    if light != Light::Day || env.visibility_m < 3000.0 || cruise <= 0.0 || capacity == 0 {
-        return None;
-    }
     let d = geom::dist(from, aim);
-    let lz = LZ_SHORT_M.iter().filter(|&&short| d > short + 500.0).find_map(|&short| {
+    LZ_SHORT_M.iter().filter(|&&short| d > short + 500.0).find_map(|&short| {
         let f = (d - short) / d;
         let p = (from.0 + (aim.0 - from.0) * f, from.1 + (aim.1 - from.1) * f);
         let k = ter.index_at(p)?;
-        let under_cloud = env.cloud_base_m.is_none_or(|cb| cb - ter.elevation_at(p) >= 300.0);
-        let below_ceiling = crate::scenario::highest_on_line(ter, from, p) + 150.0 <= ceiling;
-        (prof.passable(ter, k) && under_cloud && below_ceiling).then_some(p)
-    })?;
-    let waves = n.div_ceil(capacity);
-    let dist = geom::dist(from, lz);
-    let flight = dist / cruise;
-    let total = LOAD_S as f64 + (2 * waves - 1) as f64 * flight;
-    let total_s = total.round() as u64;
-    Some(Lift { lz, speed: dist / (total_s.max(1) as f64), waves, total_s, busy_s: (total + flight).round() as u64 })
+        if !prof.passable(ter, k) {
+            return None;
+        }
+        lift_to(th, light, ter, heli, capacity, from, n, p).ok()
+    })
+}
+
+/// Air assaults given as tasks (Orders phase): when the lift is free and the light, weather
+/// and ceiling allow, the unit is flown from where it stands to its landing zone in as many
+/// waves as the seats need (the helicopters first fly to it from their base), then holds
+/// there; otherwise it waits, and the log says why once.
+fn air_assault(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    terrain: Res<TerrainRes>,
+    mut cmd: ResMut<Command>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Orders, &mut Mover)>,
+) {
+    let t = clock.t;
+    let lifts: Vec<(u64, P2, u32, usize, bool, String)> = q
+        .iter()
+        .filter(|(i, ..)| th.types[i.unit_type].mobility == Mobility::Rotary)
+        .map(|(i, p, pe, c, ..)| {
+            let ty = &th.types[i.unit_type];
+            let fit = pe.active > 0 && c.status == Status::Fighting;
+            (i.uid, p.0, ty.capacity.troops * i.vehicles, i.unit_type, fit, i.id.clone())
+        })
+        .collect();
+    for (info, pos, pers, combat, mut orders, mut mover) in &mut q {
+        let TaskRt::AirAssault { lift, lz, waiting } = orders.task else { continue };
+        if orders.phase != Phase::Start || pers.active == 0 || combat.status != Status::Fighting {
+            continue;
+        }
+        let Some(h) = lifts.iter().find(|h| h.0 == lift) else { continue };
+        let heli = &th.types[h.3];
+        let why = if !h.4 {
+            Err("the helicopters are out of action")
+        } else if cmd.busy.get(&lift).is_some_and(|&b| b > t) {
+            Err("the helicopters are busy with another lift")
+        } else {
+            lift_to(&th, clock.light, &terrain.0, heli, h.2, pos.0, pers.active, lz)
+        };
+        let l = match why {
+            Ok(l) => l,
+            Err(reason) => {
+                if !waiting {
+                    log.push(
+                        t,
+                        EventKind::Tactic {
+                            unit: info.id.clone(),
+                            action: format!("waits for its lift: {reason}"),
+                            about: Some(h.5.clone()),
+                        },
+                    );
+                    if let TaskRt::AirAssault { waiting, .. } = &mut orders.task {
+                        *waiting = true;
+                    }
+                }
+                continue;
+            }
+        };
+        // the helicopters fly from their base to the pick-up first
+        let ferry_s = (geom::dist(h.1, pos.0) / (heli.movement.cruise_kmh / 3.6)).round() as u64;
+        let total_s = l.total_s + ferry_s;
+        let speed = geom::dist(pos.0, lz) / total_s.max(1) as f64;
+        cmd.busy.insert(lift, t + l.busy_s + 2 * ferry_s);
+        cmd.committed.insert(info.uid);
+        log.push(
+            t,
+            EventKind::Order {
+                from: format!("{} HQ", th.contingents[info.contingent].id),
+                to: h.5.clone(),
+                task: format!(
+                    "lift {} ({} men) to its landing zone in {} wave(s); on the ground in {} s",
+                    info.id, pers.active, l.waves, total_s
+                ),
+                about: info.id.clone(),
+                delay_s: 0,
+                readiness_s: 0,
+                disrupted: false,
+            },
+        );
+        orders.task = TaskRt::Hold { at: lz, pass: None, observe: false };
+        orders.phase = Phase::Moving;
+        mover.request = None;
+        mover.route = Some(ActiveRoute {
+            points: vec![pos.0, lz],
+            cells: vec![u32::MAX, u32::MAX],
+            next: 1,
+            passes: vec![],
+            seg_speed: None,
+            wait_s: 0.0,
+        });
+        mover.carried = Some(speed);
+    }
 }
 
 /// What the command system needs of a unit.
@@ -165,12 +304,29 @@ fn command(
         due
     };
     for p in due {
-        let Ok((_, _, pos, pers, combat, mut orders, mut mover)) = q.get_mut(p.unit) else { continue };
+        let Ok((_, info, pos, pers, combat, mut orders, mut mover)) = q.get_mut(p.unit) else { continue };
         if pers.active == 0 || combat.status != Status::Fighting {
             continue;
         }
         mover.request = None;
-        if let Some(lift) = p.lift {
+        let (target, aim, lift) = match p.what {
+            Directive::Assign(task) => {
+                // a new task from a trigger: a unit leaving reserve is committed, one put back
+                // in reserve is free again
+                if matches!(task, TaskRt::Reserve { .. }) {
+                    cmd.committed.remove(&info.uid);
+                } else {
+                    cmd.committed.insert(info.uid);
+                }
+                orders.task = task;
+                orders.phase = Phase::Start;
+                mover.route = None;
+                mover.carried = None;
+                continue;
+            }
+            Directive::Engage { target, aim, lift } => (target, aim, lift),
+        };
+        if let Some(lift) = lift {
             // flown to the landing zone: a straight route at the lift's effective speed
             orders.task = TaskRt::Hold { at: lift.lz, pass: None, observe: false };
             orders.phase = Phase::Moving;
@@ -185,15 +341,27 @@ fn command(
             mover.carried = Some(lift.speed);
             continue;
         }
-        let aim = pics.sides[p.side].get(&p.target).map(|c| c.est).unwrap_or(p.aim);
+        let aim = pics.sides[p.side].get(&target).map(|c| c.est).unwrap_or(aim);
         orders.task = TaskRt::Hold { at: aim, pass: None, observe: false };
         orders.phase = Phase::Start;
         mover.route = None;
     }
-    // contacts newly known at their side's headquarters
+    // contacts newly known at their side's headquarters: the report goes on to the joint
+    // headquarters, and the owner's headquarters looks for a reserve to send
     let mut fresh: Vec<(usize, u64)> = Vec::new();
     for (si, picture) in pics.sides.iter().enumerate() {
         for (uid, c) in picture {
+            if t >= c.known_at && cmd.reported.insert((si, *uid)) {
+                log.push(
+                    t,
+                    EventKind::Report {
+                        from: format!("{} HQ", th.contingents[c.owner].id),
+                        to: format!("{} joint HQ", th.sides[si]),
+                        about: c.unit.clone(),
+                        delay_s: c.shared_at - c.known_at,
+                    },
+                );
+            }
             if t >= c.known_at && !cmd.handled.contains(&(si, *uid)) {
                 fresh.push((si, *uid));
             }
@@ -213,7 +381,8 @@ fn command(
             let reserve = ready
                 && th.profiles[i.profile].on_ground()
                 && ty.category != Category::Headquarters
-                && !cmd.committed.contains(&i.uid);
+                && !cmd.committed.contains(&i.uid)
+                && !cmd.pending.iter().any(|p| p.unit == e);
             let lift = if ready && ty.mobility == Mobility::Rotary && cmd.busy.get(&i.uid).is_none_or(|&b| b <= t) {
                 ty.capacity.troops * i.vehicles
             } else {
@@ -236,8 +405,7 @@ fn command(
         .collect();
     for (si, uid) in fresh {
         let c = &pics.sides[si][&uid];
-        let owner = c.seen_by.first().and_then(|o| units.iter().find(|u| u.uid == *o)).map(|u| u.contingent);
-        let Some(owner) = owner.or_else(|| th.contingents.iter().position(|k| k.side == si)) else { continue };
+        let owner = c.owner;
         let nearest = |own: bool| {
             units
                 .iter()
@@ -262,7 +430,7 @@ fn command(
             log.push(t, EventKind::Order { from, to, task, about: c.unit.clone(), delay_s, readiness_s, disrupted });
         };
         if reserve.contingent != owner {
-            let liaison = liaison_s(&th, &owner_id, &tasking, si) * factor;
+            let liaison = th.liaison_s[owner][reserve.contingent] * factor;
             order(&mut log, format!("{owner_id} HQ"), format!("{tasking} HQ"), "request a reserve".into(), liaison, 0);
             delay += liaison;
         }
@@ -357,7 +525,12 @@ fn command(
                 delay,
                 readiness,
             );
-            cmd.pending.push(Pending { moves_at, unit: reserve.e, target: uid, side: si, aim: c.est, lift: Some(l) });
+            cmd.push(Pending {
+                moves_at,
+                unit: reserve.e,
+                side: si,
+                what: Directive::Engage { target: uid, aim: c.est, lift: Some(l) },
+            });
         } else {
             order(
                 &mut log,
@@ -367,11 +540,140 @@ fn command(
                 delay,
                 readiness,
             );
-            cmd.pending.push(Pending { moves_at, unit: reserve.e, target: uid, side: si, aim: c.est, lift: None });
+            cmd.push(Pending {
+                moves_at,
+                unit: reserve.e,
+                side: si,
+                what: Directive::Engage { target: uid, aim: c.est, lift: None },
+            });
+        }
+    }
+}
+
+/// Describes a trigger's condition for the log.
+fn condition_text(c: &Condition) -> String {
+    match c {
+        Condition::At(d) => format!("time {d}"),
+        Condition::Contact { side, radius_m, .. } => format!("{side} knows an enemy within {radius_m} m of the area"),
+        Condition::StrengthBelow { side, fraction } => format!("{side} strength at or below {fraction}"),
+        Condition::UnitBroken(u) => format!("{u} broken"),
+        Condition::HostagesTaken { count } => format!("{count} hostage(s) taken"),
+        Condition::PassCrossed { pass, side } => format!("{side} crossed {pass}"),
+    }
+}
+
+/// Scripted triggers (Orders phase, before `command`): a condition that holds, after the
+/// trigger's delay, sends its orders down through each unit's headquarters.
+fn triggers(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    pics: Res<Pictures>,
+    tally: Res<super::metrics::HostageTally>,
+    mut cmd: ResMut<Command>,
+    mut log: ResMut<EventLog>,
+    q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Combat, &Orders)>,
+) {
+    let scn = &th.loaded.scenario;
+    if scn.triggers.is_empty() || cmd.fired.len() == scn.triggers.len() {
+        return;
+    }
+    let t = clock.t;
+    // passes crossed since the last look
+    let start = cmd.seen_events.min(log.events.len());
+    let mut crossed = Vec::new();
+    for ev in &log.events[start..] {
+        if let EventKind::MovedThroughPass { unit, pass, .. } = &ev.kind
+            && let (Some(side), Some(p)) = (
+                q.iter().find(|(_, i, ..)| &i.id == unit).map(|(_, i, ..)| i.side),
+                th.places.iter().position(|pl| &pl.id == pass),
+            )
+        {
+            crossed.push((p, side));
+        }
+    }
+    cmd.seen_events = log.events.len();
+    cmd.crossed.extend(crossed);
+    let side_idx = |id: &str| th.sides.iter().position(|s| s == id);
+    for (k, tr) in scn.triggers.iter().enumerate() {
+        if cmd.fired.contains(&k) {
+            continue;
+        }
+        let holds = match &tr.when {
+            Condition::At(d) => crate::scenario::duration::parse_duration(d).is_ok_and(|s| t >= s),
+            Condition::Contact { side, at, radius_m } => {
+                let centre = th.loaded.xy(at);
+                side_idx(side).is_some_and(|si| {
+                    pics.sides[si].values().any(|c| t >= c.known_at && geom::dist(c.est, centre) <= *radius_m)
+                })
+            }
+            Condition::StrengthBelow { side, fraction } => side_idx(side).is_some_and(|si| {
+                let (active, start) = q
+                    .iter()
+                    .filter(|(_, i, ..)| i.side == si)
+                    .fold((0u64, 0u64), |a, (_, _, _, p, ..)| (a.0 + p.active as u64, a.1 + p.start as u64));
+                start > 0 && active as f64 <= fraction * start as f64
+            }),
+            Condition::UnitBroken(id) => q.iter().any(|(_, i, _, p, c, _)| {
+                &i.id == id
+                    && (matches!(c.status, Status::Broken | Status::Surrendered)
+                        || (p.active == 0 && p.exfiltrated == 0 && p.reached_objective == 0))
+            }),
+            Condition::HostagesTaken { count } => tally.taken >= *count as u64,
+            Condition::PassCrossed { pass, side } => {
+                match (th.places.iter().position(|pl| &pl.id == pass), side_idx(side)) {
+                    (Some(p), Some(si)) => cmd.crossed.contains(&(p, si)),
+                    _ => false,
+                }
+            }
+        };
+        if !holds {
+            continue;
+        }
+        let met = *cmd.met_at.entry(k).or_insert(t);
+        let delay = tr.delay.as_deref().and_then(|d| crate::scenario::duration::parse_duration(d).ok()).unwrap_or(0);
+        if t < met + delay {
+            continue;
+        }
+        cmd.fired.insert(k);
+        log.push(t, EventKind::Trigger { id: tr.id.clone(), condition: condition_text(&tr.when) });
+        for o in &tr.orders {
+            let Some((e, info, pos, _, _, orders)) = q.iter().find(|(_, i, ..)| i.id == o.unit) else { continue };
+            let side = &scn.sides[info.side];
+            let cont = &th.contingents[info.contingent];
+            let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) {
+                side.contingents.iter().find(|c| c.id == cont.id).map_or(0, |c| (c.readiness_min * 60.0).round() as u64)
+            } else {
+                0
+            };
+            let delay = (side.rules.order_delay_min * 60.0).round() as u64;
+            let task = th.task_rt(&o.task, pos.0, t + delay + readiness);
+            log.push(
+                t,
+                EventKind::Order {
+                    from: format!("{} HQ", cont.id),
+                    to: info.id.clone(),
+                    task: super::setup::describe(&o.task),
+                    about: format!("trigger {}", tr.id),
+                    delay_s: delay,
+                    readiness_s: readiness,
+                    disrupted: false,
+                },
+            );
+            // a unit with a scripted order on its way is not the doctrine's to send elsewhere
+            if !matches!(task, TaskRt::Reserve { .. }) {
+                cmd.committed.insert(info.uid);
+            }
+            cmd.push(Pending {
+                moves_at: t + delay + readiness,
+                unit: e,
+                side: info.side,
+                what: Directive::Assign(task),
+            });
         }
     }
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Command>().add_systems(super::SimTick, command.in_set(SimSystems::Orders));
+    app.init_resource::<Command>()
+        .add_systems(super::SimTick, (triggers, command, air_assault).chain().in_set(SimSystems::Orders));
 }

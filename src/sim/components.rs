@@ -91,10 +91,37 @@ pub enum TaskRt {
     Patrol { route: Vec<P2>, repeat: bool, next: usize, loops: u32 },
     /// Stay ready at a point.
     Reserve { at: P2 },
-    /// Cross a pass and make for an objective.
-    Infiltrate { objective: usize, via: Vec<usize>, depart_s: u64 },
+    /// Cross a pass and make for an objective, regrouping first at `rally` (a place index) with
+    /// the other bands of that rally when given; `crossed` once over a pass.
+    Infiltrate { objective: usize, via: Vec<usize>, depart_s: u64, rally: Option<Rally>, crossed: bool },
     /// Fall back to a point (armed groups: across the border to where they came from).
     Withdraw { to: P2 },
+    /// Close with the enemy: the nearest contact known within `radius` of `area` (attack), or
+    /// the contact `target` (pursue; also a band's attack on a post). `aim` is where the unit
+    /// is heading now; `then` is the task to go back to when the target is gone.
+    Hunt { area: P2, radius: f64, target: Option<u64>, aim: Option<P2>, then: Option<Box<TaskRt>> },
+    /// Cordon and search the village (place index) at `at` for `secs`, from `since`.
+    Search { village: usize, at: P2, secs: u64, since: Option<u64> },
+    /// Fire support from `at` on contacts within `radius` of `zone`.
+    Support { at: P2, zone: P2, radius: f64 },
+    /// Lie in ambush at `at` until `until` (sim seconds); `sprung` is the first shot's time.
+    Ambush { at: P2, until: u64, sprung: Option<u64> },
+    /// Be flown to `lz` by the helicopters of unit `lift` (uid); `waiting` once the wait for
+    /// light, weather or helicopters has been logged.
+    AirAssault { lift: u64, lz: P2, waiting: bool },
+}
+
+/// A rally of bands before their objective.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rally {
+    /// Place index of the rally point.
+    pub place: usize,
+    /// Longest wait after the first band arrives, seconds.
+    pub wait_s: u64,
+    /// Arrived at the rally point at this time.
+    pub arrived: Option<u64>,
+    /// Done: the band goes on to the objective.
+    pub done: bool,
 }
 
 /// Where a unit is in carrying out its task.
@@ -243,16 +270,26 @@ pub struct Contact {
     pub first_seen: u64,
     /// Latest detection, sim seconds.
     pub last_seen: u64,
-    /// When the rest of the side knows of it (first report's arrival), sim seconds.
+    /// Contingent (index) of the first observer: its headquarters owns the contact.
+    pub owner: usize,
+    /// When the owner's headquarters has the first report, sim seconds.
     pub known_at: u64,
+    /// When the side's joint headquarters has passed it to every contingent, sim seconds.
+    pub shared_at: u64,
     /// Uids of units that have seen it themselves.
     pub seen_by: Vec<u64>,
 }
 
 impl Contact {
-    /// True when unit `uid` of the side may act on this contact at time `t`.
-    pub fn known_to(&self, uid: u64, t: u64) -> bool {
-        t >= self.known_at || self.seen_by.contains(&uid)
+    /// True when unit `uid` of contingent `contingent` may act on this contact at time `t`:
+    /// it saw it itself, its headquarters has the report, or the joint headquarters shared it.
+    pub fn known_to(&self, uid: u64, contingent: usize, t: u64) -> bool {
+        (contingent == self.owner && t >= self.known_at) || t >= self.shared_at || self.seen_by.contains(&uid)
+    }
+    /// When a fire-support or air unit of `contingent` may answer a call on this contact: at
+    /// once for the owner's own units, after the liaison delay of the owner's request otherwise.
+    pub fn support_at(&self, contingent: usize, liaison_s: &[Vec<u64>]) -> u64 {
+        if contingent == self.owner { self.known_at } else { self.known_at + liaison_s[self.owner][contingent] }
     }
 }
 

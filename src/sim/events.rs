@@ -35,6 +35,11 @@ pub enum EventKind {
     Light { phase: super::sun::Light, sun_elevation_deg: f64 },
     /// An armed group chose its pass and objective; `held` lists the passes it believed held.
     Plan { unit: String, objective: String, via: String, estimate_h: f64, alternatives: u32, held: Vec<String> },
+    /// An armed group's own decision: makes for a place, rallies, attacks a post, springs or
+    /// breaks off an ambush; or a unit's task step (search completed).
+    Tactic { unit: String, action: String, about: Option<String> },
+    /// A scripted trigger's condition held; its orders go out.
+    Trigger { id: String, condition: String },
     /// A route was planned.
     RoutePlanned { unit: String, to_x: f64, to_y: f64, length_km: f64, planned_h: f64 },
     /// No route could be found; the unit holds where it is.

@@ -96,7 +96,13 @@ fn indirect_fire(
             // choose a mission
             let mut best: Option<(f64, u64, usize, String)> = None;
             for (uid, c) in picture {
-                if !c.known_to(info.uid, t) {
+                // the owner's guns answer at once, another contingent's after the request
+                if !(c.seen_by.contains(&info.uid) || t >= c.support_at(info.contingent, &th.liaison_s)) {
+                    continue;
+                }
+                if let TaskRt::Support { zone, radius, .. } = orders.task
+                    && geom::dist(c.est, zone) > radius
+                {
                     continue;
                 }
                 let r = geom::dist(pos.0, c.est);

@@ -151,6 +151,11 @@ fn move_units(
             }
         }
         mover.moved_m += moved;
+        if !crossed.is_empty()
+            && let TaskRt::Infiltrate { crossed: over, .. } = &mut orders.task
+        {
+            *over = true;
+        }
         for p in crossed {
             let place = &th.places[p];
             log.push(

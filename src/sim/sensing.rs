@@ -40,6 +40,12 @@ pub const TARGET_HEIGHT_M: f64 = 1.5;
 
 /// Bucket size of the spatial index, metres.
 const BUCKET_M: f64 = 4000.0;
+/// A contact seen within this long before its unit is out of play is known to be gone, seconds.
+pub const SEEN_GONE_S: u64 = 60;
+/// A unit searching a village sees enemies in it at this multiple of its usual range (E).
+pub const SEARCH_BOOST: f64 = 4.0;
+/// How far beyond a village's radius the search reaches, metres (E).
+pub const SEARCH_MARGIN_M: f64 = 300.0;
 
 /// A sensor's range for the light, metres.
 pub fn sensor_range(s: &Sensor, light: Light) -> f64 {
@@ -240,6 +246,7 @@ fn sense(
     mut log: ResMut<EventLog>,
     q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Stance, &Combat)>,
     aircraft: Query<&super::air::Sortie>,
+    tasks: Query<&Orders>,
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
@@ -272,7 +279,14 @@ fn sense(
             continue;
         }
         let oty = &th.types[o.ty];
-        let reach = oty.sensors.iter().map(|s| sensor_range(s, clock.light)).fold(0.0, f64::max) * 2.0 * most_visible;
+        // a unit searching a village sees into it at SEARCH_BOOST times its usual range
+        let search = tasks.get(o.e).ok().and_then(|ord| match ord.task {
+            TaskRt::Search { village, since: Some(_), .. } => Some(&th.places[village]),
+            _ => None,
+        });
+        let boost = if search.is_some() { SEARCH_BOOST } else { 1.0 };
+        let reach =
+            oty.sensors.iter().map(|s| sensor_range(s, clock.light)).fold(0.0, f64::max) * 2.0 * most_visible * boost;
         if reach <= 0.0 {
             continue;
         }
@@ -291,6 +305,10 @@ fn sense(
             let sig = tty.signature.get(tu.posture);
             let size = size_factor(tu.active, tty.vehicles > 0);
             let (big_r, eye) = effective_range(oty, clock.light, sig, size, visibility);
+            let big_r = match search {
+                Some(v) if geom::dist(tu.pos, v.pos) <= v.radius_m + SEARCH_MARGIN_M => big_r * SEARCH_BOOST,
+                _ => big_r,
+            };
             let p = p_detect(r, big_r, dt);
             if p <= 0.0 || !sight.visible(ter, o.pos, eye, tu.pos, TARGET_HEIGHT_M) {
                 continue;
@@ -319,7 +337,10 @@ fn sense(
                     }
                 }
                 None => {
-                    let delay = (side_rules.report_delay_min * 60.0).round() as u64;
+                    // the report climbs to the observer's headquarters, then to the joint
+                    // headquarters, which passes it to the other contingents
+                    let delay = th.report_s[o.contingent];
+                    let joint = (side_rules.joint_report_delay_min * 60.0).round() as u64;
                     picture.insert(
                         tu.uid,
                         Contact {
@@ -331,7 +352,9 @@ fn sense(
                             class,
                             first_seen: t,
                             last_seen: t,
+                            owner: o.contingent,
                             known_at: t + delay,
+                            shared_at: t + delay + joint,
                             seen_by: vec![o.uid],
                         },
                     );
@@ -345,18 +368,25 @@ fn sense(
                             class: class.map(|c| format!("{c:?}")),
                         },
                     );
-                    let to = format!("{} HQ", th.contingents[o.contingent].id);
-                    log.push(t, EventKind::Report { from: name(oi), to, about: name(ti as usize), delay_s: delay });
+                    let hq = format!("{} HQ", th.contingents[o.contingent].id);
+                    log.push(t, EventKind::Report { from: name(oi), to: hq, about: name(ti as usize), delay_s: delay });
                 }
             }
         }
     }
-    // age the pictures
+    // age the pictures: a contact not seen for the timeout is dropped, and so is one with
+    // nobody left in play that was in sight a moment ago or that the side was shooting at (it
+    // saw it destroyed or surrendering)
+    let gone: std::collections::BTreeSet<Entity> = units.iter().filter(|u| !u.present()).map(|u| u.e).collect();
+    let shot_at: std::collections::BTreeSet<(usize, u64)> =
+        q.iter().filter_map(|(_, i, _, _, _, c)| c.target.map(|tg| (i.side, tg))).collect();
     for (si, picture) in pics.sides.iter_mut().enumerate() {
         let timeout = (th.loaded.scenario.sides[si].rules.contact_timeout_min * 60.0) as u64;
         let mut lost = Vec::new();
-        picture.retain(|_, c| {
-            let keep = t.saturating_sub(c.last_seen) <= timeout;
+        picture.retain(|uid, c| {
+            let seen_gone = gone.contains(&c.entity)
+                && (t.saturating_sub(c.last_seen) <= SEEN_GONE_S || shot_at.contains(&(si, *uid)));
+            let keep = t.saturating_sub(c.last_seen) <= timeout && !seen_gone;
             if !keep {
                 lost.push(c.unit.clone());
             }

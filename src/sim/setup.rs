@@ -73,6 +73,114 @@ pub struct Theatre {
     pub defender: usize,
     /// Unit ids in spawn (scenario) order.
     pub unit_ids: Vec<String>,
+    /// Liaison delay from one contingent to another (indices), seconds.
+    pub liaison_s: Vec<Vec<u64>>,
+    /// Report delay from a contingent's units to its headquarters, seconds.
+    pub report_s: Vec<u64>,
+}
+
+impl Theatre {
+    /// Resolves a scenario task for a unit standing at `pos`, at sim time `t`.
+    pub fn task_rt(&self, task: &Task, pos: P2, t: u64) -> TaskRt {
+        let loaded = &self.loaded;
+        let place_idx = |id: &str| self.places.iter().position(|p| p.id == id).unwrap_or(0);
+        let dur = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
+        match task {
+            Task::Move { to } => TaskRt::Move { to: loaded.xy(to) },
+            Task::Defend { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: false },
+            Task::Observe { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: true },
+            Task::Block { pass, at } => {
+                let pi = place_idx(pass);
+                TaskRt::Hold {
+                    at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(self.places[pi].pos),
+                    pass: Some(pi),
+                    observe: false,
+                }
+            }
+            Task::Patrol { route, repeat } => TaskRt::Patrol {
+                route: route.iter().map(|l| loaded.xy(l)).collect(),
+                repeat: *repeat,
+                next: 0,
+                loops: 0,
+            },
+            Task::Reserve { at } => TaskRt::Reserve { at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos) },
+            Task::Infiltrate { objective, via, delay, rally, rally_wait } => {
+                let via_idx: Vec<usize> = if via.is_empty() {
+                    self.places
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.pass_elevation().is_some())
+                        .map(|(i, _)| i)
+                        .collect()
+                } else {
+                    via.iter().map(|v| place_idx(v)).collect()
+                };
+                TaskRt::Infiltrate {
+                    objective: place_idx(objective),
+                    via: via_idx,
+                    depart_s: t + dur(delay).unwrap_or(0),
+                    rally: rally.as_ref().map(|r| Rally {
+                        place: place_idx(r),
+                        wait_s: dur(rally_wait).unwrap_or(RALLY_WAIT_S),
+                        arrived: None,
+                        done: false,
+                    }),
+                    crossed: false,
+                }
+            }
+            Task::Attack { at, radius_m } => {
+                TaskRt::Hunt { area: loaded.xy(at), radius: *radius_m, target: None, aim: None, then: None }
+            }
+            Task::Pursue { unit } => {
+                TaskRt::Hunt { area: pos, radius: f64::INFINITY, target: Some(rng::uid(unit)), aim: None, then: None }
+            }
+            Task::CordonSearch { village, hours } => {
+                let k = place_idx(village);
+                let population = match self.places[k].kind {
+                    PlaceKind::Village { population } => population,
+                    _ => 0,
+                };
+                let h = hours.unwrap_or(2.0 + population as f64 / 500.0);
+                TaskRt::Search { village: k, at: self.places[k].pos, secs: (h * 3600.0).round() as u64, since: None }
+            }
+            Task::AirAssault { lift, lz } => {
+                TaskRt::AirAssault { lift: rng::uid(lift), lz: loaded.xy(lz), waiting: false }
+            }
+            Task::FireSupport { at, zone, radius_m } => TaskRt::Support {
+                at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos),
+                zone: loaded.xy(zone),
+                radius: *radius_m,
+            },
+            Task::Ambush { at, wait } => {
+                TaskRt::Ambush { at: loaded.xy(at), until: dur(wait).map_or(u64::MAX, |w| t + w), sprung: None }
+            }
+            Task::Withdraw { to } => TaskRt::Withdraw { to: to.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos) },
+        }
+    }
+}
+
+/// Default longest wait at a rally point after the first band arrives, seconds.
+pub const RALLY_WAIT_S: u64 = 12 * 3600;
+
+/// Short name of a task, for the event log.
+pub fn describe(task: &Task) -> String {
+    match task {
+        Task::Move { .. } => "move",
+        Task::Defend { .. } => "defend",
+        Task::Block { .. } => "block",
+        Task::Patrol { .. } => "patrol",
+        Task::Reserve { .. } => "reserve",
+        Task::Observe { .. } => "observe",
+        Task::Infiltrate { .. } => "infiltrate",
+        Task::Attack { .. } => "attack",
+        Task::Pursue { .. } => "pursue",
+        Task::CordonSearch { .. } => "cordon and search",
+        Task::AirAssault { .. } => "air assault",
+        Task::FireSupport { .. } => "fire support",
+        Task::Ambush { .. } => "ambush",
+        Task::Withdraw { .. } => "withdraw",
+    }
+    .to_string()
 }
 
 /// The terrain, shared.
@@ -93,19 +201,6 @@ pub struct RunConfig {
 /// Problems found by the invariant checks (empty in a correct run).
 #[derive(Resource, Debug, Default)]
 pub struct Violations(pub Vec<String>);
-
-fn describe(task: &Task) -> String {
-    match task {
-        Task::Move { .. } => "move",
-        Task::Defend { .. } => "defend",
-        Task::Block { .. } => "block",
-        Task::Patrol { .. } => "patrol",
-        Task::Reserve { .. } => "reserve",
-        Task::Observe { .. } => "observe",
-        Task::Infiltrate { .. } => "infiltrate",
-    }
-    .to_string()
-}
 
 /// Inserts the run's resources and spawns every unit, in scenario order.
 pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, check_invariants: bool) {
@@ -131,7 +226,6 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
         })
         .collect();
     let types: Vec<UnitType> = loaded.types.values().cloned().collect();
-    let place_idx = |id: &str| places.iter().position(|p| p.id == id).unwrap_or(0);
     let side_idx = |id: &str| sides.iter().position(|s| s == id).unwrap_or(0);
     let mut profiles: Vec<MoveProfile> = Vec::new();
     let tick_s = scn.meta.tick_s.max(1);
@@ -152,35 +246,6 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             }
         };
         let pos = loaded.xy(&u.at);
-        let task = match &u.task {
-            Task::Move { to } => TaskRt::Move { to: loaded.xy(to) },
-            Task::Defend { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: false },
-            Task::Observe { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: true },
-            Task::Block { pass, at } => {
-                let pi = place_idx(pass);
-                TaskRt::Hold {
-                    at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(places[pi].pos),
-                    pass: Some(pi),
-                    observe: false,
-                }
-            }
-            Task::Patrol { route, repeat } => TaskRt::Patrol {
-                route: route.iter().map(|l| loaded.xy(l)).collect(),
-                repeat: *repeat,
-                next: 0,
-                loops: 0,
-            },
-            Task::Reserve { at } => TaskRt::Reserve { at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos) },
-            Task::Infiltrate { objective, via, delay } => {
-                let via_idx: Vec<usize> = if via.is_empty() {
-                    places.iter().enumerate().filter(|(_, p)| p.pass_elevation().is_some()).map(|(i, _)| i).collect()
-                } else {
-                    via.iter().map(|v| place_idx(v)).collect()
-                };
-                let depart_s = delay.as_deref().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
-                TaskRt::Infiltrate { objective: place_idx(objective), via: via_idx, depart_s }
-            }
-        };
         let uid = rng::uid(&u.id);
         let info = UnitInfo {
             id: u.id.clone(),
@@ -217,7 +282,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             ammo: ty.weapons.iter().map(|w| w.ammo as f64 * w.count as f64).collect(),
             fired_upon_at: None,
             target: None,
-            home: pos,
+            home: u.home.as_ref().map(|h| loaded.xy(h)).unwrap_or(pos),
         };
         let sortie = ty.air.as_ref().map(|_| super::air::Sortie {
             state: super::air::AirState::Ready,
@@ -231,7 +296,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             Position(pos),
             Personnel::new(u.strength),
             Stance { posture: u.posture, dig_s: 0.0 },
-            Orders { task, phase: Phase::Start },
+            Orders { task: TaskRt::Move { to: pos }, phase: Phase::Start },
             Mover { pace, ..Mover::default() },
             UnitRng(unit_rng),
             combat,
@@ -244,8 +309,31 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
     let attacker = side_idx(&scn.victory.attacker);
     let defender = side_idx(&scn.victory.defender);
     let end_tick = until_s.div_ceil(tick_s as u64);
-    world.insert_resource(TerrainRes(loaded.terrain.clone()));
-    world.insert_resource(Theatre {
+    let liaison_s: Vec<Vec<u64>> = contingents
+        .iter()
+        .map(|a| {
+            contingents
+                .iter()
+                .map(|b| {
+                    if a.side == b.side && a.id != b.id {
+                        crate::sim::command::liaison_s(scn, &a.id, &b.id, a.side)
+                    } else {
+                        0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let report_s: Vec<u64> = scn
+        .sides
+        .iter()
+        .flat_map(|s| {
+            s.contingents
+                .iter()
+                .map(move |c| (c.report_delay_min.unwrap_or(s.rules.report_delay_min) * 60.0).round() as u64)
+        })
+        .collect();
+    let th = Theatre {
         loaded: loaded.clone(),
         sides,
         contingents,
@@ -255,7 +343,14 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
         attacker,
         defender,
         unit_ids: scn.units.iter().map(|u| u.id.clone()).collect(),
-    });
+        liaison_s,
+        report_s,
+    };
+    for (k, u) in scn.units.iter().enumerate() {
+        spawns[k].4.task = th.task_rt(&u.task, spawns[k].1.0, 0);
+    }
+    world.insert_resource(TerrainRes(loaded.terrain.clone()));
+    world.insert_resource(th);
     world.insert_resource(clock);
     world.insert_resource(RunConfig { seed, end_tick, check_invariants });
     world.insert_resource(Violations::default());

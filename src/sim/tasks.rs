@@ -26,8 +26,142 @@ pub struct AfterMove;
 
 /// A unit within this distance of its position counts as there, metres.
 pub const AT_POSITION_M: f64 = 50.0;
+/// A hunting unit re-plans when its aim has moved this far, metres.
+pub const REAIM_M: f64 = 300.0;
+/// An ambush breaks off this long after its first shot, seconds (E; fact sheet 6: ambush
+/// and withdraw).
+pub const AMBUSH_BREAK_OFF_S: u64 = 1800;
 
-fn decide_tasks(mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>) {
+/// Units attacking or pursuing aim at the enemy as their side's picture shows it (Decide
+/// phase, before `decide_tasks`): the nearest contact known within the attack's radius, or the
+/// pursued contact. A band whose post attack has lost its target takes up its old task.
+fn hunt(
+    clock: Res<Clock>,
+    pics: Res<Pictures>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(&UnitInfo, &Position, &Combat, &mut Orders, &mut Mover)>,
+) {
+    let t = clock.t;
+    for (info, pos, combat, mut orders, mut mover) in &mut q {
+        if combat.status != Status::Fighting || matches!(orders.phase, Phase::Routing | Phase::Done) {
+            continue;
+        }
+        let TaskRt::Hunt { area, radius, target, aim, then } = &mut orders.task else { continue };
+        let picture = &pics.sides[info.side];
+        let known = |c: &&Contact| c.known_to(info.uid, info.contingent, t);
+        let want = match target {
+            Some(uid) => match picture.get(uid).filter(known) {
+                Some(c) => Some(c.est),
+                None if then.is_some() => {
+                    // the post is gone from the picture: back to the old task
+                    let old = *then.take().unwrap_or_else(|| Box::new(TaskRt::Move { to: pos.0 }));
+                    log.push(
+                        t,
+                        EventKind::Tactic {
+                            unit: info.id.clone(),
+                            action: "breaks off the attack".into(),
+                            about: None,
+                        },
+                    );
+                    orders.task = old;
+                    orders.phase = Phase::Start;
+                    mover.route = None;
+                    continue;
+                }
+                // pursuit: hold at the last estimate until the contact is seen again
+                None => *aim,
+            },
+            None => picture
+                .values()
+                .filter(known)
+                .filter(|c| geom::dist(c.est, *area) <= *radius)
+                .min_by(|a, b| geom::dist(a.est, pos.0).total_cmp(&geom::dist(b.est, pos.0)))
+                .map(|c| c.est)
+                .or(Some(*area)),
+        };
+        let Some(want) = want else { continue };
+        if aim.is_none_or(|a| geom::dist(a, want) > REAIM_M) {
+            *aim = Some(want);
+            orders.phase = Phase::Start;
+            mover.route = None;
+        }
+    }
+}
+
+/// Searches finish and ambushes spring, break off or give up (Assess phase).
+fn task_progress(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    pics: Res<Pictures>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(&UnitInfo, &Combat, &mut Orders)>,
+) {
+    let t = clock.t;
+    for (info, combat, mut orders) in &mut q {
+        if orders.phase != Phase::InPlace || combat.status != Status::Fighting {
+            continue;
+        }
+        let next = match &mut orders.task {
+            TaskRt::Search { village, at, secs, since: Some(since) } if t >= *since + *secs => {
+                let v = &th.places[*village];
+                let found = pics.sides[info.side]
+                    .values()
+                    .filter(|c| geom::dist(c.est, v.pos) <= v.radius_m + super::sensing::SEARCH_MARGIN_M)
+                    .count();
+                log.push(
+                    t,
+                    EventKind::Tactic {
+                        unit: info.id.clone(),
+                        action: format!("searched the village: {found} enemy unit(s) found"),
+                        about: Some(v.id.clone()),
+                    },
+                );
+                Some(TaskRt::Hold { at: *at, pass: None, observe: false })
+            }
+            TaskRt::Ambush { sprung, until, .. } => {
+                if sprung.is_none() && combat.target.is_some() {
+                    *sprung = Some(t);
+                    log.push(
+                        t,
+                        EventKind::Tactic { unit: info.id.clone(), action: "springs the ambush".into(), about: None },
+                    );
+                }
+                match *sprung {
+                    Some(s) if t >= s + AMBUSH_BREAK_OFF_S => {
+                        log.push(
+                            t,
+                            EventKind::Tactic {
+                                unit: info.id.clone(),
+                                action: "breaks off and withdraws".into(),
+                                about: None,
+                            },
+                        );
+                        Some(TaskRt::Withdraw { to: combat.home })
+                    }
+                    None if t >= *until => {
+                        log.push(
+                            t,
+                            EventKind::Tactic {
+                                unit: info.id.clone(),
+                                action: "gives up the ambush and withdraws".into(),
+                                about: None,
+                            },
+                        );
+                        Some(TaskRt::Withdraw { to: combat.home })
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some(task) = next {
+            orders.task = task;
+            orders.phase = Phase::Start;
+        }
+    }
+}
+
+fn decide_tasks(clock: Res<Clock>, mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>) {
     for (pos, mut orders, mut mover, mut stance) in &mut q {
         if orders.phase != Phase::Start {
             continue;
@@ -64,8 +198,15 @@ fn decide_tasks(mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>)
                     None => (None, true),
                 }
             }
-            // the armed groups' own planning: `bands`
-            TaskRt::Infiltrate { .. } => continue,
+            TaskRt::Hunt { area, aim, .. } => {
+                let at = aim.unwrap_or(*area);
+                if geom::dist(here, at) <= AT_POSITION_M { (None, true) } else { (request(at, None), false) }
+            }
+            TaskRt::Search { at, .. } | TaskRt::Support { at, .. } | TaskRt::Ambush { at, .. } => {
+                if geom::dist(here, *at) <= AT_POSITION_M { (None, true) } else { (request(*at, None), false) }
+            }
+            // the armed groups' own planning: `bands`; lifts: `command`
+            TaskRt::Infiltrate { .. } | TaskRt::AirAssault { .. } => continue,
             TaskRt::Withdraw { to } => {
                 if geom::dist(here, *to) <= AT_POSITION_M {
                     (None, true)
@@ -75,7 +216,7 @@ fn decide_tasks(mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>)
             }
         };
         if in_place {
-            settle(&orders.task, &mut stance);
+            settle(&mut orders.task, &mut stance, clock.t);
             orders.phase = Phase::InPlace;
         } else if req.is_some() {
             mover.request = req;
@@ -84,11 +225,14 @@ fn decide_tasks(mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>)
     }
 }
 
-/// Posture on taking up a position.
-fn settle(task: &TaskRt, stance: &mut Stance) {
+/// Posture on taking up a position; a search starts its clock.
+fn settle(task: &mut TaskRt, stance: &mut Stance, t: u64) {
     stance.dig_s = 0.0;
+    if let TaskRt::Search { since, .. } = task {
+        since.get_or_insert(t);
+    }
     stance.posture = match task {
-        TaskRt::Hold { observe: true, .. } => Posture::Concealed,
+        TaskRt::Hold { observe: true, .. } | TaskRt::Ambush { .. } => Posture::Concealed,
         _ if stance.posture == Posture::DugIn => Posture::DugIn,
         _ => Posture::Halted,
     };
@@ -110,9 +254,16 @@ fn after_move(
             log.push(t, EventKind::Arrived { unit: info.id.clone(), x: pos.0.0.round(), y: pos.0.1.round() })
         };
         match &mut orders.task {
-            TaskRt::Move { .. } | TaskRt::Hold { .. } | TaskRt::Reserve { .. } => {
+            TaskRt::Move { .. }
+            | TaskRt::Hold { .. }
+            | TaskRt::Reserve { .. }
+            | TaskRt::Hunt { .. }
+            | TaskRt::Search { .. }
+            | TaskRt::Support { .. }
+            | TaskRt::Ambush { .. }
+            | TaskRt::AirAssault { .. } => {
                 arrived(&mut log);
-                settle(&orders.task, &mut stance);
+                settle(&mut orders.task, &mut stance, t);
                 orders.phase = Phase::InPlace;
             }
             TaskRt::Patrol { route, repeat, next, loops } => {
@@ -129,6 +280,14 @@ fn after_move(
                         orders.phase = Phase::InPlace;
                     }
                 }
+            }
+            TaskRt::Infiltrate { objective, rally: Some(r), .. } if !r.done => {
+                // at the rally point: wait for the others (`bands`)
+                let _ = objective;
+                r.arrived.get_or_insert(t);
+                arrived(&mut log);
+                stance.posture = Posture::Concealed;
+                orders.phase = Phase::InPlace;
             }
             TaskRt::Infiltrate { objective, .. } => {
                 let obj = &th.places[*objective];
@@ -157,7 +316,7 @@ fn after_move(
             }
             TaskRt::Withdraw { .. } => {
                 arrived(&mut log);
-                settle(&orders.task, &mut stance);
+                settle(&mut orders.task, &mut stance, t);
                 orders.phase = Phase::InPlace;
             }
         }
@@ -187,7 +346,10 @@ fn dig_in(
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         super::SimTick,
-        decide_tasks.in_set(SimSystems::Decide).in_set(DecideTasks).before(super::planner::PlanRoutes),
+        (hunt, decide_tasks).chain().in_set(SimSystems::Decide).in_set(DecideTasks).before(super::planner::PlanRoutes),
     )
-    .add_systems(super::SimTick, (after_move, dig_in).chain().in_set(AfterMove).in_set(SimSystems::Assess));
+    .add_systems(
+        super::SimTick,
+        (after_move, task_progress, dig_in).chain().in_set(AfterMove).in_set(SimSystems::Assess),
+    );
 }

@@ -6,6 +6,7 @@
 //! - `scenarios`: every shipped scenario and library loads, validates and runs 72 h with
 //!   personnel conserved every tick;
 //! - `validation`: problems are all reported, placed at their line and column;
+//! - `orders`: chain of command, triggers, the tasks and the armed groups' tactics;
 //! - `fuzz`: mutated and truncated scenarios never make the loader panic;
 //! - `reference`: models against their named references through the public API (DEM loader).
 //! - `slurm`: the sbatch job array and merge job against a real single-node Slurm;
@@ -15,6 +16,7 @@ mod batch;
 mod cli;
 mod determinism;
 mod fuzz;
+mod orders;
 mod reference;
 mod scenarios;
 mod slurm;

@@ -14,7 +14,7 @@ use jets::sim::{self, RunOptions};
 
 /// A unit-type library for the validity scenarios: homogeneous riflemen with no morale or
 /// suppression effects (Lanchester's assumptions), a spotter, a mortar section, and a band.
-const LIBRARY: &str = r#"(format: 1, types: [
+pub(crate) const LIBRARY: &str = r#"(format: 1, types: [
     (id: "riflemen", name: "Riflemen", category: Infantry, echelon: Company, mobility: Foot,
      strength: (nominal: 100, min: 1, max: 100),
      movement: (walk_factor: 1.0),
@@ -67,7 +67,7 @@ fn scenario(
 }
 
 /// The same, with hostage groups.
-fn scenario_with(
+pub(crate) fn scenario_with(
     dir: &std::path::Path,
     ridge: bool,
     start: &str,
@@ -76,6 +76,21 @@ fn scenario_with(
     places: &str,
     units: &str,
     hostage_groups: &str,
+) -> scenario::Loaded {
+    scenario_full(dir, ridge, start, duration, rules, places, units, hostage_groups, "")
+}
+
+/// The same, with more top-level fields (`triggers: [...]`).
+pub(crate) fn scenario_full(
+    dir: &std::path::Path,
+    ridge: bool,
+    start: &str,
+    duration: &str,
+    rules: &str,
+    places: &str,
+    units: &str,
+    hostage_groups: &str,
+    extra: &str,
 ) -> scenario::Loaded {
     std::fs::write(dir.join("lib.ron"), LIBRARY).unwrap();
     let ridges = if ridge {
@@ -99,6 +114,7 @@ fn scenario_with(
     ],
     units: [{units}],
     hostage_groups: [{hostage_groups}],
+    {extra}
     victory: (attacker: "umpire", defender: "blue", attacker_wins_reached: 1, defender_wins_attacker_fraction: 0.0),
 )"#
     );
@@ -107,8 +123,8 @@ fn scenario_with(
     scenario::load_text(Origin::Disk(file), Arc::from(text.as_str())).unwrap_or_else(|p| panic!("{}", p.render(false)))
 }
 
-const NOON: &str = "2000-06-21T12:00:00+06:00";
-const MIDNIGHT: &str = "2000-06-21T00:30:00+06:00";
+pub(crate) const NOON: &str = "2000-06-21T12:00:00+06:00";
+pub(crate) const MIDNIGHT: &str = "2000-06-21T00:30:00+06:00";
 
 /// Lanchester's square law: two homogeneous forces in the open, aimed fire, no morale or
 /// suppression. Each side loses per second `rate x p_hit = 6/60 x 0.01 = 0.001` per enemy
