@@ -349,9 +349,52 @@ fn command(
     // contacts newly known at their side's headquarters: the report goes on to the joint
     // headquarters, and the owner's headquarters looks for a reserve to send
     let mut fresh: Vec<(usize, u64)> = Vec::new();
+    let mut supporters: Option<Vec<(usize, P2, f64)>> = None;
     for (si, picture) in pics.sides.iter().enumerate() {
         for (uid, c) in picture {
             if t >= c.known_at && cmd.reported.insert((si, *uid)) {
+                // fire and air support the owner lacks is requested from the other
+                // contingents that have it; they answer after the liaison delay
+                let sup = supporters.get_or_insert_with(|| {
+                    q.iter()
+                        .filter(|(_, _, _, pe, co, ..)| pe.active > 0 && co.status == Status::Fighting)
+                        .filter_map(|(_, i, p, ..)| {
+                            let ty = &th.types[i.unit_type];
+                            let strike = ty.air.is_some()
+                                && ty
+                                    .weapons
+                                    .iter()
+                                    .any(|w| w.kind == crate::scenario::schema::WeaponKind::AirToGround);
+                            let reach = ty
+                                .weapons
+                                .iter()
+                                .filter(|w| super::fires::is_indirect(w.kind))
+                                .map(|w| w.max_range_m)
+                                .fold(if strike { f64::INFINITY } else { 0.0 }, f64::max);
+                            (reach > 0.0).then_some((i.contingent, p.0, reach))
+                        })
+                        .collect()
+                });
+                let can = |k: usize| sup.iter().any(|s| s.0 == k && geom::dist(s.1, c.est) <= s.2);
+                if !can(c.owner) {
+                    let helpers: BTreeSet<usize> = (0..th.contingents.len())
+                        .filter(|&k| k != c.owner && th.contingents[k].side == si && can(k))
+                        .collect();
+                    for k in helpers {
+                        log.push(
+                            t,
+                            EventKind::Order {
+                                from: format!("{} HQ", th.contingents[c.owner].id),
+                                to: format!("{} HQ", th.contingents[k].id),
+                                task: "request fire support".into(),
+                                about: c.unit.clone(),
+                                delay_s: th.liaison_s[c.owner][k],
+                                readiness_s: 0,
+                                disrupted: false,
+                            },
+                        );
+                    }
+                }
                 log.push(
                     t,
                     EventKind::Report {
@@ -645,7 +688,12 @@ fn triggers(
             } else {
                 0
             };
-            let delay = (side.rules.order_delay_min * 60.0).round() as u64;
+            // a headquarters with a known enemy close by is disrupted: its orders take twice as long
+            let hq = side.contingents.iter().find(|c| c.id == cont.id).map(|c| th.loaded.xy(&c.hq));
+            let disrupted = hq.is_some_and(|h| {
+                pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
+            });
+            let delay = (side.rules.order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
             let task = th.task_rt(&o.task, pos.0, t + delay + readiness);
             log.push(
                 t,
@@ -656,7 +704,7 @@ fn triggers(
                     about: format!("trigger {}", tr.id),
                     delay_s: delay,
                     readiness_s: readiness,
-                    disrupted: false,
+                    disrupted,
                 },
             );
             // a unit with a scripted order on its way is not the doctrine's to send elsewhere

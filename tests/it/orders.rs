@@ -202,6 +202,14 @@ fn fire_support_follows_the_chain_of_command_and_its_zone() {
     };
     let (seen2, mission2, _) = times(&other(None));
     assert_eq!(mission2, Some(seen2 + 300 + 1200));
+    let r = run(&other(None), 1);
+    let request = r.events.iter().find_map(|e| match &e.kind {
+        EventKind::Order { from, to, task, delay_s, .. } if task == "request fire support" => {
+            Some((e.t, from.as_str(), to.as_str(), *delay_s))
+        }
+        _ => None,
+    });
+    assert_eq!(request, Some((seen2 + 300, "b HQ", "b2 HQ", 1200)), "the owner asks for the support it lacks");
     let (seen3, mission3, _) = times(&other(Some(45.0)));
     assert_eq!(mission3, Some(seen3 + 300 + 2700));
     // a fire-support task fires into its zone only
