@@ -756,6 +756,14 @@ pub(super) fn validate(
         c.range(&rp.f("village_safety_m"), "village_safety_m", s.rules.village_safety_m, 0.0, 50_000.0, " m");
         c.range(&rp.f("order_delay_min"), "order_delay_min", s.rules.order_delay_min, 0.0, 10_080.0, " min");
         c.range(&rp.f("liaison_min"), "liaison_min", s.rules.liaison_min, 0.0, 10_080.0, " min");
+        c.range(
+            &rp.f("joint_report_delay_min"),
+            "joint_report_delay_min",
+            s.rules.joint_report_delay_min,
+            0.0,
+            1440.0,
+            " min",
+        );
         for (j, ct) in s.contingents.iter().enumerate() {
             let cp = p.f("contingents").i(j);
             if !valid_id(&ct.id) {
@@ -770,6 +778,9 @@ pub(super) fn validate(
             }
             check_loc(&mut c, &frame, &places, size, &cp.f("hq"), &ct.hq, false);
             c.range(&cp.f("readiness_min"), "readiness_min", ct.readiness_min, 0.0, 10_080.0, " min");
+            if let Some(d) = ct.report_delay_min {
+                c.range(&cp.f("report_delay_min"), "report_delay_min", d, 0.0, 1440.0, " min");
+            }
             let set: BTreeSet<_> = ct.operates_in.iter().collect();
             if set.len() != ct.operates_in.len() {
                 c.warn(&cp.f("operates_in"), "a nation is listed twice", None);

@@ -680,7 +680,7 @@ fn triggers(
         cmd.fired.insert(k);
         log.push(t, EventKind::Trigger { id: tr.id.clone(), condition: condition_text(&tr.when) });
         for o in &tr.orders {
-            let Some((e, info, pos, _, _, orders)) = q.iter().find(|(_, i, ..)| i.id == o.unit) else { continue };
+            let Some((e, info, pos, _, combat, orders)) = q.iter().find(|(_, i, ..)| i.id == o.unit) else { continue };
             let side = &scn.sides[info.side];
             let cont = &th.contingents[info.contingent];
             let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) {
@@ -694,7 +694,7 @@ fn triggers(
                 pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
             });
             let delay = (side.rules.order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
-            let task = th.task_rt(&o.task, pos.0, t + delay + readiness);
+            let task = th.task_rt(&o.task, pos.0, combat.home, t + delay + readiness);
             log.push(
                 t,
                 EventKind::Order {

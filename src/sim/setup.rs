@@ -80,8 +80,8 @@ pub struct Theatre {
 }
 
 impl Theatre {
-    /// Resolves a scenario task for a unit standing at `pos`, at sim time `t`.
-    pub fn task_rt(&self, task: &Task, pos: P2, t: u64) -> TaskRt {
+    /// Resolves a scenario task for a unit standing at `pos` whose home is `home`, at sim time `t`.
+    pub fn task_rt(&self, task: &Task, pos: P2, home: P2, t: u64) -> TaskRt {
         let loaded = &self.loaded;
         let place_idx = |id: &str| self.places.iter().position(|p| p.id == id).unwrap_or(0);
         let dur = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
@@ -154,7 +154,7 @@ impl Theatre {
             Task::Ambush { at, wait } => {
                 TaskRt::Ambush { at: loaded.xy(at), until: dur(wait).map_or(u64::MAX, |w| t + w), sprung: None }
             }
-            Task::Withdraw { to } => TaskRt::Withdraw { to: to.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos) },
+            Task::Withdraw { to } => TaskRt::Withdraw { to: to.as_ref().map(|a| loaded.xy(a)).unwrap_or(home) },
         }
     }
 }
@@ -347,7 +347,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
         report_s,
     };
     for (k, u) in scn.units.iter().enumerate() {
-        spawns[k].4.task = th.task_rt(&u.task, spawns[k].1.0, 0);
+        spawns[k].4.task = th.task_rt(&u.task, spawns[k].1.0, spawns[k].7.home, 0);
     }
     world.insert_resource(TerrainRes(loaded.terrain.clone()));
     world.insert_resource(th);

@@ -32,6 +32,7 @@ fn dem_scenario_reads_the_grid() {
     scn.map.regions.clear();
     scn.places.retain(|p| !matches!(p.kind, scenario::schema::PlaceKind::Pass { .. }));
     scn.units.clear();
+    scn.triggers.clear();
     scn.library = vec!["builtin:units/cis.ron".into(), "builtin:units/armed_groups.ron".into()];
     for p in scn.places.iter_mut() {
         p.at = scenario::schema::Loc::Xy { x: 3000.0, y: 2500.0 };

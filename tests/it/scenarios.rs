@@ -25,9 +25,16 @@ fn every_shipped_scenario_validates_without_warnings_and_runs_conserving_personn
         let loaded = scenario::load_file(&path)
             .unwrap_or_else(|p| panic!("{} does not load:\n{}", path.display(), p.render(false)));
         assert!(loaded.warnings.items.is_empty(), "{}: {}", path.display(), loaded.warnings.render(false));
-        let r = sim::run(Arc::new(loaded), &RunOptions { check_invariants: true, ..Default::default() });
+        // 72 simulated hours (or the scenario's whole duration when shorter)
+        let tick = loaded.scenario.meta.tick_s as u64;
+        let until = loaded.duration_s.min(72 * 3600);
+        let r = sim::run(
+            Arc::new(loaded),
+            &RunOptions { check_invariants: true, until_s: Some(until), ..Default::default() },
+        );
         assert!(r.violations.is_empty(), "{}: {:?}", path.display(), &r.violations[..r.violations.len().min(5)]);
-        assert_eq!(r.summary.sim_time_s, r.summary.ticks * 10);
+        assert_eq!(r.summary.sim_time_s, r.summary.ticks * tick);
+        assert_eq!(r.summary.sim_time_s, until.div_ceil(tick) * tick, "{}: ran 72 h", path.display());
         for (side, t) in &r.summary.sides {
             assert!(t.conserved(), "{}: side {side} {t:?}", path.display());
         }
