@@ -179,7 +179,7 @@ fn air_ops(
                 s.state = AirState::Outbound;
                 s.flown += 1;
                 mover.route = None;
-                mover.request = Some(RouteRequest { legs: vec![(aim, None)] });
+                mover.request = Some(RouteRequest { legs: vec![(standoff(pos.0, aim), None)] });
                 orders.phase = Phase::Routing;
                 event(&mut log, "launched", target_name.as_deref(), None);
             }
@@ -207,7 +207,7 @@ fn air_ops(
                     let moved = s.target.is_some_and(|(_, old)| geom::dist(old, live.1) > 500.0);
                     if s.state == AirState::Outbound && moved {
                         mover.route = None;
-                        mover.request = Some(RouteRequest { legs: vec![(live.1, None)] });
+                        mover.request = Some(RouteRequest { legs: vec![(standoff(pos.0, live.1), None)] });
                         orders.phase = Phase::Routing;
                     }
                     s.target = Some(live);
@@ -229,6 +229,20 @@ fn air_ops(
             _ => {}
         }
     }
+}
+
+/// Aircraft attack from this distance short of the aim point on their line of approach,
+/// metres (E: outside small-arms reach; their air-to-ground weapons reach further).
+pub const STANDOFF_M: f64 = 1500.0;
+
+/// The attack position: `STANDOFF_M` short of `aim` on the line from `from`.
+fn standoff(from: P2, aim: P2) -> P2 {
+    let d = geom::dist(from, aim);
+    if d <= STANDOFF_M {
+        return from;
+    }
+    let f = (d - STANDOFF_M) / d;
+    (from.0 + (aim.0 - from.0) * f, from.1 + (aim.1 - from.1) * f)
 }
 
 pub(super) fn plugin(app: &mut App) {

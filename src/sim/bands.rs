@@ -262,8 +262,14 @@ fn attack_posts(
             },
         );
         let then = Box::new(orders.task.clone());
-        orders.task =
-            TaskRt::Hunt { area: c.est, radius: POST_REACH_M, target: Some(*uid), aim: None, then: Some(then) };
+        orders.task = TaskRt::Hunt {
+            area: c.est,
+            radius: POST_REACH_M,
+            target: Some(*uid),
+            aim: None,
+            then: Some(then),
+            since: t,
+        };
         orders.phase = Phase::Start;
         mover.route = None;
         mover.request = None;

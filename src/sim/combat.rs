@@ -43,6 +43,15 @@ use crate::terrain::geom;
 pub const FIRED_UPON_S: u64 = 600;
 /// Suppression above which a unit does not move.
 pub const PINNED: f64 = 0.5;
+/// Ground fire at an aircraft in the air hits at this fraction of its odds against a ground
+/// target (E: a fast, manoeuvring target hundreds of metres up).
+pub const AIR_TARGET_FACTOR: f64 = 0.1;
+
+/// Weapons that can fire at aircraft in the air (heavy machine guns such as the DShK, cannon).
+pub fn is_anti_air(k: WeaponKind) -> bool {
+    matches!(k, WeaponKind::HeavyMachineGun | WeaponKind::Cannon)
+}
+
 /// An ambush (or a hidden band) opens fire inside this fraction of its weapons' reach (E).
 pub const AMBUSH_REACH: f64 = 0.6;
 
@@ -186,6 +195,18 @@ fn direct_fire(
     let ter = &*terrain.0;
     let units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c, ..)| Snap::of(e, i, p, pe, st, c)).collect();
     let index: BTreeMap<Entity, usize> = units.iter().enumerate().map(|(k, u)| (u.e, k)).collect();
+    // aircraft in the air: only heavy machine guns and cannon reach them, at a tenth of the odds
+    let airborne: Vec<bool> = q
+        .iter()
+        .map(|(.., s)| {
+            s.is_some_and(|s| {
+                matches!(
+                    s.state,
+                    super::air::AirState::Outbound | super::air::AirState::OnStation | super::air::AirState::Returning
+                )
+            })
+        })
+        .collect();
     let mut damage: Vec<Damage> = vec![Damage::default(); units.len()];
     for (si, (_, info, _, _, stance, mut combat, orders, sortie)) in q.iter_mut().enumerate() {
         let s = &units[si];
@@ -221,6 +242,9 @@ fn direct_fire(
             let Some(&ti) = index.get(&c.entity) else { continue };
             let tu = &units[ti];
             if !tu.present() || tu.side == s.side {
+                continue;
+            }
+            if airborne[ti] && !usable.iter().any(|&k| is_anti_air(ty.weapons[k].kind)) {
                 continue;
             }
             let hidden = matches!(
@@ -265,9 +289,12 @@ fn direct_fire(
         let mut fired = false;
         for &k in &usable {
             let w = &ty.weapons[k];
+            if airborne[ti] && !is_anti_air(w.kind) {
+                continue;
+            }
             // aircraft make their attack run at the weapon's own range
             let wr = if w.kind == WeaponKind::AirToGround { r.clamp(w.min_range_m, w.max_range_m) } else { r };
-            let ph = p_hit(w, wr);
+            let ph = p_hit(w, wr) * if airborne[ti] { AIR_TARGET_FACTOR } else { 1.0 };
             if ph <= 0.0 {
                 continue;
             }
@@ -283,6 +310,9 @@ fn direct_fire(
             d.killed += killed;
             d.wounded += hits - killed;
             d.rounds += rounds;
+        }
+        if fired {
+            combat.fired_at = Some(t);
         }
         if fired && !d.by.contains(&s.uid) {
             d.by.push(s.uid);
@@ -431,9 +461,49 @@ fn morale(
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DirectFire;
 
+/// A unit in the fight that has neither fired nor been fired upon for
+/// `tasks::RESUPPLY_QUIET_S` gets its full load of ammunition back (Assess phase); the log
+/// says so when it was below half on any weapon.
+fn resupply(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    mut log: ResMut<EventLog>,
+    mut q: Query<(&UnitInfo, &Personnel, &mut Combat)>,
+) {
+    let t = clock.t;
+    // look once a minute of sim time
+    if t % 60 >= clock.tick_s as u64 {
+        return;
+    }
+    for (info, pers, mut combat) in &mut q {
+        if pers.active == 0 || matches!(combat.status, Status::Surrendered | Status::Out) {
+            continue;
+        }
+        let last = combat.fired_at.max(combat.fired_upon_at).unwrap_or(0);
+        if t < last + super::tasks::RESUPPLY_QUIET_S {
+            continue;
+        }
+        let ty = &th.types[info.unit_type];
+        let full: Vec<f64> = ty.weapons.iter().map(|w| w.ammo as f64 * w.count as f64).collect();
+        if combat.ammo == full {
+            continue;
+        }
+        let low = combat.ammo.iter().zip(&full).any(|(a, f)| *a < 0.5 * f);
+        combat.ammo = full;
+        if low {
+            log.push(
+                t,
+                EventKind::Tactic { unit: info.id.clone(), action: "resupplied with ammunition".into(), about: None },
+            );
+        }
+    }
+}
+
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, direct_fire.in_set(SimSystems::Engage).in_set(DirectFire))
-        .add_systems(super::SimTick, morale.in_set(SimSystems::Assess).before(super::tasks::AfterMove));
+    app.add_systems(super::SimTick, direct_fire.in_set(SimSystems::Engage).in_set(DirectFire)).add_systems(
+        super::SimTick,
+        (morale, resupply).chain().in_set(SimSystems::Assess).before(super::tasks::AfterMove),
+    );
 }
 
 #[cfg(test)]

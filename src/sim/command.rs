@@ -57,8 +57,9 @@ pub struct Lift {
 /// What an order on its way tells a unit to do.
 #[derive(Debug, Clone)]
 enum Directive {
-    /// Go for a contact (uid) believed at `aim` when the order was given, on foot or flown.
-    Engage { target: u64, aim: P2, lift: Option<Lift> },
+    /// Go for a contact (uid) believed at `aim` when the order was given, on foot or flown
+    /// (by the helicopter unit `heli`).
+    Engage { target: u64, aim: P2, lift: Option<Lift>, heli: Option<u64> },
     /// Take up a new task (a trigger's order).
     Assign(TaskRt),
 }
@@ -98,6 +99,12 @@ pub struct Command {
 impl Command {
     /// Queues an order; a later order to the same unit replaces one not yet carried out.
     fn push(&mut self, p: Pending) {
+        // a lift booked for the replaced order is released
+        for q in self.pending.iter().filter(|q| q.unit == p.unit) {
+            if let Directive::Engage { heli: Some(h), .. } = q.what {
+                self.busy.remove(&h);
+            }
+        }
         self.pending.retain(|q| q.unit != p.unit);
         self.pending.push(p);
     }
@@ -324,7 +331,7 @@ fn command(
                 mover.carried = None;
                 continue;
             }
-            Directive::Engage { target, aim, lift } => (target, aim, lift),
+            Directive::Engage { target, aim, lift, .. } => (target, aim, lift),
         };
         if let Some(lift) = lift {
             // flown to the landing zone: a straight route at the lift's effective speed
@@ -572,7 +579,7 @@ fn command(
                 moves_at,
                 unit: reserve.e,
                 side: si,
-                what: Directive::Engage { target: uid, aim: c.est, lift: Some(l) },
+                what: Directive::Engage { target: uid, aim: c.est, lift: Some(l), heli: Some(h.uid) },
             });
         } else {
             order(
@@ -587,7 +594,7 @@ fn command(
                 moves_at,
                 unit: reserve.e,
                 side: si,
-                what: Directive::Engage { target: uid, aim: c.est, lift: None },
+                what: Directive::Engage { target: uid, aim: c.est, lift: None, heli: None },
             });
         }
     }

@@ -98,8 +98,9 @@ pub enum TaskRt {
     Withdraw { to: P2 },
     /// Close with the enemy: the nearest contact known within `radius` of `area` (attack), or
     /// the contact `target` (pursue; also a band's attack on a post). `aim` is where the unit
-    /// is heading now; `then` is the task to go back to when the target is gone.
-    Hunt { area: P2, radius: f64, target: Option<u64>, aim: Option<P2>, then: Option<Box<TaskRt>> },
+    /// is heading now; `then` is the task to go back to when the target is gone (or after
+    /// `POST_ATTACK_MAX_S` from `since`, when the attack began).
+    Hunt { area: P2, radius: f64, target: Option<u64>, aim: Option<P2>, then: Option<Box<TaskRt>>, since: u64 },
     /// Cordon and search the village (place index) at `at` for `secs`, from `since`.
     Search { village: usize, at: P2, secs: u64, since: Option<u64> },
     /// Fire support from `at` on contacts within `radius` of `zone`.
@@ -247,8 +248,10 @@ pub struct Combat {
     pub fired_upon_at: Option<u64>,
     /// Uid of the unit it is engaging, if any.
     pub target: Option<u64>,
-    /// Where it started (armed groups exfiltrate back to it).
+    /// Where it falls back to (its `home`, else where it started).
     pub home: P2,
+    /// Last time the unit fired, sim seconds.
+    pub fired_at: Option<u64>,
 }
 
 /// An estimate of an enemy unit in a side's picture.
@@ -307,6 +310,8 @@ pub struct Hostages {
     pub held: u32,
     /// Villages and groups already raided (place or group index), so each is raided once.
     pub raided: Vec<usize>,
-    /// The holders' active strength at the last check (to see their losses).
+    /// The holders' active strength at the last check.
     pub last_active: u32,
+    /// The holders' killed plus wounded at the last check (to see their losses to fire).
+    pub last_losses: u32,
 }

@@ -168,6 +168,7 @@ fn indirect_fire(
         let rounds = due.floor();
         fires.carry = due - rounds;
         combat.ammo[k] -= rounds;
+        combat.fired_at = Some(t);
         let mut r = rng::at_tick(cfg.seed, "indirect", info.uid, clock.tick);
         let sigma = (w.dispersion_m.powi(2) + contact.error_m.powi(2)).sqrt();
         for _ in 0..rounds as u32 {

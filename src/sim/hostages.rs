@@ -37,8 +37,10 @@ fn hostages(
     let t = clock.t;
     for (info, pos, pers, combat, mut h) in &mut q {
         // fire on the holders endangers the hostages
-        if h.held > 0 && pers.active < h.last_active {
-            let lost = (h.last_active - pers.active) as f64 / h.last_active as f64;
+        // losses to fire only (killed and wounded), not people leaving play by exfiltrating
+        let losses = pers.killed + pers.wounded;
+        if h.held > 0 && losses > h.last_losses && h.last_active > 0 {
+            let lost = ((losses - h.last_losses) as f64 / h.last_active as f64).min(1.0);
             let mut r = rng::at_tick(cfg.seed, "hostage_risk", info.uid, clock.tick);
             let dead = (0..h.held).filter(|_| r.random::<f64>() < 0.1 * lost).count() as u32;
             if dead > 0 {
@@ -48,6 +50,7 @@ fn hostages(
             }
         }
         h.last_active = pers.active;
+        h.last_losses = losses;
         // freed when the holders are destroyed or surrender, left behind when they break
         let destroyed = pers.active == 0 && pers.exfiltrated == 0 && pers.reached_objective == 0;
         if h.held > 0 && (matches!(combat.status, Status::Surrendered | Status::Broken) || destroyed) {

@@ -174,7 +174,8 @@ fn move_units(
             mover.carried = None;
             orders.phase = Phase::Arrived;
         }
-        if ground && !done {
+        // a broken unit runs without halting to rest
+        if ground && !done && combat.status != Status::Broken {
             mover.march_s += tick - budget;
             if mover.march_s >= ty.movement.march_h * 3600.0 && ty.movement.rest_h > 0.0 {
                 mover.march_s = 0.0;

@@ -279,6 +279,16 @@ fn sense(
             continue;
         }
         let oty = &th.types[o.ty];
+        // transport aircraft (no sortie cycle) look out only while they fly
+        if oty.air.is_none()
+            && matches!(
+                oty.mobility,
+                crate::scenario::schema::Mobility::Rotary | crate::scenario::schema::Mobility::FixedWing
+            )
+            && tasks.get(o.e).is_ok_and(|ord| ord.phase != Phase::Moving)
+        {
+            continue;
+        }
         // a unit searching a village sees into it at SEARCH_BOOST times its usual range
         let search = tasks.get(o.e).ok().and_then(|ord| match ord.task {
             TaskRt::Search { village, since: Some(_), .. } => Some(&th.places[village]),

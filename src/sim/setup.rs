@@ -129,11 +129,16 @@ impl Theatre {
                 }
             }
             Task::Attack { at, radius_m } => {
-                TaskRt::Hunt { area: loaded.xy(at), radius: *radius_m, target: None, aim: None, then: None }
+                TaskRt::Hunt { area: loaded.xy(at), radius: *radius_m, target: None, aim: None, then: None, since: t }
             }
-            Task::Pursue { unit } => {
-                TaskRt::Hunt { area: pos, radius: f64::INFINITY, target: Some(rng::uid(unit)), aim: None, then: None }
-            }
+            Task::Pursue { unit } => TaskRt::Hunt {
+                area: pos,
+                radius: f64::INFINITY,
+                target: Some(rng::uid(unit)),
+                aim: None,
+                then: None,
+                since: t,
+            },
             Task::CordonSearch { village, hours } => {
                 let k = place_idx(village);
                 let population = match self.places[k].kind {
@@ -281,6 +286,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             status: Status::Fighting,
             ammo: ty.weapons.iter().map(|w| w.ammo as f64 * w.count as f64).collect(),
             fired_upon_at: None,
+            fired_at: None,
             target: None,
             home: u.home.as_ref().map(|h| loaded.xy(h)).unwrap_or(pos),
         };

@@ -28,6 +28,11 @@ pub struct AfterMove;
 pub const AT_POSITION_M: f64 = 50.0;
 /// A hunting unit re-plans when its aim has moved this far, metres.
 pub const REAIM_M: f64 = 300.0;
+/// A band gives up an attack on a post after this long and goes back to its task, seconds (E).
+pub const POST_ATTACK_MAX_S: u64 = 3 * 3600;
+/// A unit out of contact this long is resupplied to its full load of ammunition, seconds (E:
+/// a basic load lasts some 30 minutes of fire; resupply by the unit's own train or caches).
+pub const RESUPPLY_QUIET_S: u64 = 3 * 3600;
 /// An ambush breaks off this long after its first shot, seconds (E; fact sheet 6: ambush
 /// and withdraw).
 pub const AMBUSH_BREAK_OFF_S: u64 = 1800;
@@ -46,14 +51,16 @@ fn hunt(
         if combat.status != Status::Fighting || matches!(orders.phase, Phase::Routing | Phase::Done) {
             continue;
         }
-        let TaskRt::Hunt { area, radius, target, aim, then } = &mut orders.task else { continue };
+        let TaskRt::Hunt { area, radius, target, aim, then, since } = &mut orders.task else { continue };
         let picture = &pics.sides[info.side];
         let known = |c: &&Contact| c.known_to(info.uid, info.contingent, t);
+        let given_up = t >= *since + POST_ATTACK_MAX_S;
         let want = match target {
-            Some(uid) => match picture.get(uid).filter(known) {
+            Some(uid) => match picture.get(uid).filter(known).filter(|_| then.is_none() || !given_up) {
                 Some(c) => Some(c.est),
                 None if then.is_some() => {
-                    // the post is gone from the picture: back to the old task
+                    // the post is gone from the picture, or the attack has taken too long:
+                    // back to the old task
                     let old = *then.take().unwrap_or_else(|| Box::new(TaskRt::Move { to: pos.0 }));
                     log.push(
                         t,
