@@ -2,6 +2,8 @@
 //! (0 ok, 1 internal failure, 2 bad input).
 
 mod cli;
+#[cfg(feature = "desktop")]
+mod desktop;
 
 use std::process::ExitCode;
 

@@ -20,7 +20,9 @@ pub const BAD_INPUT: u8 = 2;
 
 const AFTER_HELP: &str = "\
 Examples:
-  jets                                   run Cooperation 2000 (embedded) and print the summary
+  jets                                   open the app on Cooperation 2000 (headless: run it and print the summary)
+  jets view scenarios/batken_1999.ron --side irg   the map as the armed groups see it
+  jets view --screenshot c2000.png --at 6h         render a moment to PNG and exit
   jets run --seed 7 --summary json       one replication, summary as JSON
   jets run scenarios/cooperation_2000.ron --until 24h --events run.jsonl
   jets run --scale 4 --threads 1         forces x4, route planning on one thread
@@ -43,6 +45,11 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Open the desktop app on a scenario (a batch replication by its seed)
+    #[command(
+        after_help = "Examples:\n  jets view\n  jets view scenarios/karavshin_2000.ron --seed 42 --side irg\n  jets view --screenshot c2000_6h.png --at 6h --side cis\n\nKeys: drag or arrows to pan, wheel/touchpad or +/- to zoom; click a symbol to select it,\nclick an event to jump to its place and time (a casualty shows the chain behind it)."
+    )]
+    View(ViewArgs),
     /// Run one replication headless and print its summary
     #[command(
         after_help = "Examples:\n  jets run\n  jets run --seed 7 --summary json\n  jets run scenarios/cooperation_2000.ron --until 6h --events first6h.jsonl\n  jets run --scale 8 --threads 1"
@@ -125,6 +132,36 @@ struct RunArgs {
 }
 
 #[derive(clap::Args, Debug)]
+struct ViewArgs {
+    /// Scenario file (default: embedded Cooperation 2000)
+    scenario: Option<PathBuf>,
+    /// Run seed (default: the scenario's); a batch replication's seed is in its runs.csv row
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Show the map as this side sees it (its fog of war); default the umpire's view
+    #[arg(long)]
+    side: Option<String>,
+    /// Render the moment given by --at to this PNG file and exit
+    #[arg(long, value_name = "FILE.png")]
+    screenshot: Option<PathBuf>,
+    /// Simulate to this time before showing (e.g. 6h)
+    #[arg(long, value_parser = parse_dur, default_value = "0s")]
+    at: u64,
+    /// Write the event log up to the moment shown (JSON Lines) on exit
+    #[arg(long, value_name = "FILE.jsonl")]
+    events: Option<PathBuf>,
+    /// Start playing at once
+    #[arg(long)]
+    play: bool,
+    /// With --screenshot: frames to run first (with --play, the simulation advances meanwhile)
+    #[arg(long, default_value_t = 30)]
+    frames: u32,
+    /// Select this unit (its id): its details, range rings and lines of sight are shown
+    #[arg(long)]
+    select: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
 struct BatchArgs {
     /// Scenario file (default: embedded Cooperation 2000)
     scenario: Option<PathBuf>,
@@ -183,6 +220,18 @@ fn parse_dur(s: &str) -> Result<u64, String> {
 pub fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
+        #[cfg(feature = "desktop")]
+        None if crate::desktop::display_available() => cmd_view(ViewArgs {
+            scenario: None,
+            seed: None,
+            side: None,
+            screenshot: None,
+            at: 0,
+            events: None,
+            play: false,
+            frames: 30,
+            select: None,
+        }),
         None => {
             let code = cmd_run(RunArgs {
                 scenario: None,
@@ -194,13 +243,15 @@ pub fn run() -> Result<ExitCode> {
                 scale: 1,
             })?;
             eprintln!(
-                "\nThis build of jets is headless: it ran the embedded Cooperation 2000 scenario and printed its summary.\n\
-                 The desktop map view is not part of this build yet. Try `jets run --help`, `jets run --summary json`\n\
-                 or `jets run --events run.jsonl` to read the whole story of the run."
+                "\nNo display: jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
+                 With a display, `jets` (or `jets view`) opens the map; `jets view --screenshot shot.png --at 6h`\n\
+                 renders a moment without one under Xvfb. Try `jets run --summary json` or\n\
+                 `jets run --events run.jsonl` to read the whole story of the run."
             );
             Ok(code)
         }
         Some(Command::Run(a)) => cmd_run(a),
+        Some(Command::View(a)) => cmd_view(a),
         Some(Command::Batch(a)) => batch::cmd_batch(a),
         Some(Command::Merge { dirs, out, format }) => batch::cmd_merge(&dirs, &out, format == Format::Parquet),
         Some(Command::Validate { files }) => cmd_validate(&files),
@@ -215,6 +266,68 @@ pub fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Opens the desktop app.
+#[cfg(feature = "desktop")]
+fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
+    let loaded = match load(a.scenario.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    let side = match &a.side {
+        None => None,
+        Some(s) => match loaded.scenario.sides.iter().position(|x| &x.id == s) {
+            Some(k) => Some(k),
+            None => {
+                let ids: Vec<&str> = loaded.scenario.sides.iter().map(|x| x.id.as_str()).collect();
+                eprintln!("error: unknown side `{s}`; the scenario's sides are: {}", ids.join(", "));
+                return Ok(ExitCode::from(BAD_INPUT));
+            }
+        },
+    };
+    if let Some(id) = &a.select
+        && !loaded.scenario.units.iter().any(|u| &u.id == id)
+    {
+        eprintln!("error: unknown unit `{id}` for --select");
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    if a.at > loaded.duration_s {
+        eprintln!("error: --at is after the end of the scenario ({} s)", loaded.duration_s);
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    if !crate::desktop::display_available() {
+        eprintln!(
+            "error: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset)\n\
+             hint: run it under Xvfb, e.g. `xvfb-run -a -s '-screen 0 1280x800x24' jets view ...`, or use `jets run`"
+        );
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
+    let exit = crate::desktop::open(crate::desktop::Options {
+        loaded: Arc::new(loaded),
+        seed,
+        side,
+        screenshot: a.screenshot,
+        at_s: a.at,
+        events: a.events,
+        play: a.play,
+        frames: a.frames,
+        select: a.select,
+    });
+    Ok(match exit {
+        bevy::app::AppExit::Success => ExitCode::SUCCESS,
+        bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
+    })
+}
+
+/// Without the desktop feature, `view` explains how to get it.
+#[cfg(not(feature = "desktop"))]
+fn cmd_view(_a: ViewArgs) -> Result<ExitCode> {
+    eprintln!(
+        "error: this build of jets has no desktop app\nhint: build it with the default features (`cargo build --release`)"
+    );
+    Ok(ExitCode::from(BAD_INPUT))
 }
 
 /// Loads a scenario (or the embedded default), printing problems; `Err` carries the exit code.

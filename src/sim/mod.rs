@@ -138,9 +138,10 @@ pub struct RunResult {
     pub violations: Vec<String>,
 }
 
-/// One replication: an `App` holding the sim `World`, and the driver that ticks it.
+/// One replication: the sim `World` (with its `SimTick` schedule, built by [`SimPlugin`]) and
+/// the driver that ticks it. `Send + Sync`: the desktop app keeps one as a resource.
 pub struct Sim {
-    app: App,
+    world: World,
     started: Instant,
     scale: u32,
 }
@@ -164,44 +165,52 @@ impl Sim {
         }
         app.finish();
         app.cleanup();
-        Sim { app, started, scale: opts.scale }
+        // the world holds the schedules: keep it, drop the app around it
+        let world = std::mem::take(app.world_mut());
+        Sim { world, started, scale: opts.scale }
     }
 
     /// The simulation world (read it between ticks; change it only through systems).
     pub fn world(&self) -> &World {
-        self.app.world()
+        &self.world
     }
 
     /// Mutable world access for tests and tools.
     pub fn world_mut(&mut self) -> &mut World {
-        self.app.world_mut()
+        &mut self.world
     }
 
     /// True when the run has reached its end.
     pub fn finished(&self) -> bool {
-        let w = self.app.world();
+        let w = &self.world;
         w.resource::<clock::Clock>().tick >= w.resource::<setup::RunConfig>().end_tick
     }
 
     /// Runs one tick (if the run is not finished).
     pub fn step(&mut self) {
         if !self.finished() {
-            self.app.world_mut().run_schedule(SimTick);
+            self.world.run_schedule(SimTick);
         }
     }
 
     /// Runs to the end.
     pub fn run_to_end(&mut self) {
         while !self.finished() {
-            self.app.world_mut().run_schedule(SimTick);
+            self.world.run_schedule(SimTick);
         }
+    }
+
+    /// The summary and outcome as they stand now (the run need not be finished).
+    pub fn summary_now(&mut self) -> (Summary, String) {
+        let wall = self.started.elapsed().as_secs_f64();
+        metrics::summarise(&mut self.world, self.scale, wall)
     }
 
     /// Runs to the end and returns the results.
     pub fn finish(mut self) -> RunResult {
         self.run_to_end();
         let wall = self.started.elapsed().as_secs_f64();
-        let world = self.app.world_mut();
+        let world = &mut self.world;
         let (summary, reason) = metrics::summarise(world, self.scale, wall);
         let t = world.resource::<clock::Clock>().t;
         let mut log = world.remove_resource::<EventLog>().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! Integration tests, one binary. Modules:
 //! - `batch`: `jets batch` / `jets merge`: identical rows across threads, shards and resumes;
 //! - `cli`: the `jets` binary's commands, output shapes and exit codes;
+//! - `desktop`: the app under Xvfb renders the map, symbols and panels; a window changes no result;
 //! - `determinism`: same seed ⇒ byte-identical results across processes and thread counts,
 //!   different seeds differ, and the golden hash;
 //! - `scenarios`: every shipped scenario and library loads, validates and runs 72 h with
@@ -14,6 +15,7 @@
 
 mod batch;
 mod cli;
+mod desktop;
 mod determinism;
 mod fuzz;
 mod orders;
@@ -37,8 +39,14 @@ pub fn jets(args: &[&str]) -> (i32, String, String) {
 
 /// Runs the `jets` binary in a directory.
 pub fn jets_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out =
-        std::process::Command::new(env!("CARGO_BIN_EXE_jets")).args(args).current_dir(dir).output().expect("run jets");
+    // no display: a bare `jets` runs headless instead of opening the app
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jets"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run jets");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

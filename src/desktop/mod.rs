@@ -1,0 +1,206 @@
+//! The desktop app (feature `desktop`, binary side only): the exercise on a map, from each
+//! side's point of view, in real time or far faster, with an after-action timeline.
+//!
+//! Plugins: `run` (the simulation and its driver: the very same `SimTick` schedule the batch
+//! runner uses, advanced by whole ticks from the speed setting; a window being open changes no
+//! result), `ui` (egui panels and the map canvas), `map` (the base map from the simulation's own
+//! grid), `symbols` (unit symbols). `--screenshot` renders a chosen moment and exits, for the
+//! documentation and the tests under Xvfb.
+//!
+//! Must not: be used by the library (`scenario`, `sim`, `batch` never see it).
+
+pub mod map;
+pub mod run;
+pub mod symbols;
+pub mod ui;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured, save_to_disk};
+use bevy::window::WindowResolution;
+use bevy_egui::{EguiPlugin, EguiPrimaryContextPass};
+use jets::scenario::Loaded;
+
+use run::{Run, RunCommand};
+use ui::{View, ViewSide};
+
+/// How to open the app.
+pub struct Options {
+    pub loaded: Arc<Loaded>,
+    pub seed: u64,
+    pub side: Option<usize>,
+    /// Render this moment to PNG and exit.
+    pub screenshot: Option<PathBuf>,
+    /// Simulate to this time before showing (seconds).
+    pub at_s: u64,
+    /// Write the event log up to the moment shown (JSON Lines) on exit.
+    pub events: Option<PathBuf>,
+    /// Start playing at once.
+    pub play: bool,
+    /// Frames to run before the screenshot.
+    pub frames: u32,
+    /// Unit to select at the start (its id).
+    pub select: Option<String>,
+}
+
+/// Screenshot mode.
+#[derive(Resource)]
+struct Shot {
+    path: PathBuf,
+    events: Option<PathBuf>,
+    frame: u32,
+    /// Set by the capture observer: whether the image had content.
+    ok: Arc<std::sync::Mutex<Option<bool>>>,
+    requested_at: Option<u32>,
+    /// Frames to run before the screenshot (by default 30: pipelines compile, the map texture
+    /// uploads, egui lays out its panels).
+    at_frame: u32,
+}
+
+/// Opens the app; returns the process exit code.
+pub fn open(opts: Options) -> AppExit {
+    let mut run = Run::new(opts.loaded.clone(), opts.seed);
+    if opts.at_s > 0 {
+        run.advance_to(opts.at_s);
+    }
+    run.paused = !opts.play;
+    let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
+    let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
+    let mut app = App::new();
+    app.add_plugins(DefaultPlugins.set(WindowPlugin {
+        primary_window: Some(Window { title, resolution: WindowResolution::new(1280, 720), ..default() }),
+        ..default()
+    }))
+    .add_plugins(EguiPlugin::default())
+    .add_message::<RunCommand>()
+    .insert_resource(ClearColor(Color::srgb(0.24, 0.24, 0.24)))
+    .insert_resource(run)
+    .insert_resource({
+        let mut v = View::new(side);
+        v.selected = opts.select.as_ref().and_then(|id| opts.loaded.scenario.units.iter().position(|u| &u.id == id));
+        v
+    })
+    .add_systems(Startup, |mut commands: Commands| {
+        commands.spawn(Camera2d);
+    })
+    .add_systems(Update, run::drive)
+    .add_systems(EguiPrimaryContextPass, ui::ui);
+    if let Some(path) = opts.screenshot {
+        app.insert_resource(Shot {
+            path,
+            events: opts.events.clone(),
+            frame: 0,
+            ok: Arc::new(std::sync::Mutex::new(None)),
+            requested_at: None,
+            at_frame: opts.frames.max(2),
+        })
+        .add_systems(Update, shoot.after(run::drive));
+    } else if let Some(path) = opts.events {
+        app.insert_resource(EventsOnExit(path)).add_systems(Last, write_events_on_exit);
+    }
+    app.run()
+}
+
+/// Where to write the events when the window closes.
+#[derive(Resource)]
+struct EventsOnExit(PathBuf);
+
+fn write_events_on_exit(exit: MessageReader<AppExit>, out: Res<EventsOnExit>, run: Res<Run>) {
+    if !exit.is_empty() {
+        let _ = std::fs::write(&out.0, jets::sim::events::to_jsonl(&run.events));
+    }
+}
+
+/// Takes the screenshot after the warm-up frames, checks it is not blank, writes the list of
+/// what is where on screen beside it (`FILE.png.json`, for the tests) and exits: 0 on success,
+/// 3 when the image is blank, 2 when no image arrived.
+fn shoot(
+    mut commands: Commands,
+    mut shot: ResMut<Shot>,
+    view: Res<View>,
+    run: Res<Run>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    shot.frame += 1;
+    if shot.frame == shot.at_frame {
+        let ok = shot.ok.clone();
+        commands.spawn(Screenshot::primary_window()).observe(save_to_disk(shot.path.clone())).observe(
+            move |ev: On<ScreenshotCaptured>| {
+                let blank = match ev.image.clone().try_into_dynamic() {
+                    Ok(img) => {
+                        let rgb = img.to_rgb8();
+                        let mut seen = std::collections::HashSet::new();
+                        for p in rgb.pixels() {
+                            seen.insert(p.0);
+                            if seen.len() > 64 {
+                                break;
+                            }
+                        }
+                        seen.len() <= 8
+                    }
+                    Err(_) => true,
+                };
+                *ok.lock().unwrap() = Some(!blank);
+            },
+        );
+        shot.requested_at = Some(shot.frame);
+        // what is drawn where, as the test reads it
+        let units: Vec<serde_json::Value> = view
+            .drawn
+            .iter()
+            .map(|(k, at, fill)| {
+                serde_json::json!({
+                    "id": run.snapshot.units[*k].id,
+                    "x": at.x, "y": at.y,
+                    "fill": [fill.r(), fill.g(), fill.b()],
+                })
+            })
+            .collect();
+        let r = view.map_rect;
+        let meta = serde_json::json!({
+            "t": run.t(),
+            "side": format!("{:?}", view.side),
+            "map_rect": [r.min.x, r.min.y, r.max.x, r.max.y],
+            "units": units,
+        });
+        let mut p = shot.path.clone().into_os_string();
+        p.push(".json");
+        let _ = std::fs::write(PathBuf::from(p), serde_json::to_string_pretty(&meta).unwrap_or_default());
+        if let Some(ev) = &shot.events {
+            let _ = std::fs::write(ev, jets::sim::events::to_jsonl(&run.events));
+        }
+    }
+    let result = *shot.ok.lock().unwrap();
+    if result.is_some() && shot.requested_at.is_some_and(|r| shot.frame == r + 10) && run.frames_played > 0 {
+        // the in-app measure of the simulation's share of a frame (BENCHMARKS.md)
+        eprintln!(
+            "simulation per frame: mean {:.2} ms, max {:.2} ms over {} frames at {:.0}x (achieved {:.0}x)",
+            run.sim_ms_sum / run.frames_played as f64,
+            run.sim_ms_max,
+            run.frames_played,
+            run.speed,
+            run.achieved
+        );
+    }
+    match result {
+        // give save_to_disk a few frames to finish writing
+        Some(true) if shot.requested_at.is_some_and(|r| shot.frame >= r + 10) => {
+            exit.write(AppExit::Success);
+        }
+        Some(false) => {
+            exit.write(AppExit::from_code(3));
+        }
+        None if shot.frame >= shot.at_frame + 600 => {
+            exit.write(AppExit::from_code(2));
+        }
+        _ => {}
+    }
+}
+
+/// True when a display is there to open a window on.
+pub fn display_available() -> bool {
+    std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+}

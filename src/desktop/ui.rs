@@ -1,0 +1,1092 @@
+//! The panels and the map canvas (egui, `EguiPrimaryContextPass`): time controls and the
+//! timeline, the selected unit, the side whose picture is shown, the event log, strength
+//! charts, and the map with its units, contacts, range rings and lines of sight.
+//!
+//! Owns: what the user sees and the camera over the map. Must not: change the run except by
+//! writing `RunCommand`s.
+
+use std::collections::BTreeSet;
+
+use bevy::prelude::*;
+use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
+use bevy_egui::{EguiContexts, egui::TextureHandle};
+use jets::scenario::schema::{PlaceKind, WeaponKind};
+use jets::sim::components::Status;
+use jets::sim::events::{Event, EventKind};
+use jets::sim::setup::Theatre;
+use jets::sim::sun::Light;
+
+use super::map::{self, LineKind, Vectors};
+use super::run::{ContactView, Run, RunCommand, UnitView};
+use super::symbols::{self, Affiliation, State, Symbol};
+
+/// Whose picture is shown.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ViewSide {
+    /// The exercise control's view: every unit where it really is.
+    Umpire,
+    /// One side: its own units and what it believes of the enemy.
+    Side(usize),
+}
+
+/// The view's state.
+#[derive(Resource)]
+pub struct View {
+    /// World point at the centre of the map area, metres.
+    pub centre: (f64, f64),
+    /// Metres per screen point.
+    pub scale: f64,
+    pub side: ViewSide,
+    /// Selected unit (spawn index).
+    pub selected: Option<usize>,
+    /// In a side's view, also show where the enemy really is (after-action review).
+    pub show_truth: bool,
+    pub log_filter: String,
+    pub log_kinds: BTreeSet<&'static str>,
+    /// Indices into the run's events that pass the filter, and how many events were scanned.
+    filtered: Vec<usize>,
+    scanned: usize,
+    filter_key: (String, usize),
+    /// The casualty event whose causes are shown (index into the run's events).
+    pub chain_of: Option<usize>,
+    pub texture: Option<TextureHandle>,
+    pub vectors: Option<Vectors>,
+    pub contour_labels: Vec<((f64, f64), f64)>,
+    /// The map area on screen last frame (for screenshots and tests).
+    pub map_rect: egui::Rect,
+    /// Where each drawn symbol is on screen (spawn index, centre, fill), last frame.
+    pub drawn: Vec<(usize, Pos2, Color32)>,
+    /// Timeline position being dragged, seconds.
+    scrub: Option<u64>,
+    pub jump_time: String,
+    fitted: bool,
+}
+
+impl View {
+    /// A view of the whole map as `side`.
+    pub fn new(side: ViewSide) -> View {
+        View {
+            centre: (0.0, 0.0),
+            scale: 100.0,
+            side,
+            selected: None,
+            show_truth: false,
+            log_filter: String::new(),
+            log_kinds: LOG_KINDS.iter().map(|(k, _)| *k).filter(|k| *k != "movement").collect(),
+            filtered: Vec::new(),
+            scanned: 0,
+            filter_key: (String::new(), 0),
+            chain_of: None,
+            texture: None,
+            vectors: None,
+            contour_labels: Vec::new(),
+            map_rect: egui::Rect::NOTHING,
+            drawn: Vec::new(),
+            scrub: None,
+            jump_time: String::new(),
+            fitted: false,
+        }
+    }
+
+    fn to_screen(&self, rect: egui::Rect, p: (f64, f64)) -> Pos2 {
+        let c = rect.center();
+        Pos2::new(c.x + ((p.0 - self.centre.0) / self.scale) as f32, c.y - ((p.1 - self.centre.1) / self.scale) as f32)
+    }
+
+    fn to_world(&self, rect: egui::Rect, s: Pos2) -> (f64, f64) {
+        let c = rect.center();
+        (self.centre.0 + (s.x - c.x) as f64 * self.scale, self.centre.1 - (s.y - c.y) as f64 * self.scale)
+    }
+}
+
+/// Groups of event kinds the log can show.
+pub const LOG_KINDS: [(&str, &str); 8] = [
+    ("c2", "reports, orders, triggers"),
+    ("sensing", "detections, contacts lost"),
+    ("fire", "engagements, fire missions, sorties"),
+    ("losses", "casualties, breaking, surrender"),
+    ("tactics", "plans, tactics, hostages"),
+    ("movement", "routes, arrivals, halts"),
+    ("outcome", "objectives, exfiltration, outcome"),
+    ("other", "light, spawning, digging in"),
+];
+
+/// The group, the unit it concerns and a one-line text of an event.
+pub fn describe(e: &EventKind) -> (&'static str, Option<String>, String) {
+    use EventKind::*;
+    match e {
+        Report { from, to, about, delay_s } => {
+            ("c2", Some(about.clone()), format!("report {from} -> {to} about {about} ({} min)", delay_s / 60))
+        }
+        Order { from, to, task, about, delay_s, readiness_s, disrupted } => (
+            "c2",
+            Some(to.clone()),
+            format!(
+                "order {from} -> {to}: {task} ({about}; {} min{}{})",
+                delay_s / 60,
+                if *readiness_s > 0 { format!(" + ready {} min", readiness_s / 60) } else { String::new() },
+                if *disrupted { ", HQ disrupted" } else { "" }
+            ),
+        ),
+        Trigger { id, condition } => ("c2", None, format!("trigger {id}: {condition}")),
+        Detected { observer, target, range_m, est_strength, .. } => (
+            "sensing",
+            Some(target.clone()),
+            format!("{observer} sees {target} at {range_m:.0} m (est. {est_strength})"),
+        ),
+        ContactLost { side, target } => {
+            ("sensing", Some(target.clone()), format!("{side} loses contact with {target}"))
+        }
+        Engaged { shooter, target, range_m } => {
+            ("fire", Some(target.clone()), format!("{shooter} engages {target} at {range_m:.0} m"))
+        }
+        FireMission { unit, target, weapon, .. } => {
+            ("fire", Some(unit.clone()), format!("{unit} fire mission on {target} ({weapon})"))
+        }
+        Sortie { unit, phase, target, reason, .. } => (
+            "fire",
+            Some(unit.clone()),
+            format!(
+                "{unit} sortie {phase}{}{}",
+                target.as_ref().map(|t| format!(" against {t}")).unwrap_or_default(),
+                reason.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+        ),
+        Casualties { unit, killed, wounded, remaining, by } => (
+            "losses",
+            Some(unit.clone()),
+            format!("{unit}: {killed} killed, {wounded} wounded, {remaining} left (by {})", by.join(", ")),
+        ),
+        Suppressed { unit, level } => ("losses", Some(unit.clone()), format!("{unit} pinned down ({level:.2})")),
+        Withdrew { unit, .. } => ("losses", Some(unit.clone()), format!("{unit} withdraws")),
+        Broke { unit, .. } => ("losses", Some(unit.clone()), format!("{unit} breaks")),
+        Surrendered { unit, captured } => {
+            ("losses", Some(unit.clone()), format!("{unit} surrenders ({captured} captured)"))
+        }
+        CivilianCasualties { place, killed, wounded, by } => {
+            ("losses", None, format!("civilians at {place}: {killed} killed, {wounded} wounded (by {by})"))
+        }
+        Plan { unit, via, objective, estimate_h, .. } => {
+            ("tactics", Some(unit.clone()), format!("{unit} plans {via} -> {objective} ({estimate_h:.1} h)"))
+        }
+        Tactic { unit, action, about } => (
+            "tactics",
+            Some(unit.clone()),
+            format!("{unit} {action}{}", about.as_ref().map(|a| format!(" {a}")).unwrap_or_default()),
+        ),
+        HostagesTaken { unit, place, count } => {
+            ("tactics", Some(unit.clone()), format!("{unit} takes {count} hostage(s) at {place}"))
+        }
+        HostagesFreed { unit, count } => {
+            ("tactics", Some(unit.clone()), format!("{count} hostage(s) freed from {unit}"))
+        }
+        HostagesKilled { unit, count } => {
+            ("tactics", Some(unit.clone()), format!("{count} hostage(s) held by {unit} killed"))
+        }
+        RoutePlanned { unit, length_km, planned_h, .. } => {
+            ("movement", Some(unit.clone()), format!("{unit} route {length_km:.1} km, {planned_h:.1} h"))
+        }
+        RouteFailed { unit, reason } => ("movement", Some(unit.clone()), format!("{unit} no route: {reason}")),
+        Halted { unit, reason } => ("movement", Some(unit.clone()), format!("{unit} halts ({reason})")),
+        Resumed { unit } => ("movement", Some(unit.clone()), format!("{unit} moves on")),
+        Arrived { unit, .. } => ("movement", Some(unit.clone()), format!("{unit} arrives")),
+        PatrolCompleted { unit, loops } => ("movement", Some(unit.clone()), format!("{unit} patrol loop {loops}")),
+        MovedThroughPass { unit, pass, personnel, .. } => {
+            ("outcome", Some(unit.clone()), format!("{unit} crosses {pass} ({personnel})"))
+        }
+        ReachedObjective { unit, objective, personnel } => {
+            ("outcome", Some(unit.clone()), format!("{unit} reaches {objective} ({personnel})"))
+        }
+        Exfiltrated { unit, personnel, .. } => {
+            ("outcome", Some(unit.clone()), format!("{unit} exfiltrates ({personnel})"))
+        }
+        Outcome { outcome, reason } => ("outcome", None, format!("outcome {outcome:?}: {reason}")),
+        Light { phase, .. } => ("other", None, format!("{phase:?}")),
+        Spawned { unit, task, .. } => ("other", Some(unit.clone()), format!("{unit} ({task})")),
+        DugIn { unit } => ("other", Some(unit.clone()), format!("{unit} dug in")),
+    }
+}
+
+/// The side that knows of an event first-hand (its own units' doings, its reports and orders,
+/// its sightings and its own losses); `None` for the exercise director's (triggers, light,
+/// the outcome), which only the umpire's log shows.
+pub fn actor_side(e: &EventKind, units: &[UnitView], th: &Theatre) -> Option<usize> {
+    use EventKind::*;
+    let of_unit = |id: &str| units.iter().find(|u| u.id == id).map(|u| u.side);
+    let of_name = |name: &str| {
+        of_unit(name).or_else(|| {
+            let c = name.split(' ').next().unwrap_or("");
+            th.contingents.iter().find(|k| k.id == c).map(|k| k.side).or_else(|| th.sides.iter().position(|s| s == c))
+        })
+    };
+    match e {
+        Report { from, .. } => of_name(from),
+        Order { from, .. } => of_name(from),
+        Detected { observer, .. } => of_unit(observer),
+        ContactLost { side, .. } => th.sides.iter().position(|s| s == side),
+        Engaged { shooter, .. } => of_unit(shooter),
+        FireMission { unit, .. }
+        | Sortie { unit, .. }
+        | Casualties { unit, .. }
+        | Suppressed { unit, .. }
+        | Withdrew { unit, .. }
+        | Broke { unit, .. }
+        | Surrendered { unit, .. }
+        | Plan { unit, .. }
+        | Tactic { unit, .. }
+        | HostagesTaken { unit, .. }
+        | HostagesFreed { unit, .. }
+        | HostagesKilled { unit, .. }
+        | RoutePlanned { unit, .. }
+        | RouteFailed { unit, .. }
+        | Halted { unit, .. }
+        | Resumed { unit }
+        | Arrived { unit, .. }
+        | PatrolCompleted { unit, .. }
+        | MovedThroughPass { unit, .. }
+        | ReachedObjective { unit, .. }
+        | Exfiltrated { unit, .. }
+        | Spawned { unit, .. }
+        | DugIn { unit } => of_unit(unit),
+        Trigger { .. } | Light { .. } | Outcome { .. } | CivilianCasualties { .. } => None,
+    }
+}
+
+/// A sim time as "D+1 06:30".
+pub fn clock_text(t: u64) -> String {
+    format!("D+{} {:02}:{:02}", t / 86_400, (t % 86_400) / 3600, (t % 3600) / 60)
+}
+
+/// The chain behind a casualty event: the detection of the unit hit by the shooters' side,
+/// its report, the orders about it, and the shooters' engagement, in time order.
+pub fn chain(events: &[Event], units: &[UnitView], k: usize) -> Vec<usize> {
+    let EventKind::Casualties { unit, by, .. } = &events[k].kind else { return vec![] };
+    let side_of = |id: &str| units.iter().find(|u| u.id == id).map(|u| u.side);
+    let Some(shooter_side) = by.first().and_then(|s| side_of(s)) else { return vec![] };
+    let mut out = Vec::new();
+    let before = &events[..k];
+    if let Some(d) = before.iter().position(
+        |e| matches!(&e.kind, EventKind::Detected { observer, target, .. } if target == unit && side_of(observer) == Some(shooter_side)),
+    ) {
+        out.push(d);
+        if let EventKind::Detected { observer, .. } = &events[d].kind
+            && let Some(r) = before.iter().position(|e| matches!(&e.kind, EventKind::Report { from, about, .. } if from == observer && about == unit))
+        {
+            out.push(r);
+        }
+    }
+    for (i, e) in before.iter().enumerate() {
+        match &e.kind {
+            EventKind::Order { about, to, .. } if about == unit || by.contains(to) => out.push(i),
+            EventKind::Trigger { .. } => {}
+            _ => {}
+        }
+    }
+    if let Some(g) = before.iter().rposition(
+        |e| matches!(&e.kind, EventKind::Engaged { shooter, target, .. } if target == unit && by.contains(shooter)),
+    ) {
+        out.push(g);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out.push(k);
+    out
+}
+
+fn affiliation_of(view: ViewSide, side: usize, defender: usize) -> Affiliation {
+    match view {
+        ViewSide::Umpire if side == defender => Affiliation::Friendly,
+        ViewSide::Side(s) if s == side => Affiliation::Friendly,
+        _ => Affiliation::Hostile,
+    }
+}
+
+fn state_of(u: &UnitView) -> State {
+    match u.status {
+        Status::Fighting => State::Fighting,
+        Status::Withdrawing => State::Withdrawing,
+        Status::Broken => State::Broken,
+        Status::Surrendered | Status::Out => State::Out,
+    }
+}
+
+/// The panels and the map, every frame.
+pub fn ui(
+    mut contexts: EguiContexts,
+    mut view: ResMut<View>,
+    run: Res<Run>,
+    mut cmds: MessageWriter<RunCommand>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let th = run.sim.world().resource::<Theatre>();
+    if view.texture.is_none() {
+        let pic = map::picture(&run.loaded.terrain);
+        let img = egui::ColorImage::from_rgba_unmultiplied([pic.w, pic.h], &pic.rgba);
+        view.texture = Some(ctx.load_texture("map", img, egui::TextureOptions::LINEAR));
+        view.vectors = Some(map::vectors(&run.loaded));
+        view.contour_labels = map::contour_labels(&run.loaded.terrain);
+    }
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+    );
+    let snap = &run.snapshot;
+    let t = snap.t;
+    // ---- top: time controls and the timeline
+    egui::Panel::top("time").show(&mut root, |ui| {
+        ui.horizontal(|ui| {
+            if run.paused {
+                if ui.button("▶ Play").clicked() {
+                    cmds.write(RunCommand::Play);
+                }
+            } else if ui.button("|| Pause").clicked() {
+                cmds.write(RunCommand::Pause);
+            }
+            if ui.button("Step").clicked() {
+                cmds.write(RunCommand::Step);
+            }
+            let mut lg = run.speed.log10();
+            ui.label("speed");
+            if ui.add(egui::Slider::new(&mut lg, 0.0..=5.0).show_value(false)).changed() {
+                cmds.write(RunCommand::Speed(10f64.powf(lg).round()));
+            }
+            ui.label(format!("{:.0}×", run.speed));
+            for s in [1.0, 60.0, 3600.0, 100_000.0] {
+                if ui.small_button(format!("{s:.0}×")).clicked() {
+                    cmds.write(RunCommand::Speed(s));
+                }
+            }
+            ui.separator();
+            let light = match snap.light {
+                Some(Light::Day) => "day",
+                Some(Light::Twilight) => "twilight",
+                Some(Light::Night) => "night",
+                None => "",
+            };
+            let local = run.loaded.start_utc_s + run.loaded.utc_offset_s as i64 + t as i64;
+            let date = chrono::DateTime::from_timestamp(local, 0)
+                .map(|d| d.format("%d %b %Y %H:%M").to_string())
+                .unwrap_or_default();
+            ui.strong(format!("{}  ({date} local)  {light}", clock_text(t)));
+            ui.separator();
+            ui.label(format!(
+                "sim {:.1} ms/frame (max {:.1}), {:.0}× achieved",
+                run.sim_ms, run.sim_ms_max, run.achieved
+            ));
+        });
+        ui.horizontal(|ui| {
+            let dur = run.duration_s();
+            let mut pos = view.scrub.unwrap_or(t) as f64 / 3600.0;
+            ui.label("timeline (h)");
+            let w = ui.available_width() - 260.0;
+            ui.spacing_mut().slider_width = w.max(100.0);
+            let r = ui.add(egui::Slider::new(&mut pos, 0.0..=dur as f64 / 3600.0).show_value(false));
+            if r.dragged() || r.changed() {
+                view.scrub = Some((pos * 3600.0) as u64);
+            }
+            if (r.drag_stopped() || (r.changed() && !r.dragged()))
+                && let Some(s) = view.scrub.take()
+            {
+                cmds.write(RunCommand::JumpTo(s));
+            }
+            ui.label("go to");
+            let te = ui.add(egui::TextEdit::singleline(&mut view.jump_time).desired_width(60.0).hint_text("6h"));
+            if te.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Ok(s) = jets::scenario::duration::parse_duration(view.jump_time.trim())
+            {
+                cmds.write(RunCommand::JumpTo(s));
+            }
+        });
+    });
+    // ---- left: view side, selected unit, outcome
+    egui::Panel::left("unit").default_size(270.0).resizable(true).show(&mut root, |ui| {
+        ui.heading("View");
+        let names: Vec<String> = th.sides.clone();
+        let current = match view.side {
+            ViewSide::Umpire => "umpire (truth)".to_string(),
+            ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+        };
+        egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
+            ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
+            for (k, n) in names.iter().enumerate() {
+                ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
+            }
+        });
+        if matches!(view.side, ViewSide::Side(_)) {
+            ui.checkbox(&mut view.show_truth, "show the truth beside the belief");
+        }
+        ui.separator();
+        ui.heading("Selected unit");
+        match view.selected.and_then(|k| snap.units.get(k)) {
+            None => {
+                ui.label("Click a symbol on the map.");
+            }
+            Some(u) => unit_panel(ui, u, th, snap, view.side),
+        }
+        if let Some(k) = view.chain_of {
+            ui.separator();
+            ui.heading("Why: detection -> report -> order -> fire");
+            for i in chain(&run.events, &snap.units, k) {
+                let (_, _, text) = describe(&run.events[i].kind);
+                ui.label(format!("{}  {text}", clock_text(run.events[i].t)));
+            }
+            if ui.button("clear").clicked() {
+                view.chain_of = None;
+            }
+        }
+        if run.ended {
+            ui.separator();
+            ui.heading("Outcome");
+            if let Some(Event { kind: EventKind::Outcome { outcome, reason }, .. }) = run.events.last() {
+                ui.label(format!("{outcome:?}: {reason}"));
+            } else {
+                ui.label("the run has ended");
+            }
+        }
+    });
+    // ---- right: strength over time
+    egui::Panel::right("charts").default_size(280.0).show(&mut root, |ui| {
+        ui.heading("Strength in the fight");
+        let only = match view.side {
+            ViewSide::Umpire => None,
+            ViewSide::Side(s) => Some(s),
+        };
+        if only.is_some() {
+            ui.label("own side only (fog of war)");
+        }
+        strength_chart(ui, &run, th, true, only);
+        ui.separator();
+        ui.label("by contingent");
+        strength_chart(ui, &run, th, false, only);
+        ui.separator();
+        summary_table(ui, snap, th, only);
+    });
+    // ---- bottom: the event log
+    egui::Panel::bottom("log").default_size(190.0).resizable(true).show(&mut root, |ui| {
+        ui.horizontal(|ui| {
+            ui.strong("Event log");
+            ui.add(
+                egui::TextEdit::singleline(&mut view.log_filter).desired_width(160.0).hint_text("filter (unit, word)"),
+            );
+            for (k, tip) in LOG_KINDS {
+                let mut on = view.log_kinds.contains(k);
+                if ui.checkbox(&mut on, k).on_hover_text(tip).changed() {
+                    if on {
+                        view.log_kinds.insert(k);
+                    } else {
+                        view.log_kinds.remove(k);
+                    }
+                    view.scanned = 0;
+                    view.filtered.clear();
+                }
+            }
+        });
+        // the filter is applied to new events only (and from scratch when it changes), so the
+        // cost of a frame does not grow with the log
+        let key = (format!("{}|{:?}", view.log_filter, view.side), view.log_kinds.len());
+        if key != view.filter_key || run.events.len() < view.scanned {
+            view.filter_key = key;
+            view.scanned = 0;
+            view.filtered.clear();
+        }
+        let needle = view.log_filter.to_lowercase();
+        for i in view.scanned..run.events.len() {
+            let (kind, _, text) = describe(&run.events[i].kind);
+            let side_ok = match view.side {
+                ViewSide::Umpire => true,
+                ViewSide::Side(s) => actor_side(&run.events[i].kind, &snap.units, th) == Some(s),
+            };
+            if side_ok && view.log_kinds.contains(kind) && (needle.is_empty() || text.to_lowercase().contains(&needle))
+            {
+                view.filtered.push(i);
+            }
+        }
+        view.scanned = run.events.len();
+        let row_h = 18.0;
+        let n = view.filtered.len();
+        let mut clicked = None;
+        egui::ScrollArea::vertical().stick_to_bottom(true).auto_shrink([false, false]).show_rows(
+            ui,
+            row_h,
+            n,
+            |ui, range| {
+                for r in range {
+                    let i = view.filtered[r];
+                    let e = &run.events[i];
+                    let (_, _, text) = describe(&e.kind);
+                    let resp = ui.selectable_label(view.chain_of == Some(i), format!("{}  {text}", clock_text(e.t)));
+                    if resp.clicked() {
+                        clicked = Some(i);
+                    }
+                }
+            },
+        );
+        if let Some(i) = clicked {
+            let e = &run.events[i];
+            let (_, unit, _) = describe(&e.kind);
+            if let Some(u) = unit.and_then(|id| snap.units.iter().find(|u| u.id == id)) {
+                view.selected = Some(u.index);
+                view.centre = u.pos;
+            }
+            if matches!(e.kind, EventKind::Casualties { .. }) {
+                view.chain_of = Some(i);
+            }
+            if e.t != t {
+                cmds.write(RunCommand::JumpTo(e.t));
+            }
+        }
+    });
+    // ---- the map
+    egui::CentralPanel::no_frame().show(&mut root, |ui| {
+        map_canvas(ui, &mut view, &run, th);
+    });
+    Ok(())
+}
+
+fn unit_panel(ui: &mut egui::Ui, u: &UnitView, th: &Theatre, snap: &super::run::Snapshot, side: ViewSide) {
+    let ty = &th.types[u.ty];
+    let own = match side {
+        ViewSide::Umpire => true,
+        ViewSide::Side(s) => s == u.side,
+    };
+    ui.strong(&u.name);
+    ui.label(format!("{} · {} · {}", u.id, ty.name, th.contingents[u.contingent].id));
+    if !own {
+        ui.label("(an enemy unit: only what your side believes is shown on the map)");
+        return;
+    }
+    let p = &u.pers;
+    egui::Grid::new("unit").num_columns(2).show(ui, |ui| {
+        ui.label("strength");
+        ui.label(format!("{} of {}", p.active, p.start));
+        ui.end_row();
+        ui.label("casualties");
+        ui.label(format!("{} killed, {} wounded, {} captured", p.killed, p.wounded, p.captured));
+        ui.end_row();
+        ui.label("task");
+        ui.label(format!("{} ({:?})", u.task, u.phase));
+        ui.end_row();
+        ui.label("posture");
+        ui.label(format!("{:?}", u.posture));
+        ui.end_row();
+        ui.label("state");
+        ui.label(format!("{:?}", u.status));
+        ui.end_row();
+        ui.label("morale");
+        ui.add(egui::ProgressBar::new(u.morale as f32).text(format!("{:.2}", u.morale)));
+        ui.end_row();
+        ui.label("suppression");
+        ui.add(egui::ProgressBar::new(u.suppression as f32).text(format!("{:.2}", u.suppression)));
+        ui.end_row();
+        if u.hostages > 0 {
+            ui.label("hostages");
+            ui.label(u.hostages.to_string());
+            ui.end_row();
+        }
+    });
+    if !u.ammo.is_empty() {
+        ui.label("ammunition");
+        for (w, a, full) in &u.ammo {
+            ui.add(egui::ProgressBar::new((*a / full.max(1.0)) as f32).text(format!("{w}: {a:.0}")));
+        }
+    }
+    let contacts = &snap.pictures[u.side];
+    ui.label(format!("contacts known to its side: {}", contacts.len()));
+    for c in contacts.iter().take(12) {
+        ui.label(format!(
+            "  {} est. {} ± {:.0} m, seen {} min ago{}",
+            c.unit,
+            c.strength,
+            c.error_m,
+            c.age_s / 60,
+            if c.known { "" } else { " (not yet reported)" }
+        ));
+    }
+}
+
+fn strength_chart(ui: &mut egui::Ui, run: &Run, th: &Theatre, sides: bool, only: Option<usize>) {
+    let (resp, p) = ui.allocate_painter(Vec2::new(ui.available_width(), 110.0), egui::Sense::hover());
+    let r = resp.rect;
+    p.rect_filled(r, 2.0, Color32::from_gray(245));
+    let h = &run.history;
+    if h.is_empty() {
+        return;
+    }
+    // the chart spans the run so far (at least an hour)
+    let tmax = run.t().max(3600) as f32;
+    let series: Vec<(String, Color32, Vec<u32>)> = if sides {
+        (0..th.sides.len())
+            .filter(|s| only.is_none_or(|o| o == *s))
+            .map(|s| {
+                let col = if s == th.defender { Color32::from_rgb(0, 90, 200) } else { Color32::from_rgb(200, 30, 30) };
+                (th.sides[s].clone(), col, h.iter().map(|x| x.sides[s]).collect())
+            })
+            .collect()
+    } else {
+        (0..th.contingents.len())
+            .filter(|k| only.is_none_or(|o| o == th.contingents[*k].side))
+            .map(|k| {
+                (
+                    th.contingents[k].id.clone(),
+                    symbols::contingent_colour(k),
+                    h.iter().map(|x| x.contingents[k]).collect(),
+                )
+            })
+            .collect()
+    };
+    let ymax = series.iter().flat_map(|s| s.2.iter()).copied().max().unwrap_or(1).max(1) as f32;
+    for (k, (name, col, v)) in series.iter().enumerate() {
+        let pts: Vec<Pos2> = h
+            .iter()
+            .zip(v)
+            .map(|(s, &y)| {
+                Pos2::new(r.left() + r.width() * s.t as f32 / tmax, r.bottom() - r.height() * y as f32 / ymax)
+            })
+            .collect();
+        p.add(egui::Shape::line(pts, Stroke::new(1.8, *col)));
+        p.text(
+            Pos2::new(r.left() + 4.0 + 52.0 * (k % 5) as f32, r.top() + 2.0 + 12.0 * (k / 5) as f32),
+            egui::Align2::LEFT_TOP,
+            name,
+            egui::FontId::proportional(10.0),
+            *col,
+        );
+    }
+}
+
+fn summary_table(ui: &mut egui::Ui, snap: &super::run::Snapshot, th: &Theatre, only: Option<usize>) {
+    egui::Grid::new("sum").num_columns(5).striped(true).show(ui, |ui| {
+        for h in ["side", "active", "killed", "wounded", "out"] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for (s, name) in th.sides.iter().enumerate().filter(|(s, _)| only.is_none_or(|o| o == *s)) {
+            let mut a = [0u32; 4];
+            for u in snap.units.iter().filter(|u| u.side == s) {
+                a[0] += u.pers.active;
+                a[1] += u.pers.killed;
+                a[2] += u.pers.wounded;
+                a[3] += u.pers.captured + u.pers.exfiltrated + u.pers.reached_objective;
+            }
+            ui.label(name);
+            for v in a {
+                ui.label(v.to_string());
+            }
+            ui.end_row();
+        }
+    });
+}
+
+fn line_style(k: LineKind) -> (Stroke, bool) {
+    match k {
+        LineKind::Road => (Stroke::new(2.5, Color32::from_rgb(200, 60, 40)), false),
+        LineKind::Track => (Stroke::new(1.6, Color32::from_rgb(120, 70, 40)), false),
+        LineKind::Trail => (Stroke::new(1.2, Color32::from_rgb(90, 60, 40)), true),
+        LineKind::River => (Stroke::new(1.8, Color32::from_rgb(40, 110, 210)), false),
+        LineKind::Border => (Stroke::new(2.0, Color32::from_rgb(150, 40, 160)), true),
+    }
+}
+
+fn map_canvas(ui: &mut egui::Ui, view: &mut View, run: &Run, th: &Theatre) {
+    let rect = ui.max_rect();
+    view.map_rect = rect;
+    let ter = &run.loaded.terrain;
+    let (w, h) = (ter.width_m(), ter.height_m());
+    // the whole map fits the area until the user pans or zooms
+    if !view.fitted && rect.width() > 10.0 {
+        view.centre = (w / 2.0, h / 2.0);
+        view.scale = (w / rect.width() as f64).max(h / rect.height() as f64) * 1.02;
+    }
+    let resp = ui.interact(rect, egui::Id::new("map"), egui::Sense::click_and_drag());
+    // pan and zoom: drag, wheel or touchpad, arrow keys and +/-
+    if resp.dragged() {
+        view.fitted = true;
+        let d = resp.drag_delta();
+        view.centre.0 -= d.x as f64 * view.scale;
+        view.centre.1 += d.y as f64 * view.scale;
+    }
+    let (scroll, zoom, keys) = ui.input(|i| {
+        let k = (
+            i.key_down(egui::Key::ArrowLeft) as i32 - i.key_down(egui::Key::ArrowRight) as i32,
+            i.key_down(egui::Key::ArrowDown) as i32 - i.key_down(egui::Key::ArrowUp) as i32,
+            i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
+            i.key_pressed(egui::Key::Minus),
+        );
+        (i.smooth_scroll_delta, i.zoom_delta(), k)
+    });
+    if !ui.ctx().egui_wants_keyboard_input() {
+        if keys.0 != 0 || keys.1 != 0 {
+            view.fitted = true;
+        }
+        view.centre.0 -= keys.0 as f64 * 8.0 * view.scale;
+        view.centre.1 -= keys.1 as f64 * 8.0 * view.scale;
+    }
+    let mut factor = 1.0 / zoom as f64;
+    if resp.hovered() {
+        factor *= (-(scroll.y as f64) / 400.0).exp();
+    }
+    if keys.2 {
+        factor *= 0.8;
+    }
+    if keys.3 {
+        factor *= 1.25;
+    }
+    if (factor - 1.0).abs() > 1e-6 {
+        view.fitted = true;
+        let anchor = resp.hover_pos().unwrap_or(rect.center());
+        let before = view.to_world(rect, anchor);
+        view.scale = (view.scale * factor).clamp(2.0, 2000.0);
+        let after = view.to_world(rect, anchor);
+        view.centre.0 += before.0 - after.0;
+        view.centre.1 += before.1 - after.1;
+    }
+    let p = ui.painter_at(rect);
+    p.rect_filled(rect, 0.0, Color32::from_gray(60));
+    // terrain picture
+    if let Some(tex) = &view.texture {
+        let a = view.to_screen(rect, (0.0, h));
+        let b = view.to_screen(rect, (w, 0.0));
+        p.image(
+            tex.id(),
+            egui::Rect::from_two_pos(a, b),
+            egui::Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE,
+        );
+    }
+    // vector layers
+    if let Some(v) = &view.vectors {
+        for l in &v.lines {
+            let (stroke, dashed) = line_style(l.kind);
+            let pts: Vec<Pos2> = l.pts.iter().map(|&q| view.to_screen(rect, q)).collect();
+            if dashed {
+                p.extend(egui::Shape::dashed_line(&pts, stroke, 6.0, 4.0));
+            } else {
+                p.add(egui::Shape::line(pts, stroke));
+            }
+        }
+        for (q, level) in &view.contour_labels {
+            if view.scale < 250.0 {
+                p.text(
+                    view.to_screen(rect, *q),
+                    egui::Align2::CENTER_CENTER,
+                    format!("{level:.0}"),
+                    egui::FontId::proportional(9.0),
+                    Color32::from_rgb(90, 60, 30),
+                );
+            }
+        }
+        for pl in &v.places {
+            let s = view.to_screen(rect, pl.at);
+            let ink = Color32::from_rgb(20, 20, 20);
+            match pl.kind {
+                PlaceKind::Village { .. } => {
+                    p.circle_filled(s, 4.0, Color32::from_rgb(60, 60, 60));
+                    label(&p, s + Vec2::new(6.0, -2.0), &pl.label, 12.0, ink);
+                }
+                PlaceKind::Pass { .. } => {
+                    p.add(egui::Shape::convex_polygon(
+                        vec![s + Vec2::new(-5.0, 4.0), s + Vec2::new(0.0, -5.0), s + Vec2::new(5.0, 4.0)],
+                        Color32::from_rgb(140, 40, 40),
+                        Stroke::new(1.0, Color32::WHITE),
+                    ));
+                    label(&p, s + Vec2::new(7.0, -2.0), &pl.label, 11.0, Color32::from_rgb(110, 20, 20));
+                }
+                PlaceKind::Airfield => {
+                    // the runway symbol: a ring with a bar
+                    p.circle_stroke(s, 6.0, Stroke::new(1.5, ink));
+                    p.line_segment([s + Vec2::new(-8.0, 3.0), s + Vec2::new(8.0, -3.0)], Stroke::new(2.0, ink));
+                    if view.scale < 150.0 {
+                        label(&p, s + Vec2::new(8.0, 6.0), &pl.label, 10.0, ink);
+                    }
+                }
+                PlaceKind::Objective => {
+                    p.circle_stroke(s, 6.0, Stroke::new(2.0, Color32::from_rgb(200, 0, 0)));
+                    if view.scale < 150.0 {
+                        label(&p, s + Vec2::new(8.0, 6.0), &pl.label, 10.0, Color32::from_rgb(160, 0, 0));
+                    }
+                }
+                _ => {
+                    if view.scale < 80.0 {
+                        p.circle_filled(s, 2.0, ink);
+                        label(&p, s + Vec2::new(5.0, 4.0), &pl.label, 9.0, ink);
+                    }
+                }
+            }
+        }
+    }
+    // trails of own (or all) units
+    for u in &run.snapshot.units {
+        let shown = match view.side {
+            ViewSide::Umpire => true,
+            ViewSide::Side(s) => s == u.side,
+        };
+        if shown && let Some(tr) = run.trails.get(&u.entity) {
+            let mut pts: Vec<Pos2> = tr.iter().map(|&q| view.to_screen(rect, q)).collect();
+            pts.push(view.to_screen(rect, u.pos));
+            if pts.len() > 1 {
+                let col = if u.side == th.defender {
+                    Color32::from_rgba_unmultiplied(0, 60, 200, 110)
+                } else {
+                    Color32::from_rgba_unmultiplied(200, 0, 0, 110)
+                };
+                p.add(egui::Shape::line(pts, Stroke::new(1.5, col)));
+            }
+        }
+    }
+    // the selection's range rings and lines of sight
+    let light = run.snapshot.light.unwrap_or(Light::Day);
+    if let Some(sel) = view.selected.and_then(|k| run.snapshot.units.get(k)) {
+        let visible_to_view = match view.side {
+            ViewSide::Umpire => true,
+            ViewSide::Side(s) => s == sel.side,
+        };
+        if visible_to_view {
+            let ty = &th.types[sel.ty];
+            let c = view.to_screen(rect, sel.pos);
+            let sensor = ty.sensors.iter().map(|s| jets::sim::sensing::sensor_range(s, light)).fold(0.0, f64::max);
+            if sensor > 0.0 {
+                p.circle_stroke(c, (sensor / view.scale) as f32, Stroke::new(1.2, Color32::from_rgb(0, 140, 0)));
+            }
+            for wpn in &ty.weapons {
+                let col = if matches!(wpn.kind, WeaponKind::Mortar | WeaponKind::Howitzer | WeaponKind::RocketLauncher)
+                {
+                    Color32::from_rgb(200, 100, 0)
+                } else {
+                    Color32::from_rgb(200, 0, 0)
+                };
+                p.circle_stroke(c, (wpn.max_range_m / view.scale) as f32, Stroke::new(1.0, col));
+            }
+            let eye = ty.sensors.iter().map(|s| s.height_m).fold(1.8, f64::max);
+            for u in run.snapshot.units.iter().filter(|u| u.side != sel.side && u.pers.active > 0) {
+                let d = ((u.pos.0 - sel.pos.0).powi(2) + (u.pos.1 - sel.pos.1).powi(2)).sqrt();
+                if d > 2.0 * sensor.max(1000.0) {
+                    continue;
+                }
+                // in a side's view, lines only to the enemy it knows
+                let target = match view.side {
+                    ViewSide::Umpire => Some(u.pos),
+                    ViewSide::Side(s) => run.snapshot.pictures[s].iter().find(|k| k.uid == u.uid).map(|k| k.est),
+                };
+                let Some(tp) = target else { continue };
+                let seen = jets::terrain::los::visible(ter, sel.pos, eye, tp, 1.5);
+                let col = if seen { Color32::from_rgb(0, 170, 0) } else { Color32::from_rgb(200, 0, 0) };
+                let pts = [c, view.to_screen(rect, tp)];
+                if seen {
+                    p.line_segment(pts, Stroke::new(1.5, col));
+                } else {
+                    p.extend(egui::Shape::dashed_line(&pts, Stroke::new(1.2, col), 5.0, 4.0));
+                }
+            }
+        }
+    }
+    // the chain behind a casualty, highlighted
+    let mut chain_units: Vec<String> = Vec::new();
+    if let Some(k) = view.chain_of {
+        for i in chain(&run.events, &run.snapshot.units, k) {
+            match &run.events[i].kind {
+                EventKind::Detected { observer, target, .. } => chain_units.extend([observer.clone(), target.clone()]),
+                EventKind::Engaged { shooter, target, .. } => chain_units.extend([shooter.clone(), target.clone()]),
+                EventKind::Order { to, .. } => chain_units.push(to.clone()),
+                _ => {}
+            }
+        }
+        for u in run.snapshot.units.iter().filter(|u| chain_units.contains(&u.id)) {
+            p.circle_stroke(view.to_screen(rect, u.pos), 22.0, Stroke::new(3.0, Color32::from_rgb(255, 120, 0)));
+        }
+    }
+    // units and contacts
+    view.drawn.clear();
+    let defender = th.defender;
+    let mut hits: Vec<(usize, egui::Rect)> = Vec::new();
+    for u in &run.snapshot.units {
+        let mine = match view.side {
+            ViewSide::Umpire => true,
+            ViewSide::Side(s) => s == u.side,
+        };
+        let truth_ghost = !mine && view.show_truth;
+        if !mine && !truth_ghost {
+            continue;
+        }
+        if u.pers.active == 0 && u.status == Status::Out && u.pers.killed + u.pers.wounded + u.pers.captured == 0 {
+            continue; // left the map
+        }
+        let ty = &th.types[u.ty];
+        let aff = affiliation_of(view.side, u.side, defender);
+        let s = Symbol {
+            affiliation: aff,
+            category: Some(ty.category),
+            echelon: Some(ty.echelon),
+            band: Some(symbols::contingent_colour(u.contingent)),
+            strength: Some(u.pers.active.to_string()),
+            state: state_of(u),
+            selected: view.selected == Some(u.index),
+            alpha: if truth_ghost { 0.35 } else { 1.0 },
+        };
+        let at = view.to_screen(rect, u.pos);
+        let r = symbols::draw(&p, at, &s);
+        if !truth_ghost {
+            view.drawn.push((u.index, at, symbols::fill(aff)));
+            hits.push((u.index, r));
+        }
+    }
+    if let ViewSide::Side(s) = view.side {
+        for c in &run.snapshot.pictures[s] {
+            contact_symbol(&p, view, rect, c, &mut hits, &run.snapshot.units);
+        }
+    }
+    // picking and the tooltip
+    let pointer = resp.hover_pos();
+    let under = |q: Pos2| hits.iter().rev().find(|(_, r)| r.contains(q)).map(|(k, _)| *k);
+    if resp.clicked() {
+        view.selected = resp.interact_pointer_pos().and_then(under);
+    }
+    if let Some(q) = pointer {
+        if let Some(k) = under(q) {
+            let u = &run.snapshot.units[k];
+            let text = match view.side {
+                ViewSide::Side(s) if s != u.side => {
+                    let c = run.snapshot.pictures[s].iter().find(|c| c.uid == u.uid);
+                    c.map(|c| format!("{}: est. {} ± {:.0} m, {} min old", c.unit, c.strength, c.error_m, c.age_s / 60))
+                        .unwrap_or_default()
+                }
+                _ => format!("{} — {}, {} of {}, {}", u.name, th.types[u.ty].name, u.pers.active, u.pers.start, u.task),
+            };
+            egui::Tooltip::always_open(
+                ui.ctx().clone(),
+                ui.layer_id(),
+                egui::Id::new("unit_tip"),
+                egui::PopupAnchor::Pointer,
+            )
+            .show(|ui| {
+                ui.label(text);
+            });
+        }
+        // cursor readout
+        let wpt = view.to_world(rect, q);
+        if ter.contains(wpt) {
+            let g = ter.frame.to_geo(wpt.0, wpt.1);
+            let txt = format!(
+                "grid {:.2} km E {:.2} km N   {:.4}° N {:.4}° E   {:.0} m",
+                wpt.0 / 1000.0,
+                wpt.1 / 1000.0,
+                g.lat,
+                g.lon,
+                ter.elevation_at(wpt)
+            );
+            let at = Pos2::new(rect.left() + 8.0, rect.bottom() - 8.0);
+            let galley = p.layout_no_wrap(txt, egui::FontId::monospace(12.0), Color32::BLACK);
+            p.rect_filled(
+                egui::Rect::from_min_size(
+                    at - Vec2::new(2.0, galley.size().y + 2.0),
+                    galley.size() + Vec2::new(4.0, 4.0),
+                ),
+                2.0,
+                Color32::from_white_alpha(220),
+            );
+            p.galley(at - Vec2::new(0.0, galley.size().y), galley, Color32::BLACK);
+        }
+    }
+    scale_bar(&p, rect, view.scale);
+    north_arrow(&p, rect);
+}
+
+fn label(p: &egui::Painter, at: Pos2, text: &str, size: f32, col: Color32) {
+    // a white halo keeps names readable on the relief
+    for (dx, dy) in [(-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0)] {
+        p.text(
+            at + Vec2::new(dx, dy),
+            egui::Align2::LEFT_CENTER,
+            text,
+            egui::FontId::proportional(size),
+            Color32::from_white_alpha(200),
+        );
+    }
+    p.text(at, egui::Align2::LEFT_CENTER, text, egui::FontId::proportional(size), col);
+}
+
+fn contact_symbol(
+    p: &egui::Painter,
+    view: &mut View,
+    rect: egui::Rect,
+    c: &ContactView,
+    hits: &mut Vec<(usize, egui::Rect)>,
+    units: &[UnitView],
+) {
+    let at = view.to_screen(rect, c.est);
+    // error ellipse (one standard error), then the symbol fading with age
+    p.circle_stroke(
+        at,
+        ((c.error_m / view.scale) as f32).max(3.0),
+        Stroke::new(1.0, Color32::from_rgba_unmultiplied(180, 0, 0, 160)),
+    );
+    let alpha = (1.0 - c.age_s as f32 / 3600.0).clamp(0.35, 1.0);
+    let aff = if c.class.is_some() { Affiliation::Hostile } else { Affiliation::Unknown };
+    let s = Symbol {
+        affiliation: aff,
+        category: c.class,
+        echelon: None,
+        band: None,
+        strength: Some(format!("~{}", c.strength)),
+        state: State::Fighting,
+        selected: false,
+        alpha,
+    };
+    let r = symbols::draw(p, at, &s);
+    if c.age_s >= 60 {
+        p.text(
+            at + Vec2::new(-symbols::HALF.x, symbols::HALF.y + 10.0),
+            egui::Align2::LEFT_CENTER,
+            format!("{} min", c.age_s / 60),
+            egui::FontId::proportional(9.0),
+            Color32::from_rgb(120, 0, 0),
+        );
+    }
+    if let Some(u) = units.iter().find(|u| u.uid == c.uid) {
+        view.drawn.push((u.index, at, symbols::fill(aff)));
+        hits.push((u.index, r));
+    }
+}
+
+fn scale_bar(p: &egui::Painter, rect: egui::Rect, scale: f64) {
+    // a round length about 120 points long
+    let target = 120.0 * scale;
+    let mag = 10f64.powf(target.log10().floor());
+    let len = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).rfind(|&l| l <= target).unwrap_or(mag);
+    let px = (len / scale) as f32;
+    let a = Pos2::new(rect.right() - px - 20.0, rect.bottom() - 24.0);
+    p.rect_filled(
+        egui::Rect::from_min_size(a - Vec2::new(6.0, 16.0), Vec2::new(px + 12.0, 26.0)),
+        2.0,
+        Color32::from_white_alpha(200),
+    );
+    p.line_segment([a, a + Vec2::new(px, 0.0)], Stroke::new(3.0, Color32::BLACK));
+    p.line_segment([a + Vec2::new(0.0, -4.0), a + Vec2::new(0.0, 4.0)], Stroke::new(1.5, Color32::BLACK));
+    p.line_segment([a + Vec2::new(px, -4.0), a + Vec2::new(px, 4.0)], Stroke::new(1.5, Color32::BLACK));
+    let txt = if len >= 1000.0 { format!("{:.0} km", len / 1000.0) } else { format!("{len:.0} m") };
+    p.text(
+        a + Vec2::new(px / 2.0, -8.0),
+        egui::Align2::CENTER_CENTER,
+        txt,
+        egui::FontId::proportional(11.0),
+        Color32::BLACK,
+    );
+}
+
+fn north_arrow(p: &egui::Painter, rect: egui::Rect) {
+    let c = Pos2::new(rect.right() - 30.0, rect.top() + 40.0);
+    p.circle_filled(c, 18.0, Color32::from_white_alpha(200));
+    p.add(egui::Shape::convex_polygon(
+        vec![c + Vec2::new(0.0, -14.0), c + Vec2::new(6.0, 8.0), c + Vec2::new(0.0, 4.0), c + Vec2::new(-6.0, 8.0)],
+        Color32::BLACK,
+        Stroke::NONE,
+    ));
+    p.text(
+        c + Vec2::new(0.0, -24.0),
+        egui::Align2::CENTER_CENTER,
+        "N",
+        egui::FontId::proportional(12.0),
+        Color32::BLACK,
+    );
+}
