@@ -159,6 +159,10 @@ struct ViewArgs {
     /// Select this unit (its id): its details, range rings and lines of sight are shown
     #[arg(long)]
     select: Option<String>,
+    /// Show the chain behind this unit's latest casualties before --at (detection, report,
+    /// orders, engagement)
+    #[arg(long, value_name = "UNIT")]
+    why: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -231,6 +235,7 @@ pub fn run() -> Result<ExitCode> {
             play: false,
             frames: 30,
             select: None,
+            why: None,
         }),
         None => {
             let code = cmd_run(RunArgs {
@@ -286,11 +291,13 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
             }
         },
     };
-    if let Some(id) = &a.select
-        && !loaded.scenario.units.iter().any(|u| &u.id == id)
-    {
-        eprintln!("error: unknown unit `{id}` for --select");
-        return Ok(ExitCode::from(BAD_INPUT));
+    for (flag, id) in [("--select", &a.select), ("--why", &a.why)] {
+        if let Some(id) = id
+            && !loaded.scenario.units.iter().any(|u| &u.id == id)
+        {
+            eprintln!("error: unknown unit `{id}` for {flag}");
+            return Ok(ExitCode::from(BAD_INPUT));
+        }
     }
     if a.at > loaded.duration_s {
         eprintln!("error: --at is after the end of the scenario ({} s)", loaded.duration_s);
@@ -314,6 +321,7 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
         play: a.play,
         frames: a.frames,
         select: a.select,
+        why: a.why,
     });
     Ok(match exit {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,

@@ -43,6 +43,8 @@ pub struct Options {
     pub frames: u32,
     /// Unit to select at the start (its id).
     pub select: Option<String>,
+    /// Show the chain behind this unit's latest casualties (its id).
+    pub why: Option<String>,
 }
 
 /// Screenshot mode.
@@ -66,6 +68,7 @@ pub fn open(opts: Options) -> AppExit {
         run.advance_to(opts.at_s);
     }
     run.paused = !opts.play;
+    let why = run.events.clone();
     let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
     let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
     let mut app = App::new();
@@ -80,6 +83,11 @@ pub fn open(opts: Options) -> AppExit {
     .insert_resource({
         let mut v = View::new(side);
         v.selected = opts.select.as_ref().and_then(|id| opts.loaded.scenario.units.iter().position(|u| &u.id == id));
+        if let Some(id) = &opts.why {
+            v.chain_of = why
+                .iter()
+                .rposition(|e| matches!(&e.kind, jets::sim::events::EventKind::Casualties { unit, .. } if unit == id));
+        }
         v
     })
     .add_systems(Startup, |mut commands: Commands| {
