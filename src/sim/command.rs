@@ -185,6 +185,23 @@ pub fn plan_lift(
     })
 }
 
+/// Sends a unit flying by helicopter from `from` to the landing zone `lz` along the straight
+/// line at `speed` (m/s, the lift's effective speed), to hold there on landing.
+fn fly(orders: &mut Orders, mover: &mut Mover, from: P2, lz: P2, speed: f64) {
+    orders.task = TaskRt::Hold { at: lz, pass: None, observe: false };
+    orders.phase = Phase::Moving;
+    mover.request = None;
+    mover.route = Some(ActiveRoute {
+        points: vec![from, lz],
+        cells: vec![u32::MAX, u32::MAX],
+        next: 1,
+        passes: vec![],
+        seg_speed: None,
+        wait_s: 0.0,
+    });
+    mover.carried = Some(speed);
+}
+
 /// Air assaults given as tasks (Orders phase): when the lift is free and the light, weather
 /// and ceiling allow, the unit is flown from where it stands to its landing zone in as many
 /// waves as the seats need (the helicopters first fly to it from their base), then holds
@@ -261,18 +278,7 @@ fn air_assault(
                 disrupted: false,
             },
         );
-        orders.task = TaskRt::Hold { at: lz, pass: None, observe: false };
-        orders.phase = Phase::Moving;
-        mover.request = None;
-        mover.route = Some(ActiveRoute {
-            points: vec![pos.0, lz],
-            cells: vec![u32::MAX, u32::MAX],
-            next: 1,
-            passes: vec![],
-            seg_speed: None,
-            wait_s: 0.0,
-        });
-        mover.carried = Some(speed);
+        fly(&mut orders, &mut mover, pos.0, lz, speed);
     }
 }
 
@@ -335,17 +341,7 @@ fn command(
         };
         if let Some(lift) = lift {
             // flown to the landing zone: a straight route at the lift's effective speed
-            orders.task = TaskRt::Hold { at: lift.lz, pass: None, observe: false };
-            orders.phase = Phase::Moving;
-            mover.route = Some(ActiveRoute {
-                points: vec![pos.0, lift.lz],
-                cells: vec![u32::MAX, u32::MAX],
-                next: 1,
-                passes: vec![],
-                seg_speed: None,
-                wait_s: 0.0,
-            });
-            mover.carried = Some(lift.speed);
+            fly(&mut orders, &mut mover, pos.0, lift.lz, lift.speed);
             continue;
         }
         let aim = pics.sides[p.side].get(&target).map(|c| c.est).unwrap_or(aim);
