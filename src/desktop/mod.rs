@@ -63,11 +63,7 @@ struct Shot {
 
 /// Opens the app; returns the process exit code.
 pub fn open(opts: Options) -> AppExit {
-    let mut run = Run::new(opts.loaded.clone(), opts.seed);
-    if opts.at_s > 0 {
-        run.advance_to(opts.at_s);
-    }
-    run.paused = !opts.play;
+    let run = Run::start(opts.loaded.clone(), opts.seed, opts.at_s, opts.play);
     let why = run.events.clone();
     let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
     let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
@@ -184,12 +180,14 @@ fn shoot(
     if result.is_some() && shot.requested_at.is_some_and(|r| shot.frame == r + 10) && run.frames_played > 0 {
         // the in-app measure of the simulation's share of a frame (BENCHMARKS.md)
         eprintln!(
-            "simulation per frame: mean {:.2} ms, max {:.2} ms over {} frames at {:.0}x (achieved {:.0}x)",
+            "simulation per frame: mean {:.3} ms, max {:.3} ms over {} frames at {:.0}x (achieved {:.0}x); \
+             longest slice of ticks on the simulation thread {:.1} ms",
             run.sim_ms_sum / run.frames_played as f64,
             run.sim_ms_max,
             run.frames_played,
             run.speed,
-            run.achieved
+            run.achieved,
+            run.tick_ms_max
         );
     }
     match result {

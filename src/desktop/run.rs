@@ -8,8 +8,9 @@
 //! simulation's state other than by running its ticks.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::Instant;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use jets::scenario::Loaded;
@@ -97,9 +98,8 @@ pub struct Sample {
     pub contingents: Vec<u32>,
 }
 
-/// The run and its driver.
-#[derive(Resource)]
-pub struct Run {
+/// The simulation side: the run and its driver, on its own thread.
+pub struct Engine {
     pub sim: Sim,
     pub loaded: Arc<Loaded>,
     pub seed: u64,
@@ -113,9 +113,6 @@ pub struct Run {
     /// Simulation time of the last frame, milliseconds, and its running maximum.
     pub sim_ms: f64,
     pub sim_ms_max: f64,
-    /// Frames that ran ticks, and their simulation milliseconds in all (for the benchmark).
-    pub frames_played: u64,
-    pub sim_ms_sum: f64,
     pub history: Vec<Sample>,
     pub trails: BTreeMap<Entity, Vec<(f64, f64)>>,
     pub snapshot: Snapshot,
@@ -125,11 +122,11 @@ pub struct Run {
     pub ended: bool,
 }
 
-impl Run {
+impl Engine {
     /// A fresh run of `loaded` with `seed`, at time zero.
-    pub fn new(loaded: Arc<Loaded>, seed: u64) -> Run {
+    pub fn new(loaded: Arc<Loaded>, seed: u64) -> Engine {
         let sim = Sim::new(loaded.clone(), &RunOptions { seed: Some(seed), threads: 1, ..Default::default() });
-        let mut r = Run {
+        let mut r = Engine {
             sim,
             loaded,
             seed,
@@ -139,8 +136,6 @@ impl Run {
             carry: 0.0,
             sim_ms: 0.0,
             sim_ms_max: 0.0,
-            frames_played: 0,
-            sim_ms_sum: 0.0,
             history: Vec::new(),
             trails: BTreeMap::new(),
             snapshot: Snapshot::default(),
@@ -188,7 +183,7 @@ impl Run {
     pub fn jump_to(&mut self, t: u64) {
         if t < self.t() {
             let speed = self.speed;
-            *self = Run::new(self.loaded.clone(), self.seed);
+            *self = Engine::new(self.loaded.clone(), self.seed);
             self.speed = speed;
         }
         self.advance_to(t);
@@ -234,8 +229,6 @@ impl Run {
         }
         self.sim_ms = start.elapsed().as_secs_f64() * 1000.0;
         self.sim_ms_max = self.sim_ms_max.max(self.sim_ms);
-        self.frames_played += 1;
-        self.sim_ms_sum += self.sim_ms;
         let got = done as f64 * self.tick_s() as f64 / dt.max(1e-6);
         self.achieved = 0.9 * self.achieved + 0.1 * got;
         self.ended = self.sim.finished();
@@ -332,6 +325,189 @@ impl Run {
     }
 }
 
+/// What the engine publishes for the view.
+#[derive(Default)]
+struct Published {
+    snapshot: Snapshot,
+    history: Vec<Sample>,
+    trails: BTreeMap<Entity, Vec<(f64, f64)>>,
+    /// Events not yet taken by the view.
+    new_events: Vec<Event>,
+    /// The engine restarted (the view drops its events and takes them afresh).
+    restarted: bool,
+    paused: bool,
+    speed: f64,
+    achieved: f64,
+    ended: bool,
+    tick_ms_max: f64,
+}
+
+impl Engine {
+    fn publish(&mut self, out: &Mutex<Published>, restarted: bool, sent: &mut usize) {
+        let mut p = out.lock().unwrap_or_else(|e| e.into_inner());
+        p.snapshot = self.snapshot.clone();
+        p.history.clone_from(&self.history);
+        p.trails.clone_from(&self.trails);
+        if restarted {
+            p.restarted = true;
+            p.new_events.clear();
+            *sent = 0;
+        }
+        p.new_events.extend_from_slice(&self.events[*sent..]);
+        *sent = self.events.len();
+        p.paused = self.paused;
+        p.speed = self.speed;
+        p.achieved = self.achieved;
+        p.ended = self.ended;
+        p.tick_ms_max = self.sim_ms_max;
+    }
+}
+
+/// The engine's thread: applies commands, advances the run in real time at the chosen speed
+/// (in slices of at most `FRAME_BUDGET_MS`), and publishes what the view draws after each
+/// slice. It ends when the view drops its side of the channel.
+fn engine_thread(mut e: Engine, rx: Receiver<RunCommand>, out: Arc<Mutex<Published>>) {
+    let mut sent = 0usize;
+    e.publish(&out, true, &mut sent);
+    let mut last = Instant::now();
+    loop {
+        let mut restarted = false;
+        let mut changed = false;
+        loop {
+            let c = if e.paused || e.sim.finished() {
+                match rx.recv_timeout(Duration::from_millis(50)) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            } else {
+                match rx.try_recv() {
+                    Ok(c) => Some(c),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            };
+            let Some(c) = c else { break };
+            let before = e.t();
+            e.command(c);
+            restarted |= e.t() < before;
+            changed = true;
+        }
+        let now = Instant::now();
+        let dt = now.duration_since(last).as_secs_f64();
+        last = now;
+        if !e.paused && !e.sim.finished() {
+            e.frame(dt);
+            changed = true;
+        }
+        if changed {
+            e.publish(&out, restarted, &mut sent);
+        }
+        if !e.paused && !e.sim.finished() {
+            std::thread::sleep(Duration::from_millis(4));
+        }
+    }
+}
+
+/// The run as the view sees it (a `Resource`): the engine runs on its own thread, so a frame
+/// never waits for the simulation; each frame takes the engine's latest publication.
+#[derive(Resource)]
+pub struct Run {
+    pub loaded: Arc<Loaded>,
+    pub theatre: Arc<Theatre>,
+    tx: Sender<RunCommand>,
+    shared: Arc<Mutex<Published>>,
+    pub snapshot: Snapshot,
+    pub history: Vec<Sample>,
+    pub trails: BTreeMap<Entity, Vec<(f64, f64)>>,
+    pub events: Vec<Event>,
+    pub paused: bool,
+    pub speed: f64,
+    pub achieved: f64,
+    pub ended: bool,
+    /// Milliseconds this frame spent on the simulation (taking the engine's publication), and
+    /// the running maximum; frames counted and their sum (for the benchmark).
+    pub sim_ms: f64,
+    pub sim_ms_max: f64,
+    pub frames_played: u64,
+    pub sim_ms_sum: f64,
+    /// The longest slice of ticks the engine ran, milliseconds.
+    pub tick_ms_max: f64,
+}
+
+impl Run {
+    /// Starts the engine on `loaded` with `seed`, simulated to `at_s` (before the first frame),
+    /// playing or paused.
+    pub fn start(loaded: Arc<Loaded>, seed: u64, at_s: u64, play: bool) -> Run {
+        let mut e = Engine::new(loaded.clone(), seed);
+        if at_s > 0 {
+            e.advance_to(at_s);
+        }
+        e.paused = !play;
+        let theatre = Arc::new(e.sim.world().resource::<Theatre>().clone());
+        let shared = Arc::new(Mutex::new(Published::default()));
+        let (tx, rx) = channel();
+        let mut sent = 0;
+        e.publish(&shared, true, &mut sent);
+        let out = shared.clone();
+        std::thread::Builder::new().name("jets-sim".into()).spawn(move || engine_thread(e, rx, out)).ok();
+        let mut r = Run {
+            loaded,
+            theatre,
+            tx,
+            shared,
+            snapshot: Snapshot::default(),
+            history: Vec::new(),
+            trails: BTreeMap::new(),
+            events: Vec::new(),
+            paused: !play,
+            speed: 3600.0,
+            achieved: 0.0,
+            ended: false,
+            sim_ms: 0.0,
+            sim_ms_max: 0.0,
+            frames_played: 0,
+            sim_ms_sum: 0.0,
+            tick_ms_max: 0.0,
+        };
+        r.take();
+        r
+    }
+
+    /// Takes the engine's latest publication.
+    fn take(&mut self) {
+        let mut p = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        if p.restarted {
+            self.events.clear();
+            p.restarted = false;
+        }
+        self.events.append(&mut p.new_events);
+        self.snapshot.clone_from(&p.snapshot);
+        self.history.clone_from(&p.history);
+        self.trails.clone_from(&p.trails);
+        self.paused = p.paused;
+        self.speed = p.speed;
+        self.achieved = p.achieved;
+        self.ended = p.ended;
+        self.tick_ms_max = p.tick_ms_max;
+    }
+
+    /// Sim time shown, seconds.
+    pub fn t(&self) -> u64 {
+        self.snapshot.t
+    }
+
+    /// The run's length, seconds.
+    pub fn duration_s(&self) -> u64 {
+        self.loaded.duration_s
+    }
+
+    /// Sends a command to the engine.
+    pub fn command(&self, c: RunCommand) {
+        let _ = self.tx.send(c);
+    }
+}
+
 /// A short description of a runtime task.
 pub fn task_name(t: &TaskRt) -> String {
     match t {
@@ -353,10 +529,19 @@ pub fn task_name(t: &TaskRt) -> String {
     }
 }
 
-/// Applies the commands of the frame, then drives the run for the frame's wall time.
-pub fn drive(time: Res<Time>, mut run: ResMut<Run>, mut commands: MessageReader<RunCommand>) {
+/// Passes the frame's commands to the engine and takes its latest publication: all the
+/// simulation costs a frame.
+pub fn drive(mut run: ResMut<Run>, mut commands: MessageReader<RunCommand>) {
+    let start = Instant::now();
     for c in commands.read() {
         run.command(*c);
     }
-    run.frame(time.delta_secs_f64());
+    run.take();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    run.sim_ms = ms;
+    run.sim_ms_max = run.sim_ms_max.max(ms);
+    if !run.paused {
+        run.frames_played += 1;
+        run.sim_ms_sum += ms;
+    }
 }

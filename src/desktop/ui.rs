@@ -318,7 +318,7 @@ pub fn ui(
     mut cmds: MessageWriter<RunCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
-    let th = run.sim.world().resource::<Theatre>();
+    let th: &Theatre = &run.theatre;
     if view.texture.is_none() {
         let pic = map::picture(&run.loaded.terrain);
         let img = egui::ColorImage::from_rgba_unmultiplied([pic.w, pic.h], &pic.rgba);
