@@ -340,6 +340,8 @@ struct Published {
     achieved: f64,
     ended: bool,
     tick_ms_max: f64,
+    /// The run's summary (as JSON) and outcome reason, once it has ended.
+    summary: Option<(serde_json::Value, String)>,
 }
 
 impl Engine {
@@ -358,8 +360,14 @@ impl Engine {
         p.paused = self.paused;
         p.speed = self.speed;
         p.achieved = self.achieved;
-        p.ended = self.ended;
+        p.ended = self.ended || self.sim.finished();
         p.tick_ms_max = self.sim_ms_max;
+        p.summary = if self.sim.finished() {
+            let (s, reason) = self.sim.summary_now();
+            serde_json::to_value(&s).ok().map(|v| (v, reason))
+        } else {
+            None
+        };
     }
 }
 
@@ -433,6 +441,8 @@ pub struct Run {
     pub sim_ms_sum: f64,
     /// The longest slice of ticks the engine ran, milliseconds.
     pub tick_ms_max: f64,
+    /// The summary measures (JSON) and the outcome's reason, once the run has ended.
+    pub summary: Option<(serde_json::Value, String)>,
 }
 
 impl Run {
@@ -469,6 +479,7 @@ impl Run {
             frames_played: 0,
             sim_ms_sum: 0.0,
             tick_ms_max: 0.0,
+            summary: None,
         };
         r.take();
         r
@@ -490,6 +501,7 @@ impl Run {
         self.achieved = p.achieved;
         self.ended = p.ended;
         self.tick_ms_max = p.tick_ms_max;
+        self.summary.clone_from(&p.summary);
     }
 
     /// Sim time shown, seconds.

@@ -401,7 +401,7 @@ pub fn ui(
         });
     });
     // ---- left: view side, selected unit, outcome
-    egui::Panel::left("unit").default_size(270.0).resizable(true).show(&mut root, |ui| {
+    egui::Panel::left("unit").default_size(270.0).size_range(220.0..=380.0).resizable(true).show(&mut root, |ui| {
         ui.heading("View");
         let names: Vec<String> = th.sides.clone();
         let current = match view.side {
@@ -439,15 +439,31 @@ pub fn ui(
         if run.ended {
             ui.separator();
             ui.heading("Outcome");
-            if let Some(Event { kind: EventKind::Outcome { outcome, reason }, .. }) = run.events.last() {
-                ui.label(format!("{outcome:?}: {reason}"));
-            } else {
-                ui.label("the run has ended");
+            match &run.summary {
+                Some((s, reason)) => {
+                    ui.strong(format!("{}: {reason}", s["outcome"].as_str().unwrap_or("?")));
+                    egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
+                        egui::Grid::new("measures").num_columns(2).striped(true).show(ui, |ui| {
+                            if let Some(m) = s.as_object() {
+                                for (k, v) in m {
+                                    if v.is_number() || v.is_string() {
+                                        ui.label(k);
+                                        ui.label(v.to_string().trim_matches('"').to_string());
+                                        ui.end_row();
+                                    }
+                                }
+                            }
+                        });
+                    });
+                }
+                None => {
+                    ui.label("the run has ended");
+                }
             }
         }
     });
     // ---- right: strength over time
-    egui::Panel::right("charts").default_size(280.0).show(&mut root, |ui| {
+    egui::Panel::right("charts").default_size(280.0).size_range(220.0..=380.0).show(&mut root, |ui| {
         ui.heading("Strength in the fight");
         let only = match view.side {
             ViewSide::Umpire => None,
