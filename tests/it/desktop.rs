@@ -4,7 +4,9 @@
 //! event log of the windowed run equals the headless one to the same moment.
 //!
 //! Needs `xvfb-run`, `libvulkan1` and `mesa-vulkan-drivers` (`.ci/run` installs them with
-//! `xvfb-run-app.sh --install`). Set `JETS_SKIP_GUI=1` to skip on a machine without them.
+//! `xvfb-run-app.sh --install` and sets `JETS_REQUIRE_GUI=1`, so there they cannot be
+//! skipped). Elsewhere they are skipped, saying so, when `xvfb-run` is not installed or
+//! `JETS_SKIP_GUI=1` is set.
 #![cfg(feature = "desktop")]
 
 use std::path::Path;
@@ -12,7 +14,19 @@ use std::path::Path;
 use crate::{jets, repo};
 
 fn skip() -> bool {
-    std::env::var_os("JETS_SKIP_GUI").is_some()
+    if std::env::var_os("JETS_REQUIRE_GUI").is_some() {
+        return false;
+    }
+    let no_xvfb = !std::process::Command::new("sh")
+        .args(["-c", "command -v xvfb-run"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if no_xvfb {
+        eprintln!(
+            "xvfb-run is not installed: the desktop tests are skipped (../shared/tools/xvfb-run-app.sh --install)"
+        );
+    }
+    std::env::var_os("JETS_SKIP_GUI").is_some() || no_xvfb
 }
 
 /// Runs `jets view ARGS` under Xvfb; returns (exit code, stderr).
@@ -49,7 +63,6 @@ fn read_png(path: &Path) -> (usize, usize, Vec<[u8; 3]>) {
 #[test]
 fn the_app_renders_the_map_units_and_panels_and_changes_no_result() {
     if skip() {
-        eprintln!("JETS_SKIP_GUI set: skipped");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -108,7 +121,6 @@ fn the_app_renders_the_map_units_and_panels_and_changes_no_result() {
 #[test]
 fn a_side_sees_only_its_units_and_its_contacts() {
     if skip() {
-        eprintln!("JETS_SKIP_GUI set: skipped");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
