@@ -101,6 +101,8 @@ pub struct Sample {
 /// The simulation side: the run and its driver, on its own thread.
 pub struct Engine {
     pub sim: Sim,
+    /// The scenario's static facts (shared with the view).
+    pub theatre: Arc<Theatre>,
     pub loaded: Arc<Loaded>,
     pub seed: u64,
     pub paused: bool,
@@ -126,8 +128,10 @@ impl Engine {
     /// A fresh run of `loaded` with `seed`, at time zero.
     pub fn new(loaded: Arc<Loaded>, seed: u64) -> Engine {
         let sim = Sim::new(loaded.clone(), &RunOptions { seed: Some(seed), threads: 1, ..Default::default() });
+        let theatre = Arc::new(sim.world().resource::<Theatre>().clone());
         let mut r = Engine {
             sim,
+            theatre,
             loaded,
             seed,
             paused: true,
@@ -237,7 +241,7 @@ impl Engine {
 
     fn sample(&mut self) {
         let t = self.t();
-        let th = self.sim.world().resource::<Theatre>().clone();
+        let th = self.theatre.clone();
         let mut sides = vec![0u32; th.sides.len()];
         let mut contingents = vec![0u32; th.contingents.len()];
         let world = self.sim.world_mut();
@@ -262,7 +266,7 @@ impl Engine {
     /// Copies out of the sim what the view draws.
     pub fn refresh(&mut self) {
         let world = self.sim.world_mut();
-        let th = world.resource::<Theatre>().clone();
+        let th = self.theatre.clone();
         let clock = world.resource::<Clock>();
         let (t, light) = (clock.t, clock.light);
         let mut q = world.query::<(Entity, &UnitInfo, &Position, &Personnel, &Stance, &Combat, &Orders, &Hostages)>();
@@ -454,7 +458,7 @@ impl Run {
             e.advance_to(at_s);
         }
         e.paused = !play;
-        let theatre = Arc::new(e.sim.world().resource::<Theatre>().clone());
+        let theatre = e.theatre.clone();
         let shared = Arc::new(Mutex::new(Published::default()));
         let (tx, rx) = channel();
         let mut sent = 0;

@@ -276,10 +276,8 @@ pub fn chain(events: &[Event], units: &[UnitView], k: usize) -> Vec<usize> {
         }
     }
     for (i, e) in before.iter().enumerate() {
-        match &e.kind {
-            EventKind::Order { about, to, .. } if about == unit || by.contains(to) => out.push(i),
-            EventKind::Trigger { .. } => {}
-            _ => {}
+        if matches!(&e.kind, EventKind::Order { about, to, .. } if about == unit || by.contains(to)) {
+            out.push(i);
         }
     }
     if let Some(g) = before.iter().rposition(

@@ -49,6 +49,15 @@ impl Ctx<'_> {
     }
 }
 
+/// Checks a duration field (`"36h"`): it must parse and be at most 60 days.
+fn duration(c: &mut Ctx, path: Path, d: &str) {
+    match parse_duration(d) {
+        Ok(s) if s > MAX_DURATION_S => c.err(&path, "longer than 60 days", None),
+        Ok(_) => {}
+        Err(e) => c.err(&path, e, None),
+    }
+}
+
 fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
@@ -975,11 +984,6 @@ pub(super) fn validate(
             c.err(&p.f("id"), format!("duplicate trigger id `{}`", tr.id), None);
         }
         let wp = p.f("when");
-        let duration = |c: &mut Ctx, path: Path, d: &str| match parse_duration(d) {
-            Ok(s) if s > MAX_DURATION_S => c.err(&path, "longer than 60 days", None),
-            Ok(_) => {}
-            Err(e) => c.err(&path, e, None),
-        };
         match &tr.when {
             Condition::At(d) => duration(&mut c, wp.i(0), d),
             Condition::Contact { side, at, radius_m } => {
@@ -1079,18 +1083,13 @@ pub(super) fn validate(
             continue;
         }
         let prof = profile_of(&scn, t, &u.contingent);
-        let at_path = up.i(k).f("at");
-        if let Some(h) = &u.home {
-            let w = Task::Withdraw { to: Some(h.clone()) };
-            check_unit_on_terrain(&mut c, &terrain, &scn, &places, &types, None, &up.i(k), &w, u, t, &prof, pos);
-        }
         check_unit_on_terrain(
             &mut c,
             &terrain,
             &scn,
             &places,
             &types,
-            Some(&at_path),
+            Some(&up.i(k)),
             &up.i(k).f("task"),
             &u.task,
             u,
@@ -1179,11 +1178,6 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
         if aircraft {
             c.err(tp, format!("aircraft cannot {what}"), Some(hint.to_string()));
         }
-    };
-    let duration = |c: &mut Ctx, path: Path, d: &str| match parse_duration(d) {
-        Ok(s) if s > MAX_DURATION_S => c.err(&path, "longer than 60 days", None),
-        Ok(_) => {}
-        Err(e) => c.err(&path, e, None),
     };
     match task {
         Task::Move { to } => loc(c, tp.f("to"), to),
@@ -1370,7 +1364,9 @@ fn check_unit_on_terrain(
     scn: &Scenario,
     places: &BTreeMap<String, P2>,
     types: &BTreeMap<String, UnitType>,
-    at_path: Option<&Path>,
+    // the unit's own path when checking its start (its position and `home` are checked too);
+    // `None` for a trigger's order to it
+    unit_path: Option<&Path>,
     tp: &Path,
     task: &Task,
     u: &Unit,
@@ -1395,10 +1391,10 @@ fn check_unit_on_terrain(
         return;
     }
     if !prof.passable(terrain, k) {
-        if let Some(at_path) = at_path {
+        if let Some(up) = unit_path {
             let why = blocked_reason(terrain, prof, k);
             c.err(
-                at_path,
+                &up.f("at"),
                 format!("unit `{}` stands where a {} cannot be: {why}", u.id, t.id),
                 Some("move it to a valley floor, a road or a gentler slope".into()),
             );
@@ -1422,6 +1418,11 @@ fn check_unit_on_terrain(
         }
         Some(_) => {}
     };
+    if let Some(up) = unit_path
+        && let Some(d) = u.home.as_ref().and_then(|h| resolve(frame, places, h))
+    {
+        reach(c, up.f("home"), d, "its home (where it falls back to)");
+    }
     let ground = |c: &mut Ctx, path: Path, dest: P2, what: &str| {
         if let Some(d) = terrain.index_at(dest)
             && !prof.passable(terrain, d)
@@ -1438,9 +1439,7 @@ fn check_unit_on_terrain(
         }
         Task::Withdraw { to: Some(to) } => {
             if let Some(d) = resolve(frame, places, to) {
-                // a unit's `home` is checked as a withdrawal to it, reported at the unit's field
-                let path = if at_path.is_none() && tp.to_string().ends_with(']') { tp.f("home") } else { tp.f("to") };
-                reach(c, path, d, "the position to fall back to");
+                reach(c, tp.f("to"), d, "the position to fall back to");
             }
         }
         Task::FireSupport { at: Some(at), .. } => {

@@ -215,6 +215,9 @@ fn air_assault(
     mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Orders, &mut Mover)>,
 ) {
     let t = clock.t;
+    if !q.iter().any(|(.., o, _)| matches!(o.task, TaskRt::AirAssault { .. }) && o.phase == Phase::Start) {
+        return;
+    }
     let lifts: Vec<(u64, P2, u32, usize, bool, String)> = q
         .iter()
         .filter(|(i, ..)| th.types[i.unit_type].mobility == Mobility::Rotary)
@@ -645,7 +648,7 @@ fn triggers(
             continue;
         }
         let holds = match &tr.when {
-            Condition::At(d) => crate::scenario::duration::parse_duration(d).is_ok_and(|s| t >= s),
+            Condition::At(_) => th.trigger_times[k].0.is_some_and(|s| t >= s),
             Condition::Contact { side, at, radius_m } => {
                 let centre = th.loaded.xy(at);
                 side_idx(side).is_some_and(|si| {
@@ -676,8 +679,7 @@ fn triggers(
             continue;
         }
         let met = *cmd.met_at.entry(k).or_insert(t);
-        let delay = tr.delay.as_deref().and_then(|d| crate::scenario::duration::parse_duration(d).ok()).unwrap_or(0);
-        if t < met + delay {
+        if t < met + th.trigger_times[k].1 {
             continue;
         }
         cmd.fired.insert(k);

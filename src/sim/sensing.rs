@@ -388,8 +388,11 @@ fn sense(
     // nobody left in play that was in sight a moment ago or that the side was shooting at (it
     // saw it destroyed or surrendering)
     let gone: std::collections::BTreeSet<Entity> = units.iter().filter(|u| !u.present()).map(|u| u.e).collect();
-    let shot_at: std::collections::BTreeSet<(usize, u64)> =
-        q.iter().filter_map(|(_, i, _, _, _, c)| c.target.map(|tg| (i.side, tg))).collect();
+    let shot_at: std::collections::BTreeSet<(usize, u64)> = if gone.is_empty() {
+        Default::default()
+    } else {
+        q.iter().filter_map(|(_, i, _, _, _, c)| c.target.map(|tg| (i.side, tg))).collect()
+    };
     for (si, picture) in pics.sides.iter_mut().enumerate() {
         let timeout = (th.loaded.scenario.sides[si].rules.contact_timeout_min * 60.0) as u64;
         let mut lost = Vec::new();

@@ -4,27 +4,17 @@
 
 use std::sync::Arc;
 
-use jets::scenario::{self, schema::Scenario};
+use jets::scenario;
 use jets::sim::events::{Event, EventKind};
 use jets::sim::{self, RunOptions, RunResult};
 
-use crate::validity::{MIDNIGHT, NOON, scenario_full};
+use crate::validity::{MIDNIGHT, NOON, modified, scenario_full};
 
 fn run(l: &scenario::Loaded, seed: u64) -> RunResult {
     let r =
         sim::run(Arc::new(l.clone()), &RunOptions { seed: Some(seed), check_invariants: true, ..Default::default() });
     assert!(r.violations.is_empty(), "{:?}", r.violations);
     r
-}
-
-/// Changes a loaded scenario through its schema and loads it again (validated).
-fn modified(dir: &std::path::Path, l: &scenario::Loaded, f: impl FnOnce(&mut Scenario)) -> scenario::Loaded {
-    let mut scn = l.scenario.clone();
-    f(&mut scn);
-    let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();
-    let file = dir.join("modified.ron");
-    std::fs::write(&file, &text).unwrap();
-    scenario::load_file(&file).unwrap_or_else(|p| panic!("{}", p.render(false)))
 }
 
 fn first(r: &RunResult, f: impl Fn(&Event) -> bool) -> Option<u64> {

@@ -66,6 +66,20 @@ fn scenario(
     scenario_with(dir, ridge, start, duration, rules, places, units, "")
 }
 
+/// Changes a loaded scenario through its schema and loads it again (validated).
+pub(crate) fn modified(
+    dir: &std::path::Path,
+    l: &scenario::Loaded,
+    f: impl FnOnce(&mut jets::scenario::schema::Scenario),
+) -> scenario::Loaded {
+    let mut scn = l.scenario.clone();
+    f(&mut scn);
+    let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();
+    let file = dir.join("modified.ron");
+    std::fs::write(&file, &text).unwrap();
+    scenario::load_file(&file).unwrap_or_else(|p| panic!("{}", p.render(false)))
+}
+
 /// The same, with hostage groups.
 pub(crate) fn scenario_with(
     dir: &std::path::Path,
@@ -389,29 +403,19 @@ fn reports_orders_and_liaison_arrive_after_exactly_their_delays() {
         // the reserve waits west of the ridge, out of sight of the band: only the spotter sees it
         let l = scenario_with(dir.path(), true, NOON, "3h", rules, "", &units("b"), "");
         // add the second contingent and the liaison table through the schema
-        let mut scn = l.scenario.clone();
-        let extra: jets::scenario::schema::Contingent = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .from_str(second)
-            .unwrap();
-        scn.sides[0].contingents.push(extra);
-        if !liaison.is_empty() {
-            scn.liaison = vec![ron::from_str(liaison).unwrap()];
-        }
-        scn.units = scn
-            .units
-            .into_iter()
-            .map(|mut u| {
-                if u.id == "qrf" {
-                    u.contingent = contingent.into();
-                }
-                u
-            })
-            .collect();
-        let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();
-        let file = dir.path().join("c2.ron");
-        std::fs::write(&file, &text).unwrap();
-        scenario::load_file(&file).unwrap_or_else(|p| panic!("{}", p.render(false)))
+        modified(dir.path(), &l, |scn| {
+            let extra: jets::scenario::schema::Contingent = ron::Options::default()
+                .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+                .from_str(second)
+                .unwrap();
+            scn.sides[0].contingents.push(extra);
+            if !liaison.is_empty() {
+                scn.liaison = vec![ron::from_str(liaison).unwrap()];
+            }
+            for u in scn.units.iter_mut().filter(|u| u.id == "qrf") {
+                u.contingent = contingent.into();
+            }
+        })
     };
     let times = |l: &scenario::Loaded| {
         let r = sim::run(Arc::new(l.clone()), &RunOptions { seed: Some(1), ..Default::default() });
