@@ -21,12 +21,16 @@ fn skip() -> bool {
         .args(["-c", "command -v xvfb-run"])
         .output()
         .is_ok_and(|o| o.status.success());
+    let no_script = !repo("../shared/tools/xvfb-run-app.sh").exists();
+    if no_script {
+        eprintln!("../shared/tools/xvfb-run-app.sh is not beside this checkout: the desktop tests are skipped");
+    }
     if no_xvfb {
         eprintln!(
             "xvfb-run is not installed: the desktop tests are skipped (../shared/tools/xvfb-run-app.sh --install)"
         );
     }
-    std::env::var_os("JETS_SKIP_GUI").is_some() || no_xvfb
+    std::env::var_os("JETS_SKIP_GUI").is_some() || no_xvfb || no_script
 }
 
 /// Runs `jets view ARGS` under Xvfb; returns (exit code, stderr).
