@@ -11,6 +11,7 @@
 //! stderr and exit codes.
 
 pub mod batch;
+pub mod fsio;
 pub mod scenario;
 pub mod sim;
 pub mod terrain;

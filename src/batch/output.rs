@@ -2,7 +2,6 @@
 //! manifest, the per-point statistics (`summary.csv`, `summary.json`) and the plots.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use plotters::prelude::*;
@@ -48,28 +47,7 @@ pub struct Manifest {
     pub timing: Option<Timing>,
 }
 
-/// Writes a file through a temporary file in the same directory and a rename, so that a
-/// crash never leaves a half-written file and an old file survives until the new one is
-/// complete. The file is readable by all (0644 on Unix), like any file a tool writes.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = temp_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// A temporary file in `dir`, readable by all.
-pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut b = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    b.prefix(".jets-").tempfile_in(dir)
-}
+pub use crate::fsio::{temp_in, write_atomic};
 
 pub(super) fn write_manifest(
     out: &Path,

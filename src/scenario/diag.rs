@@ -41,6 +41,9 @@ pub struct Problem {
     pub hint: Option<String>,
     /// Error or warning.
     pub severity: Severity,
+    /// The path of the value concerned (`units[3].task`), when known: lets the editor take the
+    /// user to the thing.
+    pub path: Option<String>,
 }
 
 /// Every problem found while loading, with the sources they point into.
@@ -61,7 +64,14 @@ impl Problems {
 
     /// An error not tied to any source (a missing file, say).
     pub fn error_bare(&mut self, message: impl Into<String>, hint: Option<String>) {
-        self.items.push(Problem { source: None, span: None, message: message.into(), hint, severity: Severity::Error });
+        self.items.push(Problem {
+            source: None,
+            span: None,
+            message: message.into(),
+            hint,
+            severity: Severity::Error,
+            path: None,
+        });
     }
 
     /// An error at a byte span.
@@ -72,6 +82,7 @@ impl Problems {
             message: message.into(),
             hint,
             severity: Severity::Error,
+            path: None,
         });
     }
 
@@ -92,7 +103,7 @@ impl Problems {
             }
             span
         });
-        self.items.push(Problem { source: Some(source), span, message, hint, severity });
+        self.items.push(Problem { source: Some(source), span, message, hint, severity, path: Some(path.to_string()) });
     }
 
     /// An error at a path.

@@ -327,6 +327,37 @@ pub fn locate(src: &str, path: &Path) -> Option<(Range<usize>, bool)> {
     Some((span, true))
 }
 
+/// Every field and list element of RON text with a stable key (`units[#kg_mrc_1].task.pass`:
+/// fields by name, list elements with an `id` by that id, others by index), and its span (a
+/// field from its name to the end of its value), sorted by start. The whole document is `""`.
+/// Used to carry comments over when a scenario is saved again.
+pub fn keyed_spans(src: &str) -> Vec<(String, Range<usize>)> {
+    let Some(root) = parse(src) else { return Vec::new() };
+    let mut out = vec![(String::new(), root.span.clone())];
+    walk(src, &root, "", &mut out);
+    out.sort_by_key(|(k, s)| (s.start, k.len()));
+    out
+}
+
+fn walk(src: &str, node: &Node, key: &str, out: &mut Vec<(String, Range<usize>)>) {
+    for (name, name_span, v) in &node.fields {
+        let k = super::save::child_key(key, Some(name), 0, None);
+        out.push((k.clone(), name_span.start..v.span.end));
+        walk(src, v, &k, out);
+    }
+    for (i, v) in node.items.iter().enumerate() {
+        let id = v
+            .fields
+            .iter()
+            .find(|(n, _, _)| n == "id")
+            .and_then(|(_, _, idv)| src.get(idv.span.clone()))
+            .and_then(|t| ron::from_str::<String>(t).ok());
+        let k = super::save::child_key(key, None, i, id.as_deref());
+        out.push((k.clone(), v.span.clone()));
+        walk(src, v, &k, out);
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());

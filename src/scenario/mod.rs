@@ -9,9 +9,11 @@
 
 pub mod diag;
 pub mod duration;
+pub mod edit;
 pub mod geo;
 pub mod load;
 pub mod locate;
+pub mod save;
 pub mod schema;
 mod validate;
 

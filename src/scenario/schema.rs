@@ -34,14 +34,14 @@ pub struct Scenario {
     /// Units at the start of the run.
     pub units: Vec<Unit>,
     /// Groups of people that armed groups may seize as hostages (geologists, climbers).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hostage_groups: Vec<HostageGroup>,
     /// Liaison delays between pairs of contingents (requests for help across nations).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub liaison: Vec<Liaison>,
     /// Scripted events: when a condition holds, orders are given to named units (the exercise
     /// director's injects, an escalation timetable, contingency plans).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
     /// How the run's outcome is decided.
     pub victory: Victory,
@@ -54,7 +54,7 @@ pub struct Meta {
     /// Short name, shown in summaries.
     pub name: String,
     /// What the scenario plays and where its facts come from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     /// Start date and time with UTC offset, RFC 3339: `"2000-03-29T18:00:00+05:00"`.
     pub start: String,
@@ -109,17 +109,17 @@ pub struct Map {
     /// Where elevations come from.
     pub terrain: Terrain,
     /// Roads, tracks and footpaths.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roads: Vec<Road>,
     /// Rivers (drawn; crossing off a road costs a fording delay).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rivers: Vec<River>,
     /// International borders as lines with a country on each side.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub borders: Vec<Border>,
     /// Polygons belonging to a country (enclaves and exclaves such as Sokh and Vorukh).
     /// They override the borders' sides inside them.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Region>,
 }
 
@@ -142,10 +142,10 @@ pub struct Procedural {
     /// Elevation of the lowland plain, metres.
     pub base_m: f64,
     /// Mountain ridges.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ridges: Vec<Ridge>,
     /// Valleys carved into the ridges.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub valleys: Vec<Valley>,
     /// Fractal noise.
     #[serde(default)]
@@ -248,7 +248,7 @@ pub struct Road {
     /// Stable id.
     pub id: String,
     /// Display name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// Road class; sets vehicle speeds and whether walkers count as on a path.
     pub kind: RoadKind,
@@ -339,16 +339,16 @@ pub struct Environment {
     pub snow_line_m: f64,
     /// Passes above this elevation are closed to everyone but units able to climb
     /// (`climbing: true`). `None`: no pass is closed by snow.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passes_closed_above_m: Option<f64>,
     /// Meteorological visibility, metres (used by sensing).
     pub visibility_m: f64,
     /// Cloud base above sea level, metres; `None` for clear sky (used by air operations).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_base_m: Option<f64>,
     /// Valley floors below this elevation are muddy: off-road vehicle speeds are multiplied
     /// by `mud_factor`. `None`: dry ground.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mud_below_m: Option<f64>,
     /// Off-road vehicle speed multiplier on muddy ground (0..=1). Default 0.6.
     #[serde(default = "default_mud")]
@@ -416,7 +416,7 @@ pub struct Side {
     /// Display name.
     pub name: String,
     /// Position of the side's (joint) headquarters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hq: Option<Loc>,
     /// The side's national contingents.
     pub contingents: Vec<Contingent>,
@@ -437,7 +437,7 @@ pub struct Rules {
     #[serde(default = "default_contact_timeout")]
     pub contact_timeout_min: f64,
     /// Indirect fire and air strikes may land within `village_safety_m` of a village. Default false.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub fire_near_villages: bool,
     /// Safety distance around villages for indirect fire and air strikes, metres. Default 1000.
     #[serde(default = "default_village_safety")]
@@ -503,7 +503,7 @@ pub struct Contingent {
     /// Position of the contingent's headquarters.
     pub hq: Loc,
     /// Countries whose territory the contingent's units may enter. Empty: any.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operates_in: Vec<Nation>,
     /// Minutes from an order reaching one of the contingent's reserves to the reserve moving
     /// (its readiness). Default 30.
@@ -511,7 +511,7 @@ pub struct Contingent {
     pub readiness_min: f64,
     /// Minutes for a contact report to climb from one of the contingent's units to its
     /// headquarters. Default the side's `rules.report_delay_min`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_delay_min: Option<f64>,
 }
 
@@ -548,7 +548,7 @@ pub struct Unit {
     /// Personnel at the start; within the type's `strength` limits.
     pub strength: u32,
     /// Vehicles or aircraft; default the type's nominal number.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vehicles: Option<u32>,
     /// Start position.
     pub at: Loc,
@@ -559,8 +559,12 @@ pub struct Unit {
     pub task: Task,
     /// Where the unit falls back to when it withdraws; for armed groups, where they leave
     /// across the border (exfiltrate). Default its start position.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Loc>,
+    /// The direction the unit faces at the start (its front: where a blocking position looks),
+    /// degrees clockwise from north (0..360). Drawn on the map; not yet read by the simulation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facing_deg: Option<f64>,
 }
 
 /// Postures.
@@ -588,7 +592,7 @@ pub enum Task {
     /// Block a pass: move to `at` (default the pass itself) and dig in.
     Block {
         pass: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<Loc>,
     },
     /// Walk or drive a route of waypoints, looping when `repeat`.
@@ -599,7 +603,7 @@ pub enum Task {
     },
     /// Stay ready at `at` (default the start position) for later tasking.
     Reserve {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<Loc>,
     },
     /// Move to `at` and observe from concealment.
@@ -610,13 +614,13 @@ pub enum Task {
     /// (at most `rally_wait`, default 12 h after the first arrives), then all go on together.
     Infiltrate {
         objective: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         via: Vec<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         delay: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         rally: Option<String>,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         rally_wait: Option<String>,
     },
     /// Advance to `at` and fight every enemy the side knows within `radius_m` of it (default
@@ -633,7 +637,7 @@ pub enum Task {
     /// inhabitants), seeing enemies inside at four times the usual range; then hold it.
     CordonSearch {
         village: String,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         hours: Option<f64>,
     },
     /// Be flown by the helicopters of unit `lift` (same side) from where the unit stands to the
@@ -644,7 +648,7 @@ pub enum Task {
     /// Indirect-fire, strike and attack-helicopter units: from `at` (default where the unit
     /// is), fire only on contacts within `radius_m` (default 3000) of `zone`.
     FireSupport {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<Loc>,
         zone: Loc,
         #[serde(default = "default_attack_radius")]
@@ -655,13 +659,13 @@ pub enum Task {
     /// (default: wait for the rest of the run).
     Ambush {
         at: Loc,
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         wait: Option<String>,
     },
     /// Fall back to `to` (default where the unit started). Armed groups leave across the border
     /// there (exfiltrated).
     Withdraw {
-        #[serde(default)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<Loc>,
     },
 }
@@ -681,7 +685,7 @@ pub struct Trigger {
     /// The condition.
     pub when: Condition,
     /// Wait after the condition first holds before the orders go out (e.g. `"30m"`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<String>,
     /// Orders given when it fires.
     pub orders: Vec<Order>,
@@ -793,10 +797,10 @@ pub struct UnitType {
     #[serde(default)]
     pub capacity: Capacity,
     /// Sensors (used from the sensing model on).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sensors: Vec<Sensor>,
     /// Weapons (used from the combat model on).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weapons: Vec<Weapon>,
     /// Morale and training (used from the combat model on).
     pub morale: Morale,
@@ -810,7 +814,7 @@ pub struct UnitType {
     #[serde(default = "default_exposure")]
     pub exposure: PostureFactors,
     /// Aircraft: how sorties are flown. Required for `Rotary` and `FixedWing` types.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub air: Option<AirOps>,
     /// Armed groups: chance of seizing hostages on passing through a village (0..=1).
     #[serde(default)]
@@ -868,7 +872,7 @@ pub struct AirOps {
     /// Minutes on the ground between sorties (refuel, rearm).
     pub turnaround_min: f64,
     /// Flies at night (with night-vision or sensors).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub night: bool,
     /// Lowest visibility it flies in, metres.
     pub min_visibility_m: f64,
@@ -952,13 +956,13 @@ pub struct Movement {
     #[serde(default)]
     pub load_kg: f64,
     /// Acclimatised to altitude: no altitude penalty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub acclimatised: bool,
     /// Able to climb (roped teams): crosses closed passes and class-4 slopes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub climbing: bool,
     /// Steepest slope the unit can cross, degrees. Foot default 40, vehicles 20.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_slope_deg: Option<f64>,
     /// Fraction of the unit with night-vision devices (0..=1): night speed multiplier is
     /// 0.5 without and 0.75 with.
@@ -974,7 +978,7 @@ pub struct Movement {
     #[serde(default = "default_rest")]
     pub rest_h: f64,
     /// Prefers to move at night and lie up concealed by day.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub moves_by_night: bool,
     /// Vehicles: speed on roads, km/h.
     #[serde(default)]

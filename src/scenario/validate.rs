@@ -330,6 +330,31 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
             }
             last = if r.is_finite() { r } else { last };
         }
+        // every range the weapon can fire at needs a hit chance (the model gives 0 past the last
+        // band); aircraft are hit by the same table (x0.1, heavy machine guns and cannon only)
+        if let Some(&(end, _)) = w.p_hit.last()
+            && end.is_finite()
+            && end + 1e-9 < w.max_range_m
+        {
+            c.err(
+                &wp.f("p_hit"),
+                format!(
+                    "`{}` fires out to {} m but its hit table ends at {end} m: it could never hit between the two",
+                    w.name, w.max_range_m
+                ),
+                Some(format!("add a band `({}, p)` or lower `max_range_m` to {end}", w.max_range_m)),
+            );
+        }
+        if w.kind == WeaponKind::AirToGround
+            && air.is_none()
+            && !matches!(mobility, Mobility::Rotary | Mobility::FixedWing)
+        {
+            c.err(
+                &wp.f("kind"),
+                format!("air-to-ground weapon `{}` on a type without an `air` block: it would never fire", w.name),
+                Some("give the type an `air: (...)` block (sortie times), or make the weapon a ground kind".into()),
+            );
+        }
     }
     let mp = tp.f("morale");
     for (f, v) in [
@@ -950,6 +975,15 @@ pub(super) fn validate(
         check_task(&mut c, &tc, &p.f("task"), &u.task, u, ty);
         if let (Some(h), true) = (&u.home, map_ok) {
             check_loc(&mut c, &frame, &places, size, &p.f("home"), h, true);
+        }
+        if let Some(f) = u.facing_deg
+            && !(f.is_finite() && (0.0..360.0).contains(&f))
+        {
+            c.err(
+                &p.f("facing_deg"),
+                format!("facing {f}° is not a bearing"),
+                Some("give degrees clockwise from north, 0 to 359.9".into()),
+            );
         }
     }
 

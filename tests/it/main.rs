@@ -13,6 +13,7 @@
 //! - `slurm`: the sbatch job array and merge job against a real single-node Slurm;
 //! - `validity`: sensing and combat against Lanchester, Koopman, terrain, light and the rules.
 
+mod authoring;
 mod batch;
 mod cli;
 mod desktop;

@@ -8,7 +8,7 @@ use jets::sim::{self, RunOptions};
 
 use super::repo;
 
-fn shipped() -> Vec<std::path::PathBuf> {
+pub(crate) fn shipped() -> Vec<std::path::PathBuf> {
     let mut v: Vec<_> = std::fs::read_dir(repo("scenarios"))
         .unwrap()
         .map(|e| e.unwrap().path())

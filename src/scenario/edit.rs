@@ -1,0 +1,523 @@
+//! Editor operations: plain functions over a [`Scenario`], and an undo/redo history.
+//!
+//! Owns: the closed set of edits the scenario editor (and an edit script) can make, what each
+//! does to the schema values, and the history. Every edit either applies completely or
+//! returns an error and leaves the scenario untouched. Edits do not validate the scenario as a
+//! whole (a unit may be moved onto rock): the editor runs the validator after each edit and
+//! shows its problems, exactly as `jets validate` would.
+//!
+//! Must not: touch rendering, the file system or the simulation.
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::{Loc, Place, Scenario, Task, Trigger, Unit};
+
+/// One edit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Edit {
+    /// Add a unit (its id must be new).
+    AddUnit(Unit),
+    /// Move a unit's start position.
+    MoveUnit { id: String, to: Loc },
+    /// Set (or clear) a unit's facing, degrees clockwise from north.
+    RotateUnit { id: String, facing_deg: Option<f64> },
+    /// Delete a unit, and the trigger orders addressed to it.
+    DeleteUnit(String),
+    /// Replace a unit's attributes. A changed id is changed wherever the scenario names it.
+    SetUnit { id: String, unit: Unit },
+    /// Give a unit a new starting task.
+    SetTask { id: String, task: Task },
+    /// Move one point of a unit's task (a destination, a blocking position, a waypoint); points
+    /// are numbered as [`task_points`] lists them.
+    MoveTaskPoint { id: String, index: usize, to: Loc },
+    /// Insert a waypoint into a unit's patrol route before `index` (at the end when past it).
+    InsertWaypoint { id: String, index: usize, at: Loc },
+    /// Remove a waypoint from a unit's patrol route (at least two stay).
+    DeleteWaypoint { id: String, index: usize },
+    /// Add a place (its id must be new).
+    AddPlace(Place),
+    /// Move a place.
+    MovePlace { id: String, to: Loc },
+    /// Replace a place's attributes. A changed id is changed wherever the scenario names it.
+    SetPlace { id: String, place: Place },
+    /// Delete a place (references to it are left for the validator to report).
+    DeletePlace(String),
+    /// Add a trigger (its id must be new).
+    AddTrigger(Trigger),
+    /// Replace a trigger.
+    SetTrigger { id: String, trigger: Trigger },
+    /// Delete a trigger.
+    DeleteTrigger(String),
+}
+
+impl Edit {
+    /// A short description for the undo list and the status line.
+    pub fn label(&self) -> String {
+        match self {
+            Edit::AddUnit(u) => format!("add unit {}", u.id),
+            Edit::MoveUnit { id, .. } => format!("move {id}"),
+            Edit::RotateUnit { id, .. } => format!("rotate {id}"),
+            Edit::DeleteUnit(id) => format!("delete {id}"),
+            Edit::SetUnit { id, .. } => format!("edit {id}"),
+            Edit::SetTask { id, task } => format!("task {id}: {}", task_name(task)),
+            Edit::MoveTaskPoint { id, .. } => format!("move {id}'s task point"),
+            Edit::InsertWaypoint { id, .. } => format!("add waypoint to {id}"),
+            Edit::DeleteWaypoint { id, .. } => format!("remove waypoint of {id}"),
+            Edit::AddPlace(p) => format!("add place {}", p.id),
+            Edit::MovePlace { id, .. } => format!("move place {id}"),
+            Edit::SetPlace { id, .. } => format!("edit place {id}"),
+            Edit::DeletePlace(id) => format!("delete place {id}"),
+            Edit::AddTrigger(t) => format!("add trigger {}", t.id),
+            Edit::SetTrigger { id, .. } => format!("edit trigger {id}"),
+            Edit::DeleteTrigger(id) => format!("delete trigger {id}"),
+        }
+    }
+}
+
+/// The variant name of a task (`"Block"`).
+pub fn task_name(t: &Task) -> &'static str {
+    match t {
+        Task::Move { .. } => "Move",
+        Task::Defend { .. } => "Defend",
+        Task::Block { .. } => "Block",
+        Task::Patrol { .. } => "Patrol",
+        Task::Reserve { .. } => "Reserve",
+        Task::Observe { .. } => "Observe",
+        Task::Infiltrate { .. } => "Infiltrate",
+        Task::Attack { .. } => "Attack",
+        Task::Pursue { .. } => "Pursue",
+        Task::CordonSearch { .. } => "CordonSearch",
+        Task::AirAssault { .. } => "AirAssault",
+        Task::FireSupport { .. } => "FireSupport",
+        Task::Ambush { .. } => "Ambush",
+        Task::Withdraw { .. } => "Withdraw",
+    }
+}
+
+/// The positions a task names, in a fixed order (for handles on the map): the destination,
+/// position or zone; every waypoint of a patrol; a fire-support unit's firing position after
+/// its zone. Optional positions that are not set are left out.
+pub fn task_points(t: &Task) -> Vec<&Loc> {
+    match t {
+        Task::Move { to } => vec![to],
+        Task::Defend { at } | Task::Observe { at } | Task::Attack { at, .. } | Task::Ambush { at, .. } => vec![at],
+        Task::Block { at, .. } | Task::Reserve { at } => at.iter().collect(),
+        Task::Withdraw { to } => to.iter().collect(),
+        Task::Patrol { route, .. } => route.iter().collect(),
+        Task::AirAssault { lz, .. } => vec![lz],
+        Task::FireSupport { at, zone, .. } => std::iter::once(zone).chain(at.iter()).collect(),
+        Task::Infiltrate { .. } | Task::Pursue { .. } | Task::CordonSearch { .. } => Vec::new(),
+    }
+}
+
+fn task_points_mut(t: &mut Task) -> Vec<&mut Loc> {
+    match t {
+        Task::Move { to } => vec![to],
+        Task::Defend { at } | Task::Observe { at } | Task::Attack { at, .. } | Task::Ambush { at, .. } => vec![at],
+        Task::Block { at, .. } | Task::Reserve { at } => at.iter_mut().collect(),
+        Task::Withdraw { to } => to.iter_mut().collect(),
+        Task::Patrol { route, .. } => route.iter_mut().collect(),
+        Task::AirAssault { lz, .. } => vec![lz],
+        Task::FireSupport { at, zone, .. } => std::iter::once(zone).chain(at.iter_mut()).collect(),
+        Task::Infiltrate { .. } | Task::Pursue { .. } | Task::CordonSearch { .. } => Vec::new(),
+    }
+}
+
+fn unit_mut<'a>(s: &'a mut Scenario, id: &str) -> Result<&'a mut Unit, String> {
+    s.units.iter_mut().find(|u| u.id == id).ok_or_else(|| format!("no unit `{id}`"))
+}
+
+fn place_mut<'a>(s: &'a mut Scenario, id: &str) -> Result<&'a mut Place, String> {
+    s.places.iter_mut().find(|p| p.id == id).ok_or_else(|| format!("no place `{id}`"))
+}
+
+fn check_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return Err(format!("`{id}` is not a valid id: use letters, digits, `_` and `-`"));
+    }
+    Ok(())
+}
+
+/// Applies one edit. On error the scenario is unchanged.
+pub fn apply(s: &mut Scenario, e: &Edit) -> Result<(), String> {
+    match e {
+        Edit::AddUnit(u) => {
+            check_id(&u.id)?;
+            if s.units.iter().any(|x| x.id == u.id) {
+                return Err(format!("a unit `{}` already exists", u.id));
+            }
+            s.units.push(u.clone());
+        }
+        Edit::MoveUnit { id, to } => unit_mut(s, id)?.at = to.clone(),
+        Edit::RotateUnit { id, facing_deg } => {
+            unit_mut(s, id)?.facing_deg = facing_deg.map(|f| f.rem_euclid(360.0));
+        }
+        Edit::DeleteUnit(id) => {
+            let k = s.units.iter().position(|u| &u.id == id).ok_or_else(|| format!("no unit `{id}`"))?;
+            s.units.remove(k);
+            for t in s.triggers.iter_mut() {
+                t.orders.retain(|o| &o.unit != id);
+            }
+        }
+        Edit::SetUnit { id, unit } => {
+            check_id(&unit.id)?;
+            if &unit.id != id && s.units.iter().any(|x| x.id == unit.id) {
+                return Err(format!("a unit `{}` already exists", unit.id));
+            }
+            *unit_mut(s, id)? = unit.clone();
+            if &unit.id != id {
+                rename_unit(s, id, &unit.id);
+            }
+        }
+        Edit::SetTask { id, task } => unit_mut(s, id)?.task = task.clone(),
+        Edit::MoveTaskPoint { id, index, to } => {
+            let u = unit_mut(s, id)?;
+            let mut pts = task_points_mut(&mut u.task);
+            let n = pts.len();
+            let p = pts.get_mut(*index).ok_or_else(|| format!("{id}'s task has {n} point(s), not {}", index + 1))?;
+            **p = to.clone();
+        }
+        Edit::InsertWaypoint { id, index, at } => match &mut unit_mut(s, id)?.task {
+            Task::Patrol { route, .. } => route.insert((*index).min(route.len()), at.clone()),
+            _ => return Err(format!("{id} is not on patrol: give it a Patrol task first")),
+        },
+        Edit::DeleteWaypoint { id, index } => match &mut unit_mut(s, id)?.task {
+            Task::Patrol { route, .. } if route.len() > 2 && *index < route.len() => {
+                route.remove(*index);
+            }
+            Task::Patrol { .. } => return Err("a patrol route keeps at least two waypoints".into()),
+            _ => return Err(format!("{id} is not on patrol")),
+        },
+        Edit::AddPlace(p) => {
+            check_id(&p.id)?;
+            if s.places.iter().any(|x| x.id == p.id) {
+                return Err(format!("a place `{}` already exists", p.id));
+            }
+            s.places.push(p.clone());
+        }
+        Edit::MovePlace { id, to } => {
+            if matches!(to, Loc::Place(_)) {
+                return Err("a place's position cannot be another place".into());
+            }
+            place_mut(s, id)?.at = to.clone();
+        }
+        Edit::SetPlace { id, place } => {
+            check_id(&place.id)?;
+            if &place.id != id && s.places.iter().any(|x| x.id == place.id) {
+                return Err(format!("a place `{}` already exists", place.id));
+            }
+            *place_mut(s, id)? = place.clone();
+            if &place.id != id {
+                rename_place(s, id, &place.id);
+            }
+        }
+        Edit::DeletePlace(id) => {
+            let k = s.places.iter().position(|p| &p.id == id).ok_or_else(|| format!("no place `{id}`"))?;
+            s.places.remove(k);
+        }
+        Edit::AddTrigger(t) => {
+            check_id(&t.id)?;
+            if s.triggers.iter().any(|x| x.id == t.id) {
+                return Err(format!("a trigger `{}` already exists", t.id));
+            }
+            s.triggers.push(t.clone());
+        }
+        Edit::SetTrigger { id, trigger } => {
+            check_id(&trigger.id)?;
+            if &trigger.id != id && s.triggers.iter().any(|x| x.id == trigger.id) {
+                return Err(format!("a trigger `{}` already exists", trigger.id));
+            }
+            let t = s.triggers.iter_mut().find(|t| &t.id == id).ok_or_else(|| format!("no trigger `{id}`"))?;
+            *t = trigger.clone();
+        }
+        Edit::DeleteTrigger(id) => {
+            let k = s.triggers.iter().position(|t| &t.id == id).ok_or_else(|| format!("no trigger `{id}`"))?;
+            s.triggers.remove(k);
+        }
+    }
+    Ok(())
+}
+
+fn rename_unit(s: &mut Scenario, from: &str, to: &str) {
+    use super::schema::Condition;
+    let fix_task = |t: &mut Task| match t {
+        Task::Pursue { unit } if unit == from => *unit = to.to_string(),
+        Task::AirAssault { lift, .. } if lift == from => *lift = to.to_string(),
+        _ => {}
+    };
+    for u in s.units.iter_mut() {
+        fix_task(&mut u.task);
+    }
+    for t in s.triggers.iter_mut() {
+        if let Condition::UnitBroken(u) = &mut t.when
+            && u == from
+        {
+            *u = to.to_string();
+        }
+        for o in t.orders.iter_mut() {
+            if o.unit == from {
+                o.unit = to.to_string();
+            }
+            fix_task(&mut o.task);
+        }
+    }
+}
+
+fn rename_place(s: &mut Scenario, from: &str, to: &str) {
+    use super::schema::Condition;
+    let fix_loc = |l: &mut Loc| {
+        if let Loc::Place(p) = l
+            && p == from
+        {
+            *p = to.to_string();
+        }
+    };
+    let fix_id = |p: &mut String| {
+        if p == from {
+            *p = to.to_string();
+        }
+    };
+    let fix_task = |t: &mut Task| {
+        for l in task_points_mut(t) {
+            fix_loc(l);
+        }
+        match t {
+            Task::Block { pass, .. } => fix_id(pass),
+            Task::Infiltrate { objective, via, rally, .. } => {
+                fix_id(objective);
+                via.iter_mut().for_each(fix_id);
+                if let Some(r) = rally {
+                    fix_id(r);
+                }
+            }
+            Task::CordonSearch { village, .. } => fix_id(village),
+            _ => {}
+        }
+    };
+    for u in s.units.iter_mut() {
+        fix_loc(&mut u.at);
+        if let Some(h) = &mut u.home {
+            fix_loc(h);
+        }
+        fix_task(&mut u.task);
+    }
+    for side in s.sides.iter_mut() {
+        if let Some(h) = &mut side.hq {
+            fix_loc(h);
+        }
+        for c in side.contingents.iter_mut() {
+            fix_loc(&mut c.hq);
+        }
+    }
+    for h in s.hostage_groups.iter_mut() {
+        fix_loc(&mut h.at);
+    }
+    for t in s.triggers.iter_mut() {
+        match &mut t.when {
+            Condition::Contact { at, .. } => fix_loc(at),
+            Condition::PassCrossed { pass, .. } => fix_id(pass),
+            _ => {}
+        }
+        for o in t.orders.iter_mut() {
+            fix_task(&mut o.task);
+        }
+    }
+}
+
+/// Most edits kept for undo.
+pub const UNDO_LIMIT: usize = 500;
+
+/// A scenario being edited, with its undo and redo history (whole snapshots: simple and exact).
+#[derive(Debug, Clone)]
+pub struct Editor {
+    /// The scenario as edited so far.
+    pub scenario: Scenario,
+    undo: Vec<(String, Scenario)>,
+    redo: Vec<(String, Scenario)>,
+    /// Edits since the last save (or load); negative after undoing past it.
+    pub changes: i64,
+}
+
+impl Editor {
+    /// Starts editing `scenario`.
+    pub fn new(scenario: Scenario) -> Editor {
+        Editor { scenario, undo: Vec::new(), redo: Vec::new(), changes: 0 }
+    }
+
+    /// Applies an edit; it can be undone. Clears the redo list.
+    pub fn apply(&mut self, e: &Edit) -> Result<(), String> {
+        let mut next = self.scenario.clone();
+        apply(&mut next, e)?;
+        let before = std::mem::replace(&mut self.scenario, next);
+        self.undo.push((e.label(), before));
+        if self.undo.len() > UNDO_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.changes += 1;
+        Ok(())
+    }
+
+    /// Undoes the last edit; returns its label, or `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Option<String> {
+        let (label, before) = self.undo.pop()?;
+        let now = std::mem::replace(&mut self.scenario, before);
+        self.redo.push((label.clone(), now));
+        self.changes -= 1;
+        Some(label)
+    }
+
+    /// Redoes the last undone edit.
+    pub fn redo(&mut self) -> Option<String> {
+        let (label, after) = self.redo.pop()?;
+        let now = std::mem::replace(&mut self.scenario, after);
+        self.undo.push((label.clone(), now));
+        self.changes += 1;
+        Some(label)
+    }
+
+    /// Label of the edit `undo` would undo.
+    pub fn can_undo(&self) -> Option<&str> {
+        self.undo.last().map(|(l, _)| l.as_str())
+    }
+
+    /// Label of the edit `redo` would redo.
+    pub fn can_redo(&self) -> Option<&str> {
+        self.redo.last().map(|(l, _)| l.as_str())
+    }
+
+    /// True when the scenario differs from the last save.
+    pub fn dirty(&self) -> bool {
+        self.changes != 0
+    }
+
+    /// Marks the current state as saved.
+    pub fn saved(&mut self) {
+        self.changes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{load, parse_only};
+
+    fn scn() -> Scenario {
+        parse_only("t", load::embedded("assets/templates/scenario.ron").unwrap()).unwrap()
+    }
+
+    fn some_unit(s: &Scenario) -> Unit {
+        s.units[0].clone()
+    }
+
+    #[test]
+    fn add_move_delete_and_their_errors() {
+        let mut s = scn();
+        let n = s.units.len();
+        let mut u = some_unit(&s);
+        assert!(apply(&mut s, &Edit::AddUnit(u.clone())).unwrap_err().contains("already exists"));
+        u.id = "qrf".into();
+        apply(&mut s, &Edit::AddUnit(u.clone())).unwrap();
+        assert_eq!(s.units.len(), n + 1);
+        assert_eq!(s.units[n].id, "qrf");
+        let to = Loc::Geo { lat: 39.61, lon: 70.88 };
+        apply(&mut s, &Edit::MoveUnit { id: "qrf".into(), to: to.clone() }).unwrap();
+        assert_eq!(s.units[n].at, to);
+        apply(&mut s, &Edit::RotateUnit { id: "qrf".into(), facing_deg: Some(-90.0) }).unwrap();
+        assert_eq!(s.units[n].facing_deg, Some(270.0));
+        let before = s.clone();
+        assert!(apply(&mut s, &Edit::MoveUnit { id: "nope".into(), to }).is_err());
+        assert_eq!(s, before, "a failed edit changes nothing");
+        apply(&mut s, &Edit::DeleteUnit("qrf".into())).unwrap();
+        assert_eq!(s.units.len(), n);
+        assert!(s.units.iter().all(|x| x.id != "qrf"));
+        let mut bad = some_unit(&s);
+        bad.id = "has space".into();
+        assert!(apply(&mut s, &Edit::AddUnit(bad)).unwrap_err().contains("not a valid id"));
+    }
+
+    #[test]
+    fn task_points_move_and_waypoints_insert_and_delete() {
+        let mut s = scn();
+        let id = s.units[0].id.clone();
+        let a = Loc::Xy { x: 1.0, y: 2.0 };
+        let b = Loc::Xy { x: 3.0, y: 4.0 };
+        apply(
+            &mut s,
+            &Edit::SetTask { id: id.clone(), task: Task::Patrol { route: vec![a.clone(), b.clone()], repeat: true } },
+        )
+        .unwrap();
+        let c = Loc::Xy { x: 5.0, y: 6.0 };
+        apply(&mut s, &Edit::InsertWaypoint { id: id.clone(), index: 1, at: c.clone() }).unwrap();
+        assert_eq!(task_points(&s.units[0].task), vec![&a, &c, &b]);
+        apply(&mut s, &Edit::MoveTaskPoint { id: id.clone(), index: 2, to: a.clone() }).unwrap();
+        assert_eq!(task_points(&s.units[0].task), vec![&a, &c, &a]);
+        apply(&mut s, &Edit::DeleteWaypoint { id: id.clone(), index: 0 }).unwrap();
+        assert!(apply(&mut s, &Edit::DeleteWaypoint { id: id.clone(), index: 0 }).is_err(), "two stay");
+        assert!(apply(&mut s, &Edit::MoveTaskPoint { id: id.clone(), index: 5, to: a.clone() }).is_err());
+        // a blocking position with the pass's own position has no point to move until it is set
+        apply(&mut s, &Edit::SetTask { id: id.clone(), task: Task::Block { pass: "p".into(), at: None } }).unwrap();
+        assert!(task_points(&s.units[0].task).is_empty());
+        assert!(apply(&mut s, &Edit::MoveTaskPoint { id, index: 0, to: a }).is_err());
+    }
+
+    #[test]
+    fn renaming_a_unit_or_place_renames_its_references() {
+        let mut s = scn();
+        let place = s.places[0].clone();
+        let mut u = some_unit(&s);
+        u.id = "x".into();
+        u.at = Loc::Place(place.id.clone());
+        apply(&mut s, &Edit::AddUnit(u.clone())).unwrap();
+        let mut p2 = place.clone();
+        p2.id = "renamed".into();
+        apply(&mut s, &Edit::SetPlace { id: place.id.clone(), place: p2 }).unwrap();
+        assert_eq!(s.units.last().unwrap().at, Loc::Place("renamed".into()));
+        let mut u2 = u.clone();
+        u2.id = "y".into();
+        u2.at = Loc::Place("renamed".into());
+        s.triggers.push(Trigger {
+            id: "t".into(),
+            when: crate::scenario::schema::Condition::UnitBroken("x".into()),
+            delay: None,
+            orders: vec![crate::scenario::schema::Order { unit: "x".into(), task: Task::Reserve { at: None } }],
+        });
+        apply(&mut s, &Edit::SetUnit { id: "x".into(), unit: u2 }).unwrap();
+        let t = s.triggers.last().unwrap();
+        assert_eq!(t.orders[0].unit, "y");
+        assert_eq!(t.when, crate::scenario::schema::Condition::UnitBroken("y".into()));
+        // deleting the unit takes its orders with it
+        apply(&mut s, &Edit::DeleteUnit("y".into())).unwrap();
+        assert!(s.triggers.last().unwrap().orders.is_empty());
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_history_exactly() {
+        let start = scn();
+        let mut ed = Editor::new(start.clone());
+        assert!(ed.undo().is_none());
+        let id = start.units[0].id.clone();
+        ed.apply(&Edit::MoveUnit { id: id.clone(), to: Loc::Xy { x: 10.0, y: 10.0 } }).unwrap();
+        let after_move = ed.scenario.clone();
+        ed.apply(&Edit::DeleteUnit(id.clone())).unwrap();
+        let after_delete = ed.scenario.clone();
+        assert!(ed.dirty());
+        assert_eq!(ed.can_undo(), Some(format!("delete {id}").as_str()));
+        assert_eq!(ed.undo().as_deref(), Some(format!("delete {id}").as_str()));
+        assert_eq!(ed.scenario, after_move);
+        ed.undo().unwrap();
+        assert_eq!(ed.scenario, start);
+        assert!(!ed.dirty());
+        ed.redo().unwrap();
+        ed.redo().unwrap();
+        assert_eq!(ed.scenario, after_delete);
+        assert!(ed.redo().is_none());
+        // a new edit after undoing drops the redo list
+        ed.undo().unwrap();
+        ed.apply(&Edit::RotateUnit { id, facing_deg: Some(45.0) }).unwrap();
+        assert!(ed.can_redo().is_none());
+        // a failed edit is not recorded
+        assert!(ed.apply(&Edit::DeleteUnit("nope".into())).is_err());
+        assert_eq!(ed.undo().as_deref().map(|l| l.starts_with("rotate")), Some(true));
+    }
+}
