@@ -28,3 +28,16 @@ pub fn temp_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     }
     b.prefix(".jets-").tempfile_in(dir)
 }
+
+/// `target` as a path relative to `dir` (both resolved against the current directory; both
+/// must exist), with `/` separators.
+pub fn relative_path(target: &Path, dir: &Path) -> Option<String> {
+    let cwd = std::env::current_dir().ok()?;
+    let t = std::fs::canonicalize(cwd.join(target)).ok()?;
+    let d = std::fs::canonicalize(cwd.join(dir)).ok()?;
+    let (tc, dc): (Vec<_>, Vec<_>) = (t.components().collect(), d.components().collect());
+    let common = tc.iter().zip(&dc).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); dc.len() - common];
+    parts.extend(tc[common..].iter().map(|c| c.as_os_str().to_string_lossy().to_string()));
+    Some(parts.join("/"))
+}

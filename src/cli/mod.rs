@@ -163,6 +163,13 @@ struct ViewArgs {
     /// orders, engagement)
     #[arg(long, value_name = "UNIT")]
     why: Option<String>,
+    /// Open in the edit mode (with --select, that unit is selected in the editor)
+    #[arg(long)]
+    edit: bool,
+    /// Apply these edit commands (a RON list: `[Apply(MoveUnit(id: "x", to: Place("p"))),
+    /// Save(Some("out.ron"))]`) through the editor, one a frame, before --screenshot
+    #[arg(long, value_name = "EDITS.ron")]
+    script: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -236,6 +243,8 @@ pub fn run() -> Result<ExitCode> {
             frames: 30,
             select: None,
             why: None,
+            edit: false,
+            script: None,
         }),
         None => {
             let code = cmd_run(RunArgs {
@@ -311,7 +320,36 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
+    let text: Arc<str> = match &a.scenario {
+        Some(p) => scenario::load::read_capped(p).unwrap_or_else(|_| Arc::from("")),
+        None => Arc::from(scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default()),
+    };
+    let script = match &a.script {
+        None => Vec::new(),
+        Some(p) => {
+            let t = match scenario::load::read_capped(p) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(BAD_INPUT));
+                }
+            };
+            let mut problems = scenario::Problems::default();
+            let src = problems.add_source(&p.display().to_string(), t.clone());
+            match scenario::load::parse_ron::<Vec<crate::desktop::author::EditCommand>>(&mut problems, src, &t) {
+                Some(s) => s,
+                None => {
+                    report(&problems);
+                    return Ok(ExitCode::from(BAD_INPUT));
+                }
+            }
+        }
+    };
     let exit = crate::desktop::open(crate::desktop::Options {
+        file: a.scenario.clone(),
+        text,
+        edit: a.edit || !script.is_empty(),
+        script,
         loaded: Arc::new(loaded),
         seed,
         side,
@@ -490,12 +528,5 @@ fn rewrite_library_paths(text: &str, file: &Path) -> String {
 
 /// `target` relative to `dir`, both resolved against the current directory.
 fn relative_to(target: &Path, dir: &Path) -> Option<String> {
-    let cwd = std::env::current_dir().ok()?;
-    let t = std::fs::canonicalize(cwd.join(target)).ok()?;
-    let d = std::fs::canonicalize(cwd.join(dir)).ok()?;
-    let (tc, dc): (Vec<_>, Vec<_>) = (t.components().collect(), d.components().collect());
-    let common = tc.iter().zip(&dc).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); dc.len() - common];
-    parts.extend(tc[common..].iter().map(|c| c.as_os_str().to_string_lossy().to_string()));
-    Some(parts.join("/"))
+    jets::fsio::relative_path(target, dir)
 }

@@ -9,6 +9,7 @@
 //!
 //! Must not: be used by the library (`scenario`, `sim`, `batch` never see it).
 
+pub mod author;
 pub mod map;
 pub mod run;
 pub mod symbols;
@@ -45,6 +46,14 @@ pub struct Options {
     pub select: Option<String>,
     /// Show the chain behind this unit's latest casualties (its id).
     pub why: Option<String>,
+    /// The scenario file (watched for changes and saved to); `None` for the built-in one.
+    pub file: Option<PathBuf>,
+    /// The scenario's text as read (its comments are kept when saving).
+    pub text: Arc<str>,
+    /// Open in the edit mode.
+    pub edit: bool,
+    /// Edit commands to apply, one a frame, before the screenshot (tests, demonstrations).
+    pub script: Vec<author::EditCommand>,
 }
 
 /// Screenshot mode.
@@ -67,6 +76,15 @@ pub fn open(opts: Options) -> AppExit {
     let why = run.events.clone();
     let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
     let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
+    let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.text.clone(), opts.seed);
+    authoring.editing = opts.edit;
+    if opts.edit {
+        authoring.sel = opts.select.clone().map(author::Sel::Unit).unwrap_or_default();
+    }
+    if !opts.script.is_empty() {
+        authoring.script = opts.script.clone();
+        authoring.script_done = Some(false);
+    }
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window { title, resolution: WindowResolution::new(1280, 720), ..default() }),
@@ -74,6 +92,8 @@ pub fn open(opts: Options) -> AppExit {
     }))
     .add_plugins(EguiPlugin::default())
     .add_message::<RunCommand>()
+    .add_message::<author::EditCommand>()
+    .insert_resource(authoring)
     .insert_resource(ClearColor(Color::srgb(0.24, 0.24, 0.24)))
     .insert_resource(run)
     .insert_resource({
@@ -89,7 +109,7 @@ pub fn open(opts: Options) -> AppExit {
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
     })
-    .add_systems(Update, run::drive)
+    .add_systems(Update, (author::script, author::commands, author::watch, run::drive).chain())
     .add_systems(EguiPrimaryContextPass, ui::ui);
     if let Some(path) = opts.screenshot {
         app.insert_resource(Shot {
@@ -125,8 +145,12 @@ fn shoot(
     mut shot: ResMut<Shot>,
     view: Res<View>,
     run: Res<Run>,
+    authoring: Res<author::Authoring>,
     mut exit: MessageWriter<AppExit>,
 ) {
+    if authoring.script_done == Some(false) {
+        return; // the edit script runs first
+    }
     shot.frame += 1;
     if shot.frame == shot.at_frame {
         let ok = shot.ok.clone();
@@ -155,8 +179,13 @@ fn shoot(
             .drawn
             .iter()
             .map(|(k, at, fill)| {
+                let id = if authoring.editing {
+                    authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
+                } else {
+                    run.snapshot.units.get(*k).map(|u| u.id.clone())
+                };
                 serde_json::json!({
-                    "id": run.snapshot.units[*k].id,
+                    "id": id,
                     "x": at.x, "y": at.y,
                     "fill": [fill.r(), fill.g(), fill.b()],
                 })
@@ -168,6 +197,10 @@ fn shoot(
             "side": format!("{:?}", view.side),
             "map_rect": [r.min.x, r.min.y, r.max.x, r.max.y],
             "units": units,
+            "editing": authoring.editing,
+            "status": authoring.status,
+            "problems": authoring.rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
+            "edits_unsaved": authoring.editor.changes,
         });
         let mut p = shot.path.clone().into_os_string();
         p.push(".json");

@@ -16,6 +16,7 @@ use jets::sim::events::{Event, EventKind};
 use jets::sim::setup::Theatre;
 use jets::sim::sun::Light;
 
+use super::author::{self, Authoring, EditCommand};
 use super::map::{self, LineKind, Vectors};
 use super::run::{ContactView, Run, RunCommand, UnitView};
 use super::symbols::{self, Affiliation, State, Symbol};
@@ -88,12 +89,12 @@ impl View {
         }
     }
 
-    fn to_screen(&self, rect: egui::Rect, p: (f64, f64)) -> Pos2 {
+    pub(crate) fn to_screen(&self, rect: egui::Rect, p: (f64, f64)) -> Pos2 {
         let c = rect.center();
         Pos2::new(c.x + ((p.0 - self.centre.0) / self.scale) as f32, c.y - ((p.1 - self.centre.1) / self.scale) as f32)
     }
 
-    fn to_world(&self, rect: egui::Rect, s: Pos2) -> (f64, f64) {
+    pub(crate) fn to_world(&self, rect: egui::Rect, s: Pos2) -> (f64, f64) {
         let c = rect.center();
         (self.centre.0 + (s.x - c.x) as f64 * self.scale, self.centre.1 - (s.y - c.y) as f64 * self.scale)
     }
@@ -314,8 +315,11 @@ pub fn ui(
     mut view: ResMut<View>,
     run: Res<Run>,
     mut cmds: MessageWriter<RunCommand>,
+    mut author: ResMut<Authoring>,
+    mut edits: MessageWriter<EditCommand>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
+    let mut out: Vec<EditCommand> = Vec::new();
     let th: &Theatre = &run.theatre;
     if view.texture.is_none() {
         let pic = map::picture(&run.loaded.terrain);
@@ -368,6 +372,12 @@ pub fn ui(
                 .unwrap_or_default();
             ui.strong(format!("{}  ({date} local)  {light}", clock_text(t)));
             ui.separator();
+            let label = if author.editing { "Done editing" } else { "Edit scenario" };
+            if ui.button(label).on_hover_text("add, move and change units, places, tasks and triggers; save").clicked()
+            {
+                out.push(EditCommand::Editing(!author.editing));
+            }
+            ui.separator();
             ui.label(format!(
                 "sim {:.1} ms/frame (max {:.1}), {:.0}× achieved",
                 run.sim_ms, run.sim_ms_max, run.achieved
@@ -399,7 +409,13 @@ pub fn ui(
         });
     });
     // ---- left: view side, selected unit, outcome
-    egui::Panel::left("unit").default_size(270.0).size_range(220.0..=380.0).resizable(true).show(&mut root, |ui| {
+    egui::Panel::left("unit").default_size(270.0).size_range(220.0..=420.0).resizable(true).show(&mut root, |ui| {
+        if author.editing {
+            egui::ScrollArea::vertical().id_salt("editor").show(ui, |ui| {
+                author::panel(ui, &mut author, &run, &mut out);
+            });
+            return;
+        }
         ui.heading("View");
         let names: Vec<String> = th.sides.clone();
         let current = match view.side {
@@ -478,6 +494,11 @@ pub fn ui(
         summary_table(ui, snap, th, only);
     });
     // ---- bottom: the event log
+    if author.editing || !author.rows.is_empty() || !author.status.is_empty() {
+        egui::Panel::bottom("problems").resizable(false).show(&mut root, |ui| {
+            author::problems(ui, &mut author, &mut view, &run);
+        });
+    }
     egui::Panel::bottom("log").default_size(190.0).resizable(true).show(&mut root, |ui| {
         ui.horizontal(|ui| {
             ui.strong("Event log");
@@ -554,8 +575,11 @@ pub fn ui(
     });
     // ---- the map
     egui::CentralPanel::no_frame().show(&mut root, |ui| {
-        map_canvas(ui, &mut view, &run, th);
+        map_canvas(ui, &mut view, &run, th, &mut author, &mut out);
     });
+    for c in out {
+        edits.write(c);
+    }
     Ok(())
 }
 
@@ -703,7 +727,14 @@ fn line_style(k: LineKind) -> (Stroke, bool) {
     }
 }
 
-fn map_canvas(ui: &mut egui::Ui, view: &mut View, run: &Run, th: &Theatre) {
+fn map_canvas(
+    ui: &mut egui::Ui,
+    view: &mut View,
+    run: &Run,
+    th: &Theatre,
+    author: &mut Authoring,
+    out: &mut Vec<EditCommand>,
+) {
     let rect = ui.max_rect();
     view.map_rect = rect;
     let ter = &run.loaded.terrain;
@@ -714,8 +745,11 @@ fn map_canvas(ui: &mut egui::Ui, view: &mut View, run: &Run, th: &Theatre) {
         view.scale = (w / rect.width() as f64).max(h / rect.height() as f64) * 1.02;
     }
     let resp = ui.interact(rect, egui::Id::new("map"), egui::Sense::click_and_drag());
+    if author.editing {
+        author::press(&resp, view, rect, author, run);
+    }
     // pan and zoom: drag, wheel or touchpad, arrow keys and +/-
-    if resp.dragged() {
+    if resp.dragged() && author.drag.is_none() {
         view.fitted = true;
         let d = resp.drag_delta();
         view.centre.0 -= d.x as f64 * view.scale;
@@ -791,7 +825,7 @@ fn map_canvas(ui: &mut egui::Ui, view: &mut View, run: &Run, th: &Theatre) {
                 );
             }
         }
-        for pl in &v.places {
+        for pl in v.places.iter().filter(|_| !author.editing) {
             let s = view.to_screen(rect, pl.at);
             let ink = Color32::from_rgb(20, 20, 20);
             match pl.kind {
@@ -830,6 +864,53 @@ fn map_canvas(ui: &mut egui::Ui, view: &mut View, run: &Run, th: &Theatre) {
             }
         }
     }
+    if author.editing {
+        author::draw(&p, &resp, view, rect, author, run, out);
+    } else {
+        units_and_picking(ui, &p, &resp, view, rect, run, th);
+    }
+    // the cursor readout
+    if let Some(q) = resp.hover_pos() {
+        let wpt = view.to_world(rect, q);
+        if ter.contains(wpt) {
+            let g = ter.frame.to_geo(wpt.0, wpt.1);
+            let txt = format!(
+                "grid {:.2} km E {:.2} km N   {:.4}° N {:.4}° E   {:.0} m",
+                wpt.0 / 1000.0,
+                wpt.1 / 1000.0,
+                g.lat,
+                g.lon,
+                ter.elevation_at(wpt)
+            );
+            let at = Pos2::new(rect.left() + 8.0, rect.bottom() - 8.0);
+            let galley = p.layout_no_wrap(txt, egui::FontId::monospace(12.0), Color32::BLACK);
+            p.rect_filled(
+                egui::Rect::from_min_size(
+                    at - Vec2::new(2.0, galley.size().y + 2.0),
+                    galley.size() + Vec2::new(4.0, 4.0),
+                ),
+                2.0,
+                Color32::from_white_alpha(220),
+            );
+            p.galley(at - Vec2::new(0.0, galley.size().y), galley, Color32::BLACK);
+        }
+    }
+    scale_bar(&p, rect, view.scale);
+    north_arrow(&p, rect);
+}
+
+/// The run's units (trails, the selection's rings and sight lines, the chain behind a
+/// casualty, symbols and contacts), clicking to select and the tooltip.
+fn units_and_picking(
+    ui: &mut egui::Ui,
+    p: &egui::Painter,
+    resp: &egui::Response,
+    view: &mut View,
+    rect: egui::Rect,
+    run: &Run,
+    th: &Theatre,
+) {
+    let ter = &run.loaded.terrain;
     // trails of own (or all) units
     for u in &run.snapshot.units {
         let shown = match view.side {
@@ -977,33 +1058,7 @@ fn map_canvas(ui: &mut egui::Ui, view: &mut View, run: &Run, th: &Theatre) {
                 ui.label(text);
             });
         }
-        // cursor readout
-        let wpt = view.to_world(rect, q);
-        if ter.contains(wpt) {
-            let g = ter.frame.to_geo(wpt.0, wpt.1);
-            let txt = format!(
-                "grid {:.2} km E {:.2} km N   {:.4}° N {:.4}° E   {:.0} m",
-                wpt.0 / 1000.0,
-                wpt.1 / 1000.0,
-                g.lat,
-                g.lon,
-                ter.elevation_at(wpt)
-            );
-            let at = Pos2::new(rect.left() + 8.0, rect.bottom() - 8.0);
-            let galley = p.layout_no_wrap(txt, egui::FontId::monospace(12.0), Color32::BLACK);
-            p.rect_filled(
-                egui::Rect::from_min_size(
-                    at - Vec2::new(2.0, galley.size().y + 2.0),
-                    galley.size() + Vec2::new(4.0, 4.0),
-                ),
-                2.0,
-                Color32::from_white_alpha(220),
-            );
-            p.galley(at - Vec2::new(0.0, galley.size().y), galley, Color32::BLACK);
-        }
     }
-    scale_bar(&p, rect, view.scale);
-    north_arrow(&p, rect);
 }
 
 fn label(p: &egui::Painter, at: Pos2, text: &str, size: f32, col: Color32) {

@@ -391,6 +391,15 @@ impl Editor {
         self.changes != 0
     }
 
+    /// Changes the current state and every state in the history alike, without recording an
+    /// edit (e.g. library paths rebased when the file is saved elsewhere).
+    pub fn map_all(&mut self, f: impl Fn(&mut Scenario)) {
+        f(&mut self.scenario);
+        for (_, s) in self.undo.iter_mut().chain(self.redo.iter_mut()) {
+            f(s);
+        }
+    }
+
     /// Marks the current state as saved.
     pub fn saved(&mut self) {
         self.changes = 0;

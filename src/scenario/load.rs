@@ -78,6 +78,33 @@ impl Origin {
     }
 }
 
+impl Origin {
+    /// `rel` (a path relative to this file, as a scenario names its library and DEM files) as
+    /// seen from a file saved at `to`: the same file on disk, or the built-in copy of an
+    /// embedded one. `builtin:` paths stay as they are.
+    pub fn rebase(&self, rel: &str, to: &FsPath) -> String {
+        if rel.starts_with("builtin:") {
+            return rel.to_string();
+        }
+        let to_dir = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(FsPath::new("."));
+        match self {
+            Origin::Disk(p) => {
+                let target = p.parent().unwrap_or(FsPath::new(".")).join(rel);
+                crate::fsio::relative_path(&target, to_dir)
+                    .or_else(|| std::fs::canonicalize(&target).ok().map(|t| t.display().to_string()))
+                    .unwrap_or_else(|| rel.to_string())
+            }
+            Origin::Embedded(p) => {
+                let joined = normalise(&format!("{}/{rel}", parent_of(p)));
+                match joined.strip_prefix("assets/") {
+                    Some(rest) if EMBEDDED.iter().any(|(k, _)| *k == joined) => format!("builtin:{rest}"),
+                    _ => rel.to_string(),
+                }
+            }
+        }
+    }
+}
+
 fn parent_of(p: &str) -> &str {
     p.rfind('/').map(|i| &p[..i]).unwrap_or("")
 }

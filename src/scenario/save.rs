@@ -43,6 +43,12 @@ pub fn to_ron(scenario: &Scenario, original: Option<&str>) -> Result<Saved, Stri
     let compact = ron::to_string(scenario).map_err(|e| format!("cannot serialise the scenario: {e}"))?;
     let tree = Compact { b: compact.as_bytes(), s: &compact, i: 0 }.value().ok_or("cannot lay out the scenario")?;
     let mut out = Layout::default();
+    if let Some(src) = original
+        && let Ok(old) = ron::from_str::<Scenario>(src)
+        && let (Ok(old), Ok(new)) = (serde_json::to_value(&old), serde_json::to_value(scenario))
+    {
+        out.same = Some(Same { old, new, src: src.to_string(), spans: keyed_spans(src).into_iter().collect() });
+    }
     out.emit(&tree, 0, "", "", "", true);
     out.keys.insert(String::new(), (0, out.lines.len().saturating_sub(1)));
     let (text, kept, dropped) = match original {
@@ -50,6 +56,17 @@ pub fn to_ron(scenario: &Scenario, original: Option<&str>) -> Result<Saved, Stri
         None => (out.lines.iter().map(|l| l.text.clone() + "\n").collect(), 0, Vec::new()),
     };
     Ok(Saved { text, kept, dropped })
+}
+
+/// Points the scenario's library and DEM paths, written relative to the file it came from,
+/// at the same files from a file saved at `to`.
+pub fn rebase(scenario: &mut Scenario, from: &super::Origin, to: &Path) {
+    for lib in scenario.library.iter_mut() {
+        *lib = from.rebase(lib, to);
+    }
+    if let super::schema::Terrain::Dem(d) = &mut scenario.map.terrain {
+        d.path = from.rebase(&d.path, to);
+    }
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename: a
@@ -240,11 +257,94 @@ struct Layout {
     lines: Vec<Line>,
     /// key -> (first line, last line)
     keys: BTreeMap<String, (usize, usize)>,
+    /// The original text and both scenarios' values, to copy unchanged parts verbatim.
+    same: Option<Same>,
+    /// Spans of the original text copied verbatim (their comments come with them).
+    copied: Vec<Range<usize>>,
+}
+
+/// What unchanged parts are judged by: the values of the original and the new scenario (as
+/// JSON trees, navigated by key) and the original's spans by key.
+struct Same {
+    old: serde_json::Value,
+    new: serde_json::Value,
+    src: String,
+    spans: BTreeMap<String, Range<usize>>,
+}
+
+/// The value at a key (`units[#a].task`) of a JSON tree: fields by name, `[#id]` the element
+/// whose `id` is that, `[i]` by index.
+fn json_at<'a>(mut v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json::Value> {
+    let mut rest = key;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let inner = &r[..end];
+            let arr = v.as_array()?;
+            v = match inner.strip_prefix('#') {
+                Some(id) => arr.iter().find(|x| x.get("id").and_then(|i| i.as_str()) == Some(id))?,
+                None => arr.get(inner.parse::<usize>().ok()?)?,
+            };
+            rest = &r[end + 1..];
+        } else {
+            let r = rest.strip_prefix('.').unwrap_or(rest);
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            v = v.as_object()?.get(&r[..end])?;
+            rest = &r[end..];
+        }
+    }
+    Some(v)
 }
 
 impl Layout {
+    /// The original text of the value at `key` when it is unchanged, and the indentation of
+    /// the line it started on.
+    fn unchanged(&self, key: &str) -> Option<(Range<usize>, usize)> {
+        let s = self.same.as_ref()?;
+        if key.is_empty() || json_at(&s.old, key)? != json_at(&s.new, key)? {
+            return None;
+        }
+        let span = s.spans.get(key)?.clone();
+        // a field's span starts at its name: the value follows the first `:`
+        let is_field = !key.ends_with(']');
+        let start = if is_field {
+            let colon = s.src[span.clone()].find(':')?;
+            let after = &s.src[span.start + colon + 1..span.end];
+            span.start + colon + 1 + (after.len() - after.trim_start().len())
+        } else {
+            span.start
+        };
+        let line_start = s.src[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let indent = s.src[line_start..].len() - s.src[line_start..].trim_start_matches(' ').len();
+        Some((start..span.end, indent))
+    }
+
     fn emit(&mut self, n: &Node, indent: usize, prefix: &str, suffix: &str, key: &str, root: bool) {
         let pad = " ".repeat(indent * 4);
+        if !root && let Some((span, old_indent)) = self.unchanged(key) {
+            // unchanged: the original text as it was, comments and all, re-indented
+            let text = self.same.as_ref().map(|s| s.src[span.clone()].to_string()).unwrap_or_default();
+            let first = self.lines.len();
+            let parts: Vec<&str> = text.split('\n').collect();
+            let last = parts.len() - 1;
+            for (i, part) in parts.iter().enumerate() {
+                let mut t = if i == 0 {
+                    format!("{pad}{prefix}{part}")
+                } else {
+                    let own = part.len() - part.trim_start_matches(' ').len();
+                    let shifted = (own + indent * 4).saturating_sub(old_indent);
+                    format!("{}{}", " ".repeat(shifted), part.trim_start_matches(' '))
+                };
+                if i == last {
+                    t.push_str(suffix);
+                }
+                let ind = if i == 0 { indent } else { (t.len() - t.trim_start().len()) / 4 };
+                self.lines.push(Line { text: t, indent: ind });
+            }
+            self.keys.insert(key.to_string(), (first, self.lines.len() - 1));
+            self.copied.push(span);
+            return;
+        }
         let one = format!("{pad}{prefix}{}{suffix}", flat(n));
         let fits = one.chars().count() <= WIDTH;
         match n {
@@ -315,6 +415,10 @@ impl Layout {
         let mut dropped = Vec::new();
         let mut kept = 0;
         for c in comment_spans(src) {
+            if self.copied.iter().any(|s| s.start <= c.start && c.end <= s.end) {
+                kept += 1;
+                continue;
+            }
             let text = src[c.clone()].trim_end().to_string();
             let line_start = src[..c.start].rfind('\n').map(|i| i + 1).unwrap_or(0);
             let trailing = !src[line_start..c.start].trim().is_empty();
