@@ -163,6 +163,9 @@ struct ViewArgs {
     /// orders, engagement)
     #[arg(long, value_name = "UNIT")]
     why: Option<String>,
+    /// Zoom the map to this many kilometres across, centred on the --select unit (else the map)
+    #[arg(long, value_name = "KM")]
+    zoom: Option<f64>,
     /// Open in the edit mode (with --select, that unit is selected in the editor)
     #[arg(long)]
     edit: bool,
@@ -245,6 +248,7 @@ pub fn run() -> Result<ExitCode> {
             why: None,
             edit: false,
             script: None,
+            zoom: None,
         }),
         None => {
             let code = cmd_run(RunArgs {
@@ -349,6 +353,7 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
         file: a.scenario.clone(),
         text,
         edit: a.edit || !script.is_empty(),
+        zoom_km: a.zoom.filter(|z| z.is_finite() && *z > 0.1),
         script,
         loaded: Arc::new(loaded),
         seed,

@@ -42,6 +42,10 @@ pub enum EditCommand {
     Editing(bool),
     /// Read the file again, dropping unsaved edits.
     Reload,
+    /// Select a unit, place or trigger by id (as a click does).
+    Select(String),
+    /// Scripts only: wait this many seconds (wall clock) before the next command.
+    Wait(f64),
 }
 
 /// What is selected in the editor.
@@ -323,6 +327,20 @@ pub fn commands(
                     author.drag = None;
                 }
             }
+            EditCommand::Select(id) => {
+                let s = &author.editor.scenario;
+                author.sel = if s.units.iter().any(|u| &u.id == id) {
+                    Sel::Unit(id.clone())
+                } else if s.places.iter().any(|p| &p.id == id) {
+                    Sel::Place(id.clone())
+                } else if s.triggers.iter().any(|t| &t.id == id) {
+                    Sel::Trigger(id.clone())
+                } else {
+                    author.status = format!("nothing called `{id}` to select");
+                    Sel::None
+                };
+            }
+            EditCommand::Wait(_) => {}
             EditCommand::Reload => {
                 author.stamp = None;
                 author.disk_changed = false;
@@ -419,7 +437,13 @@ pub fn watch(mut author: ResMut<Authoring>, time: Res<Time<Real>>, mut run: ResM
 }
 
 /// Sends the edit script's commands, one a frame, after the window has settled.
-pub fn script(mut author: ResMut<Authoring>, mut out: MessageWriter<EditCommand>, mut frame: Local<u32>) {
+pub fn script(
+    mut author: ResMut<Authoring>,
+    mut out: MessageWriter<EditCommand>,
+    mut frame: Local<u32>,
+    mut waiting: Local<Option<f64>>,
+    time: Res<Time<Real>>,
+) {
     if author.script_done != Some(false) {
         return;
     }
@@ -429,6 +453,16 @@ pub fn script(mut author: ResMut<Authoring>, mut out: MessageWriter<EditCommand>
     }
     if author.script.is_empty() {
         author.script_done = Some(true);
+        return;
+    }
+    if let EditCommand::Wait(s) = author.script[0] {
+        let now = time.elapsed_secs_f64();
+        let since = *waiting.get_or_insert(now);
+        if now - since < s {
+            return;
+        }
+        *waiting = None;
+        author.script.remove(0);
         return;
     }
     let c = author.script.remove(0);

@@ -52,6 +52,8 @@ pub struct Options {
     pub text: Arc<str>,
     /// Open in the edit mode.
     pub edit: bool,
+    /// Show this many kilometres across, centred on the selected unit (else the map's centre).
+    pub zoom_km: Option<f64>,
     /// Edit commands to apply, one a frame, before the screenshot (tests, demonstrations).
     pub script: Vec<author::EditCommand>,
 }
@@ -74,6 +76,7 @@ struct Shot {
 pub fn open(opts: Options) -> AppExit {
     let run = Run::start(opts.loaded.clone(), opts.seed, opts.at_s, opts.play);
     let why = run.events.clone();
+    let run_units: Vec<(f64, f64)> = run.snapshot.units.iter().map(|u| u.pos).collect();
     let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
     let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
     let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.text.clone(), opts.seed);
@@ -99,6 +102,12 @@ pub fn open(opts: Options) -> AppExit {
     .insert_resource({
         let mut v = View::new(side);
         v.selected = opts.select.as_ref().and_then(|id| opts.loaded.scenario.units.iter().position(|u| &u.id == id));
+        if let Some(km) = opts.zoom_km {
+            let t = &opts.loaded.terrain;
+            let at =
+                v.selected.and_then(|k| run_units.get(k).copied()).unwrap_or((t.width_m() / 2.0, t.height_m() / 2.0));
+            v.focus = Some((at, km * 1000.0));
+        }
         if let Some(id) = &opts.why {
             v.chain_of = why
                 .iter()
@@ -201,6 +210,8 @@ fn shoot(
             "status": authoring.status,
             "problems": authoring.rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
             "edits_unsaved": authoring.editor.changes,
+            "centre": [view.centre.0, view.centre.1],
+            "scale": view.scale,
         });
         let mut p = shot.path.clone().into_os_string();
         p.push(".json");

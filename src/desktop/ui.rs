@@ -61,6 +61,8 @@ pub struct View {
     scrub: Option<u64>,
     pub jump_time: String,
     fitted: bool,
+    /// Where to look first: a point and the width shown, metres (`--zoom`).
+    pub focus: Option<((f64, f64), f64)>,
 }
 
 impl View {
@@ -86,6 +88,7 @@ impl View {
             scrub: None,
             jump_time: String::new(),
             fitted: false,
+            focus: None,
         }
     }
 
@@ -741,8 +744,16 @@ fn map_canvas(
     let (w, h) = (ter.width_m(), ter.height_m());
     // the whole map fits the area until the user pans or zooms
     if !view.fitted && rect.width() > 10.0 {
-        view.centre = (w / 2.0, h / 2.0);
-        view.scale = (w / rect.width() as f64).max(h / rect.height() as f64) * 1.02;
+        match view.focus {
+            Some((at, width_m)) => {
+                view.centre = at;
+                view.scale = width_m / rect.width() as f64;
+            }
+            None => {
+                view.centre = (w / 2.0, h / 2.0);
+                view.scale = (w / rect.width() as f64).max(h / rect.height() as f64) * 1.02;
+            }
+        }
     }
     let resp = ui.interact(rect, egui::Id::new("map"), egui::Sense::click_and_drag());
     if author.editing {

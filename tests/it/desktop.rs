@@ -152,3 +152,149 @@ fn a_side_sees_only_its_units_and_its_contacts() {
     let (code, _) = view(&["--side", "nato", "--screenshot", shot.to_str().unwrap()]);
     assert_eq!(code, 2);
 }
+
+fn sidecar(shot: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{}.json", shot.display())).unwrap()).unwrap()
+}
+
+/// Cooperation 2000 in `dir`, with its library paths pointing at this checkout's assets.
+fn scenario_copy(dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(repo("scenarios/cooperation_2000.ron")).unwrap();
+    let assets = repo("assets/units").canonicalize().unwrap();
+    let text = text.replace("\"../assets/units/", &format!("\"{}/", assets.display()));
+    let file = dir.join("c2000.ron");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+/// The planner's excursion of the README, scripted through the editor's own command path:
+/// a Kazakh airmobile company added at Batken airfield as a quick-reaction force, the Kyrgyz
+/// company's blocking position moved to the Turo pass, a deletion undone, saved to another
+/// folder; the saved file validates and holds exactly those changes with every comment.
+#[test]
+fn scripted_edits_through_the_editor_save_a_valid_scenario() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario_copy(dir.path());
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let saved = dir.path().join("out/c2000_turo.ron");
+    let script = dir.path().join("edits.ron");
+    std::fs::write(
+        &script,
+        format!(
+            r#"[
+    Apply(AddUnit((
+        id: "kz_amc_qrf", name: "Kazakh airmobile company (QRF)", side: "cis", contingent: "kz",
+        unit_type: "airmobile_company", strength: 100, at: Place("batken_airfield"),
+        task: Reserve(at: Some(Place("batken_airfield"))),
+    ))),
+    Apply(SetTask(id: "kg_mrc_1", task: Block(pass: "turo_pass", at: Some(Geo(lat: 39.63, lon: 70.422))))),
+    Apply(DeleteUnit("kg_mortar_1")),
+    Undo,
+    Apply(MoveUnit(id: "kg_mrc_1", to: Geo(lat: 39.575, lon: 70.435))),
+    Undo,
+    Select("kz_amc_qrf"),
+    Save(Some({saved:?})),
+]"#
+        ),
+    )
+    .unwrap();
+    let shot = dir.path().join("edit.png");
+    let (code, err) =
+        view(&[file.to_str().unwrap(), "--script", script.to_str().unwrap(), "--screenshot", shot.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let meta = sidecar(&shot);
+    assert_eq!(meta["editing"], true);
+    assert_eq!(meta["problems"].as_array().unwrap().len(), 0, "{meta}");
+    assert!(meta["status"].as_str().unwrap().starts_with("saved"), "{meta}");
+    assert_eq!(meta["edits_unsaved"], 0);
+    let qrf =
+        meta["units"].as_array().unwrap().iter().find(|u| u["id"] == "kz_amc_qrf").expect("the new unit is drawn");
+    assert_eq!(qrf["fill"], serde_json::json!([128, 224, 255]), "a friendly frame");
+    // the saved file: valid from its new folder, with the changes and nothing else
+    let l = jets::scenario::load_file(&saved).unwrap_or_else(|p| panic!("{}", p.render(false)));
+    let orig = jets::scenario::load_file(&file).unwrap();
+    let s = &l.scenario;
+    let qrf = s.units.iter().find(|u| u.id == "kz_amc_qrf").expect("the QRF is saved");
+    assert_eq!(
+        qrf.task,
+        jets::scenario::schema::Task::Reserve {
+            at: Some(jets::scenario::schema::Loc::Place("batken_airfield".into()))
+        }
+    );
+    let mrc = s.units.iter().find(|u| u.id == "kg_mrc_1").unwrap();
+    assert!(matches!(&mrc.task, jets::scenario::schema::Task::Block { pass, .. } if pass == "turo_pass"));
+    assert_eq!(mrc.at, orig.scenario.units.iter().find(|u| u.id == "kg_mrc_1").unwrap().at, "the move was undone");
+    assert!(s.units.iter().any(|u| u.id == "kg_mortar_1"), "the deletion was undone");
+    assert_eq!(s.units.len(), orig.scenario.units.len() + 1);
+    let before = std::fs::read_to_string(&file).unwrap();
+    let after = std::fs::read_to_string(&saved).unwrap();
+    let comments = jets::scenario::save::comment_spans;
+    assert_eq!(comments(&after).len(), comments(&before).len(), "every comment kept");
+    // a batch runs on the result
+    let out = dir.path().join("batch");
+    let (c, _, e) = jets(&["batch", saved.to_str().unwrap(), "--runs", "4", "--quiet", "--out", out.to_str().unwrap()]);
+    assert_eq!(c, 0, "{e}");
+    assert!(out.join("runs.csv").exists());
+}
+
+/// `jets view FILE` follows the file: a broken save shows its problems (file, line, column)
+/// in the app instead of closing it; a good one is reloaded with the camera where it was.
+#[test]
+fn the_app_reloads_the_file_when_it_changes_and_lists_its_problems() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = scenario_copy(dir.path());
+    let good = std::fs::read_to_string(&file).unwrap();
+    let script = dir.path().join("wait.ron");
+    std::fs::write(&script, "[Wait(9.0)]").unwrap();
+    for (broken, shot) in [(true, dir.path().join("broken.png")), (false, dir.path().join("fixed.png"))] {
+        std::fs::write(&file, &good).unwrap();
+        let changed = if broken {
+            good.replacen("strength: 100, at: Place(\"korgon\")", "strength: 1000, at: Place(\"korgon\")", 1)
+        } else {
+            good.replacen("strength: 100, at: Place(\"korgon\")", "strength: 90, at: Place(\"korgon\")", 1)
+        };
+        assert_ne!(changed, good);
+        let writer = {
+            let file = file.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+                jets::fsio::write_atomic(&file, changed.as_bytes()).unwrap();
+            })
+        };
+        let (code, err) = view(&[
+            file.to_str().unwrap(),
+            "--script",
+            script.to_str().unwrap(),
+            "--select",
+            "kg_mrc_1",
+            "--zoom",
+            "30",
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ]);
+        writer.join().unwrap();
+        assert_eq!(code, 0, "the app stays open: {err}");
+        let meta = sidecar(&shot);
+        let problems: Vec<&str> = meta["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        if broken {
+            let p = problems.iter().find(|p| p.contains("1000")).unwrap_or_else(|| panic!("{meta}"));
+            let line = good.lines().position(|l| l.contains("strength: 100, at: Place(\"korgon\")")).unwrap() + 1;
+            assert!(p.contains(&format!("c2000.ron:{line}:")), "file and line: {p}");
+            assert!(meta["status"].as_str().unwrap().contains("last good version"), "{meta}");
+        } else {
+            assert!(problems.is_empty(), "{meta}");
+            assert!(meta["status"].as_str().unwrap().starts_with("reloaded"), "{meta}");
+        }
+        assert!(meta["units"].as_array().unwrap().len() > 5, "the map still shows the units");
+        // the camera stays where --zoom put it: 30 km across, on the company
+        let scale = meta["scale"].as_f64().unwrap();
+        let map = meta["map_rect"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>();
+        assert!((scale * (map[2] - map[0]) - 30_000.0).abs() < 1.0, "{scale}");
+    }
+}

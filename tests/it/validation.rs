@@ -64,3 +64,33 @@ fn meta_and_library_problems_are_collected_together() {
     let p = load(&text).unwrap_err();
     assert!(messages(&p).iter().any(|m| m.contains("nope.ron")), "{:?}", messages(&p));
 }
+
+/// Rules of the unit-type library added with combat: a weapon's hit table must reach its
+/// range; an air-to-ground weapon needs a type that flies sorties. And a unit's facing must be
+/// a bearing. Each is placed in its own file, with a hint.
+#[test]
+fn hit_tables_air_to_ground_weapons_and_facings_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = std::fs::read_to_string(repo("assets/units/cis.ron"))
+        .unwrap()
+        .replacen(
+            "kind: Rifle, count: 70, min_range_m: 0.0, max_range_m: 500.0",
+            "kind: Rifle, count: 70, min_range_m: 0.0, max_range_m: 800.0",
+            1,
+        )
+        .replacen("(name: \"PKM\", kind: MachineGun, count: 9", "(name: \"PKM\", kind: AirToGround, count: 9", 1);
+    std::fs::write(dir.path().join("cis.ron"), lib).unwrap();
+    let cis = dir.path().join("cis.ron").canonicalize().unwrap();
+    let text = cooperation()
+        .replacen("\"../assets/units/cis.ron\"", &format!("{:?}", cis.display().to_string()), 1)
+        .replacen("id: \"kg_mrc_1\",", "id: \"kg_mrc_1\", facing_deg: Some(400.0),", 1);
+    let p = load(&text).unwrap_err();
+    let m = messages(&p).join("\n");
+    assert!(m.contains("`AK-74` fires out to 800 m but its hit table ends at 500 m"), "{m}");
+    assert!(m.contains("air-to-ground weapon `PKM` on a type without an `air` block"), "{m}");
+    assert!(m.contains("facing 400° is not a bearing"), "{m}");
+    let rendered = p.render(false);
+    assert!(rendered.contains("cis.ron:78:18"), "the hit table is placed in the library file: {rendered}");
+    assert!(rendered.contains("add a band `(800, p)`"), "hint");
+    assert!(p.items.iter().all(|i| p.place(i).is_some()), "every problem has a line and column");
+}
