@@ -156,7 +156,8 @@ struct ViewArgs {
     /// With --screenshot: frames to run first (with --play, the simulation advances meanwhile)
     #[arg(long, default_value_t = 30)]
     frames: u32,
-    /// Select this unit (its id): its details, range rings and lines of sight are shown
+    /// Select this unit (its id): its details, range rings and lines of sight are shown (in
+    /// the editor, a place may be named too)
     #[arg(long)]
     select: Option<String>,
     /// Show the chain behind this unit's latest casualties before --at (detection, report,
@@ -307,6 +308,7 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
     for (flag, id) in [("--select", &a.select), ("--why", &a.why)] {
         if let Some(id) = id
             && !loaded.scenario.units.iter().any(|u| &u.id == id)
+            && !(flag == "--select" && loaded.places.contains_key(id))
         {
             eprintln!("error: unknown unit `{id}` for {flag}");
             return Ok(ExitCode::from(BAD_INPUT));

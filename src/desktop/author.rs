@@ -1426,3 +1426,45 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
             }
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c2000() -> Scenario {
+        scenario::parse_only("c2000", scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_problem_takes_the_user_to_its_unit_place_or_trigger() {
+        let s = c2000();
+        assert_eq!(target_of("units[1].task.pass", &s), Sel::Unit(s.units[1].id.clone()));
+        assert_eq!(target_of("places[0]", &s), Sel::Place(s.places[0].id.clone()));
+        assert_eq!(target_of("triggers[2].orders[0].unit", &s), Sel::Trigger(s.triggers[2].id.clone()));
+        assert_eq!(target_of("units[9999]", &s), Sel::None);
+        assert_eq!(target_of("meta.duration", &s), Sel::None);
+    }
+
+    #[test]
+    fn the_shipped_edit_scripts_parse() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/edits");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let cmds: Vec<EditCommand> = ron::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(!cmds.is_empty());
+            n += 1;
+        }
+        assert!(n >= 2);
+    }
+
+    #[test]
+    fn new_units_and_places_get_fresh_ids_and_valid_defaults() {
+        let s = c2000();
+        assert_eq!(fresh_id("kz_x", |id| id == "kz_x_1"), "kz_x_2");
+        let p = new_place(&s, 1, Loc::Xy { x: 1.0, y: 2.0 }, 3456.0);
+        assert_eq!(p.kind, PlaceKind::Pass { elevation_m: 3460.0 });
+        assert!(!s.places.iter().any(|q| q.id == p.id));
+    }
+}

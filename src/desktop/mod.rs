@@ -52,7 +52,8 @@ pub struct Options {
     pub text: Arc<str>,
     /// Open in the edit mode.
     pub edit: bool,
-    /// Show this many kilometres across, centred on the selected unit (else the map's centre).
+    /// Show this many kilometres across, centred on the selected unit or place (else the map's
+    /// centre).
     pub zoom_km: Option<f64>,
     /// Edit commands to apply, one a frame, before the screenshot (tests, demonstrations).
     pub script: Vec<author::EditCommand>,
@@ -82,7 +83,11 @@ pub fn open(opts: Options) -> AppExit {
     let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.text.clone(), opts.seed);
     authoring.editing = opts.edit;
     if opts.edit {
-        authoring.sel = opts.select.clone().map(author::Sel::Unit).unwrap_or_default();
+        authoring.sel = match &opts.select {
+            Some(id) if opts.loaded.places.contains_key(id) => author::Sel::Place(id.clone()),
+            Some(id) => author::Sel::Unit(id.clone()),
+            None => author::Sel::None,
+        };
     }
     if !opts.script.is_empty() {
         authoring.script = opts.script.clone();
@@ -104,8 +109,11 @@ pub fn open(opts: Options) -> AppExit {
         v.selected = opts.select.as_ref().and_then(|id| opts.loaded.scenario.units.iter().position(|u| &u.id == id));
         if let Some(km) = opts.zoom_km {
             let t = &opts.loaded.terrain;
-            let at =
-                v.selected.and_then(|k| run_units.get(k).copied()).unwrap_or((t.width_m() / 2.0, t.height_m() / 2.0));
+            let at = v
+                .selected
+                .and_then(|k| run_units.get(k).copied())
+                .or_else(|| opts.select.as_ref().and_then(|id| opts.loaded.places.get(id).copied()))
+                .unwrap_or((t.width_m() / 2.0, t.height_m() / 2.0));
             v.focus = Some((at, km * 1000.0));
         }
         if let Some(id) = &opts.why {

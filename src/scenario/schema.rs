@@ -561,8 +561,9 @@ pub struct Unit {
     /// across the border (exfiltrate). Default its start position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home: Option<Loc>,
-    /// The direction the unit faces at the start (its front: where a blocking position looks),
-    /// degrees clockwise from north (0..360). Drawn on the map; not yet read by the simulation.
+    /// The unit's front (where a blocking position looks), degrees clockwise from north
+    /// (0..360). While the unit is not moving it sees targets behind it (more than 90° off
+    /// the front) at half its range. Default: none (all-round).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facing_deg: Option<f64>,
 }

@@ -29,6 +29,9 @@ pub struct UnitInfo {
     pub index: usize,
     /// Vehicles or aircraft (the scenario's, else the type's nominal number).
     pub vehicles: u32,
+    /// The unit's front, degrees clockwise from north, when the scenario gives one: while it
+    /// is not moving it watches that half best (`sensing::REAR_FACTOR` behind).
+    pub facing_deg: Option<f64>,
 }
 
 /// Position in the local frame, metres.

@@ -47,6 +47,19 @@ pub const SEARCH_BOOST: f64 = 4.0;
 /// How far beyond a village's radius the search reaches, metres (E).
 pub const SEARCH_MARGIN_M: f64 = 300.0;
 
+/// A unit given a facing that is not moving sees targets behind it (more than 90° off its
+/// front) at this fraction of its effective range: the position's observers and weapons look
+/// to the front, a sentry or two to the rear (E).
+pub const REAR_FACTOR: f64 = 0.5;
+
+/// Whether a target at `target` is in the rear half of an observer at `from` facing
+/// `facing_deg` (clockwise from north).
+pub fn behind(from: P2, facing_deg: f64, target: P2) -> bool {
+    let bearing = libm::atan2(target.0 - from.0, target.1 - from.1).to_degrees();
+    let off = (bearing - facing_deg).rem_euclid(360.0);
+    off > 90.0 && off < 270.0
+}
+
 /// A sensor's range for the light, metres.
 pub fn sensor_range(s: &Sensor, light: Light) -> f64 {
     match light {
@@ -139,6 +152,8 @@ impl LosCache {
 pub struct Snap {
     /// Entity.
     pub e: Entity,
+    /// Facing, degrees clockwise from north (scenario), if any.
+    pub facing_deg: Option<f64>,
     /// Stable id.
     pub uid: u64,
     /// Side index.
@@ -223,6 +238,7 @@ impl Snap {
     pub fn of(e: Entity, i: &UnitInfo, p: &Position, pe: &Personnel, st: &Stance, c: &Combat) -> Snap {
         Snap {
             e,
+            facing_deg: i.facing_deg,
             uid: i.uid,
             side: i.side,
             ty: i.unit_type,
@@ -317,6 +333,12 @@ fn sense(
             let (big_r, eye) = effective_range(oty, clock.light, sig, size, visibility);
             let big_r = match search {
                 Some(v) if geom::dist(tu.pos, v.pos) <= v.radius_m + SEARCH_MARGIN_M => big_r * SEARCH_BOOST,
+                _ => big_r,
+            };
+            let big_r = match o.facing_deg {
+                Some(f) if o.posture != crate::scenario::schema::Posture::Moving && behind(o.pos, f, tu.pos) => {
+                    big_r * REAR_FACTOR
+                }
                 _ => big_r,
             };
             let p = p_detect(r, big_r, dt);
@@ -418,6 +440,16 @@ pub(super) fn plugin(app: &mut App) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rear_half_is_behind_the_facing() {
+        // facing north: north-east ahead, south-east behind; facing 270 (west): east behind
+        assert!(!behind((0.0, 0.0), 0.0, (100.0, 100.0)));
+        assert!(behind((0.0, 0.0), 0.0, (100.0, -100.0)));
+        assert!(behind((0.0, 0.0), 270.0, (100.0, 1.0)));
+        assert!(!behind((0.0, 0.0), 270.0, (-100.0, 1.0)));
+        assert!(!behind((0.0, 0.0), 350.0, (10.0, 100.0)), "wraps around north");
+    }
 
     #[test]
     fn even_odds_at_the_effective_range_in_a_minute() {

@@ -264,6 +264,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             profile: pi,
             index: spawns.len(),
             vehicles: u.vehicles.unwrap_or(types[ti].vehicles),
+            facing_deg: u.facing_deg,
         };
         log.push(
             0,
