@@ -19,6 +19,7 @@ fn saving_every_shipped_scenario_is_lossless_stable_and_keeps_its_comments() {
         let back = scenario::parse_only("saved", &saved.text)
             .unwrap_or_else(|p| panic!("{}: {}", path.display(), p.render(false)));
         assert_eq!(back, scn, "{}: values changed on save", path.display());
+        assert!(saved.text == text, "{}: an unchanged scenario must save to its own bytes", path.display());
         let again = save::to_ron(&back, Some(&saved.text)).unwrap();
         assert_eq!(again.text, saved.text, "{}: a second save differs", path.display());
         let n = save::comment_spans(&text).len();
