@@ -26,6 +26,8 @@ use super::symbols::{self, Affiliation, State, Symbol};
 use super::ui::View;
 
 /// Everything that changes the scenario being edited, saved or run.
+// A handful of these a frame at most: the size of `Apply` does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Message, Debug, Clone, PartialEq, Deserialize)]
 pub enum EditCommand {
     /// Apply an edit.
@@ -128,6 +130,11 @@ pub struct Authoring {
     pub seed: u64,
     /// Text fields being typed into (committed on Enter or leaving the field).
     buf: std::collections::BTreeMap<String, String>,
+    /// The window asked to close while there were unsaved edits: the question is shown.
+    pub confirm_close: Option<Entity>,
+    /// Close once the edits are saved ("Save, then close"), or at once ("Close without saving").
+    pub close_when_saved: bool,
+    pub close_now: bool,
 }
 
 impl Authoring {
@@ -167,6 +174,9 @@ impl Authoring {
             script_done: None,
             seed,
             buf: Default::default(),
+            confirm_close: None,
+            close_when_saved: false,
+            close_now: false,
         };
         a.rows = rows(&loaded.warnings, &loaded.scenario, true);
         a
@@ -436,6 +446,63 @@ pub fn watch(mut author: ResMut<Authoring>, time: Res<Time<Real>>, mut run: ResM
     }
 }
 
+/// Closing the window: at once when nothing is unsaved; otherwise the app asks (save, close
+/// without saving, or cancel). Replaces Bevy's `close_when_requested`.
+pub fn close_requested(
+    mut commands: Commands,
+    mut requests: MessageReader<bevy::window::WindowCloseRequested>,
+    closing: Query<Entity, With<bevy::window::ClosingWindow>>,
+    mut author: ResMut<Authoring>,
+) {
+    for w in closing.iter() {
+        commands.entity(w).despawn();
+    }
+    for r in requests.read() {
+        if author.editor.dirty() {
+            author.confirm_close = Some(r.window);
+        } else {
+            commands.entity(r.window).try_insert(bevy::window::ClosingWindow);
+        }
+    }
+    let go = author.close_now || (author.close_when_saved && !author.editor.dirty());
+    if go && let Some(w) = author.confirm_close.take() {
+        commands.entity(w).try_insert(bevy::window::ClosingWindow);
+    }
+}
+
+/// The question asked when the window is closed with unsaved edits.
+pub fn close_dialog(ctx: &egui::Context, a: &mut Authoring, out: &mut Vec<EditCommand>) {
+    if a.confirm_close.is_none() {
+        return;
+    }
+    egui::Window::new("Unsaved edits")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, Vec2::ZERO)
+        .show(ctx, |ui| {
+            ui.label(format!("{} edit(s) since the last save. Close anyway?", a.editor.changes.abs()));
+            if a.pending.is_some() {
+                ui.colored_label(
+                    Color32::from_rgb(200, 80, 0),
+                    "A save is waiting for you to accept losing comments (left panel).",
+                );
+            }
+            ui.horizontal(|ui| {
+                if a.file.is_some() && ui.button("Save, then close").clicked() {
+                    out.push(EditCommand::Save(None));
+                    a.close_when_saved = true;
+                }
+                if ui.button("Close without saving").clicked() {
+                    a.close_now = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    a.confirm_close = None;
+                    a.close_when_saved = false;
+                }
+            });
+        });
+}
+
 /// Sends the edit script's commands, one a frame, after the window has settled.
 pub fn script(
     mut author: ResMut<Authoring>,
@@ -703,6 +770,14 @@ pub fn draw(
             }
         }
     }
+    // right click on a patrol's waypoint removes it
+    if resp.secondary_clicked()
+        && let (Some(q), Sel::Unit(id)) = (resp.interact_pointer_pos(), &a.sel)
+        && scn.units.iter().any(|u| &u.id == id && matches!(u.task, Task::Patrol { .. }))
+        && let Some(k) = nearest(&point_spots(a, run, view, rect), q)
+    {
+        out.push(EditCommand::Apply(Edit::DeleteWaypoint { id: id.clone(), index: k }));
+    }
     if resp.drag_stopped()
         && let (Some(d), Some(q)) = (a.drag.take(), resp.interact_pointer_pos().or(pointer))
     {
@@ -714,14 +789,15 @@ pub fn draw(
         }));
     }
     // keys: delete, undo, redo
-    let (del, undo, redo) = resp.ctx.input(|i| {
-        (
-            i.key_pressed(egui::Key::Delete),
-            i.modifiers.command && !i.modifiers.shift && i.key_pressed(egui::Key::Z),
-            i.modifiers.command && (i.key_pressed(egui::Key::Y) || (i.modifiers.shift && i.key_pressed(egui::Key::Z))),
-        )
-    });
-    if !resp.ctx.egui_wants_keyboard_input() {
+    // shortcuts by the modifiers of the key event itself (a fast Ctrl+Z may press and release
+    // Ctrl within one frame); text fields keep their own Ctrl+Z
+    if !resp.ctx.text_edit_focused() {
+        let (del, undo, redo) = resp.ctx.input_mut(|i| {
+            let redo = i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z)
+                || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Y);
+            let undo = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Z);
+            (i.consume_key(egui::Modifiers::NONE, egui::Key::Delete), undo, redo)
+        });
         if del {
             match &a.sel {
                 Sel::Unit(id) => out.push(EditCommand::Apply(Edit::DeleteUnit(id.clone()))),
@@ -1236,7 +1312,8 @@ fn task_form(
         });
     }
     if on_map && !task_points(&t).is_empty() {
-        ui.label(egui::RichText::new("drag the numbered squares on the map to move them").small());
+        let more = if matches!(t, Task::Patrol { .. }) { "; right-click a waypoint to remove it" } else { "" };
+        ui.label(egui::RichText::new(format!("drag the numbered squares on the map to move them{more}")).small());
     }
     (t != *task).then_some(t)
 }

@@ -96,6 +96,8 @@ pub fn open(opts: Options) -> AppExit {
     let mut app = App::new();
     app.add_plugins(DefaultPlugins.set(WindowPlugin {
         primary_window: Some(Window { title, resolution: WindowResolution::new(1280, 720), ..default() }),
+        // closing with unsaved edits asks first (author::close_requested)
+        close_when_requested: false,
         ..default()
     }))
     .add_plugins(EguiPlugin::default())
@@ -127,6 +129,7 @@ pub fn open(opts: Options) -> AppExit {
         commands.spawn(Camera2d);
     })
     .add_systems(Update, (author::script, author::commands, author::watch, run::drive).chain())
+    .add_systems(Last, author::close_requested.before(bevy::window::ExitSystems))
     .add_systems(EguiPrimaryContextPass, ui::ui);
     if let Some(path) = opts.screenshot {
         app.insert_resource(Shot {

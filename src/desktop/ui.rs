@@ -323,6 +323,7 @@ pub fn ui(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut out: Vec<EditCommand> = Vec::new();
+    author::close_dialog(ctx, &mut author, &mut out);
     let th: &Theatre = &run.theatre;
     if view.texture.is_none() {
         let pic = map::picture(&run.loaded.terrain);
@@ -775,7 +776,7 @@ fn map_canvas(
         );
         (i.smooth_scroll_delta, i.zoom_delta(), k)
     });
-    if !ui.ctx().egui_wants_keyboard_input() {
+    if !ui.ctx().text_edit_focused() {
         if keys.0 != 0 || keys.1 != 0 {
             view.fitted = true;
         }
@@ -1031,7 +1032,7 @@ fn units_and_picking(
             alpha: if truth_ghost { 0.35 } else { 1.0 },
         };
         let at = view.to_screen(rect, u.pos);
-        let r = symbols::draw(&p, at, &s);
+        let r = symbols::draw(p, at, &s);
         if !truth_ghost {
             view.drawn.push((u.index, at, symbols::fill(aff)));
             hits.push((u.index, r));
@@ -1039,7 +1040,7 @@ fn units_and_picking(
     }
     if let ViewSide::Side(s) = view.side {
         for c in &run.snapshot.pictures[s] {
-            contact_symbol(&p, view, rect, c, &mut hits, &run.snapshot.units);
+            contact_symbol(p, view, rect, c, &mut hits, &run.snapshot.units);
         }
     }
     // picking and the tooltip
@@ -1048,8 +1049,10 @@ fn units_and_picking(
     if resp.clicked() {
         view.selected = resp.interact_pointer_pos().and_then(under);
     }
-    if let Some(q) = pointer {
-        if let Some(k) = under(q) {
+    if let Some(q) = pointer
+        && let Some(k) = under(q)
+    {
+        {
             let u = &run.snapshot.units[k];
             let text = match view.side {
                 ViewSide::Side(s) if s != u.side => {

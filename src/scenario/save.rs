@@ -372,7 +372,7 @@ impl Layout {
                     self.keys.insert(key.to_string(), (first, last));
                 }
             }
-            Node::Seq { head, open, close, items } if !(fits && !root) && !items.is_empty() => {
+            Node::Seq { head, open, close, items } if (!fits || root) && !items.is_empty() => {
                 let first = self.lines.len();
                 self.lines.push(Line { text: format!("{pad}{prefix}{head}{open}"), indent });
                 for (k, (name, v)) in items.iter().enumerate() {
