@@ -109,7 +109,7 @@ pub struct Authoring {
     pub tool: Tool,
     pub sel: Sel,
     pub rows: Vec<Row>,
-    /// The edited scenario, validated, when it has no errors.
+    /// The edited scenario, validated, when it has no errors (at the start: as loaded).
     pub valid: Option<Arc<Loaded>>,
     pub status: String,
     stamp: Option<SystemTime>,
@@ -314,7 +314,7 @@ pub fn commands(
                 }
             }
             EditCommand::TestRun => {
-                if changed {
+                if changed || author.valid.is_none() {
                     author.revalidate();
                     changed = false;
                 }

@@ -82,6 +82,7 @@ pub fn open(opts: Options) -> AppExit {
     let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
     let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.text.clone(), opts.seed);
     authoring.editing = opts.edit;
+    authoring.valid = Some(opts.loaded.clone());
     if opts.edit {
         authoring.sel = match &opts.select {
             Some(id) if opts.loaded.places.contains_key(id) => author::Sel::Place(id.clone()),

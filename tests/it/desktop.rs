@@ -170,7 +170,8 @@ fn scenario_copy(dir: &Path) -> std::path::PathBuf {
 /// The planner's excursion of the README, scripted through the editor's own command path:
 /// a Kazakh airmobile company added at Batken airfield as a quick-reaction force, the Kyrgyz
 /// company's blocking position moved to the Turo pass, a deletion undone, saved to another
-/// folder; the saved file validates and holds exactly those changes with every comment.
+/// folder; the saved file validates and holds exactly those changes with every comment, and a
+/// batch runs on it. A later, unsaved move is then test-run: the run has the new unit.
 #[test]
 fn scripted_edits_through_the_editor_save_a_valid_scenario() {
     if skip() {
@@ -197,6 +198,8 @@ fn scripted_edits_through_the_editor_save_a_valid_scenario() {
     Undo,
     Select("kz_amc_qrf"),
     Save(Some({saved:?})),
+    Apply(MoveUnit(id: "kz_amc_qrf", to: Geo(lat: 40.03, lon: 70.84))),
+    TestRun,
 ]"#
         ),
     )
@@ -206,12 +209,17 @@ fn scripted_edits_through_the_editor_save_a_valid_scenario() {
         view(&[file.to_str().unwrap(), "--script", script.to_str().unwrap(), "--screenshot", shot.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let meta = sidecar(&shot);
-    assert_eq!(meta["editing"], true);
+    // the last command started a test run of the edited, unsaved scenario
+    assert_eq!(meta["editing"], false, "{meta}");
     assert_eq!(meta["problems"].as_array().unwrap().len(), 0, "{meta}");
-    assert!(meta["status"].as_str().unwrap().starts_with("saved"), "{meta}");
-    assert_eq!(meta["edits_unsaved"], 0);
-    let qrf =
-        meta["units"].as_array().unwrap().iter().find(|u| u["id"] == "kz_amc_qrf").expect("the new unit is drawn");
+    assert!(meta["status"].as_str().unwrap().starts_with("test run"), "{meta}");
+    assert_eq!(meta["edits_unsaved"], 1, "the move after the save is not saved");
+    let qrf = meta["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "kz_amc_qrf")
+        .expect("the test run has the new unit");
     assert_eq!(qrf["fill"], serde_json::json!([128, 224, 255]), "a friendly frame");
     // the saved file: valid from its new folder, with the changes and nothing else
     let l = jets::scenario::load_file(&saved).unwrap_or_else(|p| panic!("{}", p.render(false)));
@@ -228,6 +236,7 @@ fn scripted_edits_through_the_editor_save_a_valid_scenario() {
     assert!(matches!(&mrc.task, jets::scenario::schema::Task::Block { pass, .. } if pass == "turo_pass"));
     assert_eq!(mrc.at, orig.scenario.units.iter().find(|u| u.id == "kg_mrc_1").unwrap().at, "the move was undone");
     assert!(s.units.iter().any(|u| u.id == "kg_mortar_1"), "the deletion was undone");
+    assert_eq!(qrf.at, jets::scenario::schema::Loc::Place("batken_airfield".into()), "saved before the move");
     assert_eq!(s.units.len(), orig.scenario.units.len() + 1);
     let before = std::fs::read_to_string(&file).unwrap();
     let after = std::fs::read_to_string(&saved).unwrap();
