@@ -69,7 +69,15 @@ enum Tok {
     Scalar,
 }
 
-fn tokenize(src: &str) -> Vec<(Tok, Range<usize>)> {
+/// Byte spans of the comments in RON text (`//` to the end of the line, nested `/* */`);
+/// comment markers inside strings are not comments.
+pub fn comment_spans(src: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    tokenize(src, &mut out);
+    out
+}
+
+fn tokenize(src: &str, comments: &mut Vec<Range<usize>>) -> Vec<(Tok, Range<usize>)> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -78,11 +86,14 @@ fn tokenize(src: &str) -> Vec<(Tok, Range<usize>)> {
         match c {
             b' ' | b'\t' | b'\r' | b'\n' => i += 1,
             b'/' if b.get(i + 1) == Some(&b'/') => {
+                let st = i;
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
+                comments.push(st..i);
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
+                let st = i;
                 let mut depth = 1;
                 i += 2;
                 while i < b.len() && depth > 0 {
@@ -96,6 +107,7 @@ fn tokenize(src: &str) -> Vec<(Tok, Range<usize>)> {
                         i += 1;
                     }
                 }
+                comments.push(st..i.min(b.len()));
             }
             b'(' | b'[' | b'{' => {
                 out.push((Tok::Open(c), i..i + 1));
@@ -280,7 +292,7 @@ impl Reader<'_> {
 }
 
 fn parse(src: &str) -> Option<Node> {
-    let mut r = Reader { src, toks: tokenize(src), pos: 0, depth: 0 };
+    let mut r = Reader { src, toks: tokenize(src, &mut Vec::new()), pos: 0, depth: 0 };
     // skip `#![enable(...)]` style attributes
     r.value()
 }

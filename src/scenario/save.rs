@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+pub use super::locate::comment_spans;
 use super::locate::keyed_spans;
 use super::schema::Scenario;
 
@@ -553,71 +554,6 @@ impl Layout {
         // nothing on its line survives: keep it as a comment of its own before the next key
         self.place_leading(anchors, at)
     }
-}
-
-/// Byte spans of the comments in RON text (strings skipped).
-pub fn comment_spans(src: &str) -> Vec<Range<usize>> {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                let st = i;
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-                out.push(st..i);
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let st = i;
-                let mut depth = 1;
-                i += 2;
-                while i < b.len() && depth > 0 {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-                out.push(st..i.min(b.len()));
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'r' if matches!(b.get(i + 1), Some(b'"') | Some(b'#'))
-                && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) =>
-            {
-                i += 1;
-                let mut hashes = 0;
-                while i < b.len() && b[i] == b'#' {
-                    hashes += 1;
-                    i += 1;
-                }
-                i += 1;
-                while i < b.len() {
-                    if b[i] == b'"' && b[i + 1..].iter().take(hashes).filter(|&&h| h == b'#').count() == hashes {
-                        i += 1 + hashes;
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    out
 }
 
 #[cfg(test)]
