@@ -426,9 +426,9 @@ pub fn watch(mut author: ResMut<Authoring>, time: Res<Time<Real>>, mut run: ResM
             author.rows = rows(&l.warnings, &l.scenario, true);
             author.editor = Editor::new(l.scenario.clone());
             author.original = text;
-            author.valid = None;
             author.status = format!("reloaded {}", path.display());
             let l = Arc::new(l);
+            author.valid = Some(l.clone());
             *run = Run::start(l, author.seed, t, playing);
             if !same_terrain {
                 view.texture = None; // the camera stays; only the picture is redrawn
@@ -1012,6 +1012,100 @@ pub fn panel(ui: &mut egui::Ui, a: &mut Authoring, run: &Run, out: &mut Vec<Edit
     }
     ui.separator();
     triggers_form(ui, a, &scn, &loaded, out);
+    settings_form(ui, a, &scn, out);
+}
+
+/// The scenario's timing, its weather, and each side's reporting and order delays and its
+/// contingents' readiness, with the validator's limits.
+fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut Vec<EditCommand>) {
+    egui::CollapsingHeader::new("Time, weather and command").id_salt("settings").show(ui, |ui| {
+        let mut meta = scn.meta.clone();
+        if let Some(v) = text_field(ui, a, "m.name", "name", &meta.name) {
+            meta.name = v;
+        }
+        if let Some(v) = text_field(ui, a, "m.start", "start", &meta.start) {
+            meta.start = v.trim().to_string();
+        }
+        if let Some(v) = text_field(ui, a, "m.duration", "duration", &meta.duration) {
+            meta.duration = v.trim().to_string();
+        }
+        ui.horizontal(|ui| {
+            ui.label("tick");
+            ui.add(egui::DragValue::new(&mut meta.tick_s).range(1..=600).suffix(" s"));
+            ui.label("seed");
+            ui.add(egui::DragValue::new(&mut meta.seed));
+        });
+        if meta != scn.meta {
+            out.push(EditCommand::Apply(Edit::SetMeta(meta)));
+        }
+        ui.separator();
+        let mut env = scn.environment.clone();
+        let seasons = ["Winter", "Spring", "Summer", "Autumn"];
+        use jets::scenario::schema::Season;
+        let mut si = match env.season {
+            Season::Winter => 0,
+            Season::Spring => 1,
+            Season::Summer => 2,
+            Season::Autumn => 3,
+        };
+        if combo(ui, "season", "season", &mut si, &seasons.map(String::from)) {
+            env.season = [Season::Winter, Season::Spring, Season::Summer, Season::Autumn][si];
+        }
+        ui.add(egui::DragValue::new(&mut env.snow_line_m).range(-500.0..=9000.0).prefix("snow line ").suffix(" m"));
+        ui.add(egui::DragValue::new(&mut env.visibility_m).range(10.0..=200_000.0).prefix("visibility ").suffix(" m"));
+        optional(ui, "passes closed above", &mut env.passes_closed_above_m, 3300.0, 0.0..=9000.0);
+        optional(ui, "cloud base", &mut env.cloud_base_m, 3000.0, -500.0..=20_000.0);
+        optional(ui, "mud below", &mut env.mud_below_m, 1500.0, -500.0..=9000.0);
+        ui.add(egui::Slider::new(&mut env.mud_factor, 0.05..=1.0).text("off-road speed in mud"));
+        if env != scn.environment {
+            out.push(EditCommand::Apply(Edit::SetEnvironment(env)));
+        }
+        for side in &scn.sides {
+            ui.separator();
+            ui.strong(format!("{} ({})", side.name, side.id));
+            let mut s = side.clone();
+            let r = &mut s.rules;
+            for (label, v, max) in [
+                ("report to contingent HQ", &mut r.report_delay_min, 1440.0),
+                ("report to joint HQ", &mut r.joint_report_delay_min, 1440.0),
+                ("order", &mut r.order_delay_min, 10_080.0),
+                ("liaison (default)", &mut r.liaison_min, 10_080.0),
+                ("contact kept", &mut r.contact_timeout_min, 10_080.0),
+            ] {
+                ui.add(egui::DragValue::new(v).range(0.0..=max).prefix(format!("{label} ")).suffix(" min"));
+            }
+            ui.checkbox(&mut r.fire_near_villages, "indirect fire and strikes near villages");
+            for c in s.contingents.iter_mut() {
+                ui.horizontal(|ui| {
+                    ui.label(&c.name);
+                    ui.add(
+                        egui::DragValue::new(&mut c.readiness_min)
+                            .range(0.0..=10_080.0)
+                            .prefix("readiness ")
+                            .suffix(" min"),
+                    );
+                });
+            }
+            if s != *side {
+                out.push(EditCommand::Apply(Edit::SetSide { id: side.id.clone(), side: s }));
+            }
+        }
+    });
+}
+
+/// An optional number: a checkbox and, when set, its value.
+fn optional(ui: &mut egui::Ui, label: &str, v: &mut Option<f64>, default: f64, range: std::ops::RangeInclusive<f64>) {
+    ui.horizontal(|ui| {
+        let mut on = v.is_some();
+        ui.checkbox(&mut on, label);
+        match (on, v.as_mut()) {
+            (true, Some(x)) => {
+                ui.add(egui::DragValue::new(x).range(range).suffix(" m"));
+            }
+            (true, None) => *v = Some(default),
+            (false, _) => *v = None,
+        }
+    });
 }
 
 fn combo(ui: &mut egui::Ui, salt: &str, label: &str, k: &mut usize, names: &[String]) -> bool {

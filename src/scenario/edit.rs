@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::{Loc, Place, Scenario, Task, Trigger, Unit};
+use super::schema::{Environment, Loc, Meta, Place, Scenario, Side, Task, Trigger, Unit};
 
 /// One edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,9 +48,30 @@ pub enum Edit {
     SetTrigger { id: String, trigger: Trigger },
     /// Delete a trigger.
     DeleteTrigger(String),
+    /// Replace the scenario's name, description, start, duration, tick and seed.
+    SetMeta(Meta),
+    /// Replace the season and weather.
+    SetEnvironment(Environment),
+    /// Replace a side's rules and its contingents' settings (ids stay as they are).
+    SetSide { id: String, side: Side },
 }
 
 impl Edit {
+    /// Form edits (attributes, facing, weather, settings): a run of them on the same thing is
+    /// one step to undo, so dragging a number is not a hundred steps.
+    pub fn coalesces(&self) -> bool {
+        matches!(
+            self,
+            Edit::RotateUnit { .. }
+                | Edit::SetUnit { .. }
+                | Edit::SetPlace { .. }
+                | Edit::SetTrigger { .. }
+                | Edit::SetMeta(_)
+                | Edit::SetEnvironment(_)
+                | Edit::SetSide { .. }
+        )
+    }
+
     /// A short description for the undo list and the status line.
     pub fn label(&self) -> String {
         match self {
@@ -70,6 +91,9 @@ impl Edit {
             Edit::AddTrigger(t) => format!("add trigger {}", t.id),
             Edit::SetTrigger { id, .. } => format!("edit trigger {id}"),
             Edit::DeleteTrigger(id) => format!("delete trigger {id}"),
+            Edit::SetMeta(_) => "edit name, start and duration".into(),
+            Edit::SetEnvironment(_) => "edit weather".into(),
+            Edit::SetSide { id, .. } => format!("edit side {id}"),
         }
     }
 }
@@ -234,6 +258,16 @@ pub fn apply(s: &mut Scenario, e: &Edit) -> Result<(), String> {
             let k = s.triggers.iter().position(|t| &t.id == id).ok_or_else(|| format!("no trigger `{id}`"))?;
             s.triggers.remove(k);
         }
+        Edit::SetMeta(m) => s.meta = m.clone(),
+        Edit::SetEnvironment(env) => s.environment = env.clone(),
+        Edit::SetSide { id, side } => {
+            let old = s.sides.iter_mut().find(|x| &x.id == id).ok_or_else(|| format!("no side `{id}`"))?;
+            let ids = |x: &Side| (x.id.clone(), x.contingents.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
+            if ids(old) != ids(side) {
+                return Err("a side's id and its contingents' ids are kept: rename them in the file".into());
+            }
+            *old = side.clone();
+        }
     }
     Ok(())
 }
@@ -344,12 +378,22 @@ impl Editor {
         Editor { scenario, undo: Vec::new(), redo: Vec::new(), changes: 0 }
     }
 
-    /// Applies an edit; it can be undone. Clears the redo list.
+    /// Applies an edit; it can be undone. Clears the redo list. A form edit right after one
+    /// with the same label (the same attribute panel) joins its undo step.
     pub fn apply(&mut self, e: &Edit) -> Result<(), String> {
         let mut next = self.scenario.clone();
         apply(&mut next, e)?;
+        let label = e.label();
+        if e.coalesces()
+            && self.redo.is_empty()
+            && self.undo.last().is_some_and(|(l, _)| *l == label)
+            && self.changes != 0
+        {
+            self.scenario = next;
+            return Ok(());
+        }
         let before = std::mem::replace(&mut self.scenario, next);
-        self.undo.push((e.label(), before));
+        self.undo.push((label, before));
         if self.undo.len() > UNDO_LIMIT {
             self.undo.remove(0);
         }
@@ -501,6 +545,33 @@ mod tests {
     }
 
     #[test]
+    fn weather_timing_and_a_sides_settings_are_edits_too() {
+        let start = scn();
+        let mut ed = Editor::new(start.clone());
+        let mut env = start.environment.clone();
+        env.visibility_m = 800.0;
+        env.cloud_base_m = Some(1500.0);
+        ed.apply(&Edit::SetEnvironment(env.clone())).unwrap();
+        let mut meta = start.meta.clone();
+        meta.duration = "5d".into();
+        ed.apply(&Edit::SetMeta(meta)).unwrap();
+        let mut side = start.sides[0].clone();
+        side.rules.order_delay_min = 45.0;
+        side.contingents[0].readiness_min = 240.0;
+        ed.apply(&Edit::SetSide { id: side.id.clone(), side: side.clone() }).unwrap();
+        assert_eq!(ed.scenario.environment, env);
+        assert_eq!(ed.scenario.meta.duration, "5d");
+        assert_eq!(ed.scenario.sides[0].contingents[0].readiness_min, 240.0);
+        let mut renamed = side.clone();
+        renamed.contingents[0].id = "other".into();
+        assert!(ed.apply(&Edit::SetSide { id: side.id.clone(), side: renamed }).is_err());
+        for _ in 0..3 {
+            ed.undo().unwrap();
+        }
+        assert_eq!(ed.scenario, start);
+    }
+
+    #[test]
     fn undo_and_redo_walk_the_history_exactly() {
         let start = scn();
         let mut ed = Editor::new(start.clone());
@@ -528,5 +599,28 @@ mod tests {
         // a failed edit is not recorded
         assert!(ed.apply(&Edit::DeleteUnit("nope".into())).is_err());
         assert_eq!(ed.undo().as_deref().map(|l| l.starts_with("rotate")), Some(true));
+    }
+
+    #[test]
+    fn a_run_of_form_edits_on_one_thing_is_one_undo_step() {
+        let start = scn();
+        let mut ed = Editor::new(start.clone());
+        let id = start.units[0].id.clone();
+        let mut u = start.units[0].clone();
+        for s in [11, 12, 13] {
+            u.strength = s;
+            ed.apply(&Edit::SetUnit { id: id.clone(), unit: u.clone() }).unwrap();
+        }
+        // another thing, then the same unit again: separate steps
+        ed.apply(&Edit::MoveUnit { id: id.clone(), to: Loc::Xy { x: 5.0, y: 5.0 } }).unwrap();
+        u.strength = 14;
+        u.at = Loc::Xy { x: 5.0, y: 5.0 };
+        ed.apply(&Edit::SetUnit { id: id.clone(), unit: u.clone() }).unwrap();
+        ed.undo().unwrap();
+        assert_eq!(ed.scenario.units[0].strength, 13);
+        ed.undo().unwrap();
+        ed.undo().unwrap();
+        assert_eq!(ed.scenario, start, "three strength changes were one step");
+        assert!(ed.undo().is_none());
     }
 }
