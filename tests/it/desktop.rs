@@ -49,6 +49,37 @@ fn view(args: &[&str]) -> (i32, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// Runs `jets view ARGS` under Xvfb and calls `then` once its log shows `cue`; returns (exit
+/// code, stderr).
+fn view_then(args: &[&str], cue: &str, then: impl FnOnce()) -> (i32, String) {
+    use std::io::BufRead;
+    let script = repo("../shared/tools/xvfb-run-app.sh");
+    let mut child = std::process::Command::new(script)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_jets"))
+        .arg("view")
+        .args(args)
+        .env("XVFB_RUN_APP_TIMEOUT", "300")
+        .current_dir(repo(""))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run xvfb-run-app.sh");
+    let mut err = String::new();
+    let mut then = Some(then);
+    for line in std::io::BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok) {
+        if line.contains(cue)
+            && let Some(f) = then.take()
+        {
+            f();
+        }
+        err.push_str(&line);
+        err.push('\n');
+    }
+    assert!(then.is_none(), "`{cue}` never appeared:\n{err}");
+    (child.wait().unwrap().code().unwrap_or(-1), err)
+}
+
 /// Decodes an RGB or RGBA PNG to (width, height, rgb rows).
 fn read_png(path: &Path) -> (usize, usize, Vec<[u8; 3]>) {
     let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
@@ -269,25 +300,23 @@ fn the_app_reloads_the_file_when_it_changes_and_lists_its_problems() {
             good.replacen("strength: 100, at: Place(\"korgon\")", "strength: 90, at: Place(\"korgon\")", 1)
         };
         assert_ne!(changed, good);
-        let writer = {
-            let file = file.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(std::time::Duration::from_secs(3));
-                jets::fsio::write_atomic(&file, changed.as_bytes()).unwrap();
-            })
-        };
-        let (code, err) = view(&[
-            file.to_str().unwrap(),
-            "--script",
-            script.to_str().unwrap(),
-            "--select",
-            "kg_mrc_1",
-            "--zoom",
-            "30",
-            "--screenshot",
-            shot.to_str().unwrap(),
-        ]);
-        writer.join().unwrap();
+        // the file changes once the window is up (the scenario was read before it opened);
+        // the script's wait then gives the app time to notice
+        let (code, err) = view_then(
+            &[
+                file.to_str().unwrap(),
+                "--script",
+                script.to_str().unwrap(),
+                "--select",
+                "kg_mrc_1",
+                "--zoom",
+                "30",
+                "--screenshot",
+                shot.to_str().unwrap(),
+            ],
+            "Creating new window",
+            || jets::fsio::write_atomic(&file, changed.as_bytes()).unwrap(),
+        );
         assert_eq!(code, 0, "the app stays open: {err}");
         let meta = sidecar(&shot);
         let problems: Vec<&str> = meta["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
