@@ -136,25 +136,22 @@ pub fn bench(loaded: Loaded, scenario: Option<&std::path::Path>, load_s: f64, qu
 fn authoring_bench(out: &mut impl Write, loaded: &Loaded, path: Option<&std::path::Path>, reps: usize) -> Result<()> {
     use jets::scenario::edit::{Edit, apply};
     use jets::scenario::{Origin, save};
-    let (origin, text): (Origin, Arc<str>) = match path {
-        Some(p) => (Origin::Disk(p.to_path_buf()), scenario::load::read_capped(p).map_err(anyhow::Error::msg)?),
-        None => (
-            Origin::Embedded(scenario::DEFAULT_SCENARIO.into()),
-            Arc::from(scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default()),
-        ),
+    let origin = match path {
+        Some(p) => Origin::Disk(p.to_path_buf()),
+        None => Origin::Embedded(scenario::DEFAULT_SCENARIO.into()),
     };
+    let text = &loaded.text;
     let mut scn = loaded.scenario.clone();
     let Some(u) = scn.units.first().cloned() else { return Ok(()) };
     apply(&mut scn, &Edit::RotateUnit { id: u.id, facing_deg: Some(90.0) }).map_err(anyhow::Error::msg)?;
     let (mut validate, mut saving) = (Vec::new(), Vec::new());
     for _ in 0..reps.max(3) {
         let t0 = Instant::now();
-        let t = save::to_ron(&scn, None).map_err(anyhow::Error::msg)?;
-        let ok = scenario::load_text(origin.clone(), Arc::from(t.text.as_str())).is_ok();
+        let ok = scenario::load_value(origin.clone(), &scn).is_ok();
         validate.push(t0.elapsed().as_secs_f64());
         anyhow::ensure!(ok, "the edited scenario did not validate");
         let t0 = Instant::now();
-        let s = save::to_ron(&scn, Some(&text)).map_err(anyhow::Error::msg)?;
+        let s = save::to_ron(&scn, Some(text)).map_err(anyhow::Error::msg)?;
         saving.push(t0.elapsed().as_secs_f64());
         anyhow::ensure!(s.dropped.is_empty(), "comments dropped");
     }

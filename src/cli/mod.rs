@@ -326,10 +326,6 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
-    let text: Arc<str> = match &a.scenario {
-        Some(p) => scenario::load::read_capped(p).unwrap_or_else(|_| Arc::from("")),
-        None => Arc::from(scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default()),
-    };
     let script = match &a.script {
         None => Vec::new(),
         Some(p) => {
@@ -353,7 +349,6 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
     };
     let exit = crate::desktop::open(crate::desktop::Options {
         file: a.scenario.clone(),
-        text,
         edit: a.edit || !script.is_empty(),
         zoom_km: a.zoom.filter(|z| z.is_finite() && *z > 0.1),
         script,

@@ -48,8 +48,6 @@ pub struct Options {
     pub why: Option<String>,
     /// The scenario file (watched for changes and saved to); `None` for the built-in one.
     pub file: Option<PathBuf>,
-    /// The scenario's text as read (its comments are kept when saving).
-    pub text: Arc<str>,
     /// Open in the edit mode.
     pub edit: bool,
     /// Show this many kilometres across, centred on the selected unit or place (else the map's
@@ -80,7 +78,7 @@ pub fn open(opts: Options) -> AppExit {
     let run_units: Vec<(f64, f64)> = run.snapshot.units.iter().map(|u| u.pos).collect();
     let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
     let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
-    let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.text.clone(), opts.seed);
+    let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.seed);
     authoring.editing = opts.edit;
     authoring.valid = Some(opts.loaded.clone());
     if opts.edit {
@@ -221,7 +219,7 @@ fn shoot(
             "editing": authoring.editing,
             "status": authoring.status,
             "problems": authoring.rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
-            "edits_unsaved": authoring.editor.changes,
+            "edits_unsaved": authoring.editor.changes(),
             "centre": [view.centre.0, view.centre.1],
             "scale": view.scale,
         });

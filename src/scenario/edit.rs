@@ -8,6 +8,8 @@
 //!
 //! Must not: touch rendering, the file system or the simulation.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::schema::{Environment, Loc, Meta, Place, Scenario, Side, Task, Trigger, Unit};
@@ -364,25 +366,31 @@ pub const UNDO_LIMIT: usize = 500;
 /// A scenario being edited, with its undo and redo history (whole snapshots: simple and exact).
 #[derive(Debug, Clone)]
 pub struct Editor {
-    /// The scenario as edited so far.
-    pub scenario: Scenario,
-    undo: Vec<(String, Scenario)>,
-    redo: Vec<(String, Scenario)>,
+    /// The scenario as edited so far (shared: a reader takes it without copying it).
+    pub scenario: Arc<Scenario>,
+    undo: Vec<(String, Arc<Scenario>)>,
+    redo: Vec<(String, Arc<Scenario>)>,
     /// Edits since the last save (or load); negative after undoing past it.
-    pub changes: i64,
+    changes: i64,
 }
 
 impl Editor {
     /// Starts editing `scenario`.
     pub fn new(scenario: Scenario) -> Editor {
-        Editor { scenario, undo: Vec::new(), redo: Vec::new(), changes: 0 }
+        Editor { scenario: Arc::new(scenario), undo: Vec::new(), redo: Vec::new(), changes: 0 }
+    }
+
+    /// Edits since the last save (negative after undoing past it).
+    pub fn changes(&self) -> i64 {
+        self.changes
     }
 
     /// Applies an edit; it can be undone. Clears the redo list. A form edit right after one
     /// with the same label (the same attribute panel) joins its undo step.
     pub fn apply(&mut self, e: &Edit) -> Result<(), String> {
-        let mut next = self.scenario.clone();
+        let mut next = (*self.scenario).clone();
         apply(&mut next, e)?;
+        let next = Arc::new(next);
         let label = e.label();
         if e.coalesces()
             && self.redo.is_empty()
@@ -438,9 +446,9 @@ impl Editor {
     /// Changes the current state and every state in the history alike, without recording an
     /// edit (e.g. library paths rebased when the file is saved elsewhere).
     pub fn map_all(&mut self, f: impl Fn(&mut Scenario)) {
-        f(&mut self.scenario);
+        f(Arc::make_mut(&mut self.scenario));
         for (_, s) in self.undo.iter_mut().chain(self.redo.iter_mut()) {
-            f(s);
+            f(Arc::make_mut(s));
         }
     }
 
@@ -568,7 +576,7 @@ mod tests {
         for _ in 0..3 {
             ed.undo().unwrap();
         }
-        assert_eq!(ed.scenario, start);
+        assert_eq!(*ed.scenario, start);
     }
 
     #[test]
@@ -586,7 +594,7 @@ mod tests {
         assert_eq!(ed.undo().as_deref(), Some(format!("delete {id}").as_str()));
         assert_eq!(ed.scenario, after_move);
         ed.undo().unwrap();
-        assert_eq!(ed.scenario, start);
+        assert_eq!(*ed.scenario, start);
         assert!(!ed.dirty());
         ed.redo().unwrap();
         ed.redo().unwrap();
@@ -620,7 +628,7 @@ mod tests {
         assert_eq!(ed.scenario.units[0].strength, 13);
         ed.undo().unwrap();
         ed.undo().unwrap();
-        assert_eq!(ed.scenario, start, "three strength changes were one step");
+        assert_eq!(*ed.scenario, start, "three strength changes were one step");
         assert!(ed.undo().is_none());
     }
 }

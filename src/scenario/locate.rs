@@ -351,9 +351,20 @@ pub fn keyed_spans(src: &str) -> Vec<(String, Range<usize>)> {
     out
 }
 
+/// The key of a member: `parent.name`, `parent[#id]` (a list element with that `id`) or
+/// `parent[i]`.
+pub fn child_key(parent: &str, name: Option<&str>, index: usize, id: Option<&str>) -> String {
+    match (name, id) {
+        (Some(n), _) if parent.is_empty() => n.to_string(),
+        (Some(n), _) => format!("{parent}.{n}"),
+        (None, Some(id)) => format!("{parent}[#{id}]"),
+        (None, None) => format!("{parent}[{index}]"),
+    }
+}
+
 fn walk(src: &str, node: &Node, key: &str, out: &mut Vec<(String, Range<usize>)>) {
     for (name, name_span, v) in &node.fields {
-        let k = super::save::child_key(key, Some(name), 0, None);
+        let k = child_key(key, Some(name), 0, None);
         out.push((k.clone(), name_span.start..v.span.end));
         walk(src, v, &k, out);
     }
@@ -364,7 +375,7 @@ fn walk(src: &str, node: &Node, key: &str, out: &mut Vec<(String, Range<usize>)>
             .find(|(n, _, _)| n == "id")
             .and_then(|(_, _, idv)| src.get(idv.span.clone()))
             .and_then(|t| ron::from_str::<String>(t).ok());
-        let k = super::save::child_key(key, None, i, id.as_deref());
+        let k = child_key(key, None, i, id.as_deref());
         out.push((k.clone(), v.span.clone()));
         walk(src, v, &k, out);
     }

@@ -41,6 +41,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// Display name of the scenario file.
     pub file: String,
+    /// The scenario's text as read (the editor carries its comments over when saving).
+    pub text: Arc<str>,
     /// Unit types by id, from every library file the scenario names.
     pub types: BTreeMap<String, UnitType>,
     /// Positions of places in the local frame, by id.
@@ -120,10 +122,25 @@ pub fn load_text(origin: Origin, text: Arc<str>) -> Result<Loaded, Problems> {
     match result {
         Some(mut loaded) if !problems.has_errors() => {
             loaded.hash = format!("{:x}", hasher.finalize());
+            loaded.text = text;
             loaded.warnings = problems;
             Ok(loaded)
         }
         _ => Err(problems),
+    }
+}
+
+/// Validates a scenario held in memory (the editor's), exactly as its file would be: it is
+/// written as compact RON and loaded from `origin`, which resolves library and DEM paths.
+/// Problems carry their schema path; their lines refer to that compact text.
+pub fn load_value(origin: Origin, scenario: &Scenario) -> Result<Loaded, Problems> {
+    match ron::to_string(scenario) {
+        Ok(text) => load_text(origin, Arc::from(text)),
+        Err(e) => {
+            let mut p = Problems::default();
+            p.error_bare(format!("cannot serialise the scenario: {e}"), None);
+            Err(p)
+        }
     }
 }
 

@@ -1,27 +1,30 @@
 //! Writing a scenario back to RON: a stable, readable layout that reloads to the same values,
 //! with the comments of the hand-written file carried over to the things they annotate.
 //!
-//! Layout: the scenario is serialised by serde (so every field the schema has is written, and
-//! optional fields left at their default are left out), then laid out by one rule: a value goes
-//! on one line when it fits in [`WIDTH`] columns, otherwise it opens a line, puts each member on
-//! its own line(s) four spaces further in, and closes on a line of its own. The same scenario
-//! always gives the same text, so a diff of two saves shows only what changed.
+//! Unchanged parts: with the original text, every field or list element whose value is the same
+//! in the original and the new scenario (compared as JSON trees; list elements with an `id` are
+//! matched by it) is copied from the original byte for byte, comments and alignment included.
+//! An unchanged scenario therefore saves to its own file, and a diff shows only what was edited.
 //!
-//! Comments: every comment of the original text is anchored to the field or list element it
-//! stands before (or, for a comment at the end of a line, the one on that line), named by a
-//! stable key in which list elements with an `id` are named by their id (`units[#kg_mrc_1].at`).
-//! The comment is written again before (or after) the same key in the new text. Comments whose
-//! thing was deleted cannot be placed; they are listed in [`Saved::dropped`] so that the caller
-//! can tell the user before anything is written.
+//! Changed parts: the scenario is serialised by serde (every field the schema has is written;
+//! optional fields left at their default are left out) and laid out by one rule: a value goes on
+//! one line when it fits in [`WIDTH`] columns, otherwise it opens a line, puts each member on
+//! its own line(s) four spaces further in, and closes on a line of its own.
 //!
-//! Must not: touch rendering, or write anywhere but the path it is given (atomically).
+//! Comments outside the copied parts are anchored to the field or list element they stand
+//! before (or, for a comment at the end of a line, the one on that line), named by a stable key
+//! (`units[#kg_mrc_1].at`, see `locate::keyed_spans`), and written again at the same key.
+//! Comments whose thing was deleted cannot be placed; they are listed in [`Saved::dropped`] so
+//! that the caller can tell the user before anything is written.
+//!
+//! Must not: touch rendering or write files (callers write with `fsio::write_atomic`).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
 pub use super::locate::comment_spans;
-use super::locate::keyed_spans;
+use super::locate::{child_key, keyed_spans};
 use super::schema::Scenario;
 
 /// Lines are wrapped to this many columns where the structure allows.
@@ -44,16 +47,18 @@ pub fn to_ron(scenario: &Scenario, original: Option<&str>) -> Result<Saved, Stri
     let compact = ron::to_string(scenario).map_err(|e| format!("cannot serialise the scenario: {e}"))?;
     let tree = Compact { b: compact.as_bytes(), s: &compact, i: 0 }.value().ok_or("cannot lay out the scenario")?;
     let mut out = Layout::default();
+    // the original's fields and elements by key, read once for copying and for comments
+    let anchors = original.map(keyed_spans).unwrap_or_default();
     if let Some(src) = original
         && let Ok(old) = ron::from_str::<Scenario>(src)
         && let (Ok(old), Ok(new)) = (serde_json::to_value(&old), serde_json::to_value(scenario))
     {
-        out.same = Some(Same { old, new, src: src.to_string(), spans: keyed_spans(src).into_iter().collect() });
+        out.same = Some(Same { old, new, src, spans: anchors.iter().cloned().collect() });
     }
     out.emit(&tree, 0, "", "", "", true);
     out.keys.insert(String::new(), (0, out.lines.len().saturating_sub(1)));
     let (text, kept, dropped) = match original {
-        Some(src) => out.with_comments(src),
+        Some(src) => out.with_comments(src, &anchors),
         None => (out.lines.iter().map(|l| l.text.clone() + "\n").collect(), 0, Vec::new()),
     };
     Ok(Saved { text, kept, dropped })
@@ -68,13 +73,6 @@ pub fn rebase(scenario: &mut Scenario, from: &super::Origin, to: &Path) {
     if let super::schema::Terrain::Dem(d) = &mut scenario.map.terrain {
         d.path = from.rebase(&d.path, to);
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory and a rename: a
-/// crash never leaves a half-written file, and the old file survives until the new one is
-/// complete.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::fsio::write_atomic(path, bytes)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,16 +225,6 @@ fn id_of(n: &Node) -> Option<String> {
     })
 }
 
-/// The key of a member: `parent.name`, `parent[#id]` or `parent[i]`.
-pub(crate) fn child_key(parent: &str, name: Option<&str>, index: usize, id: Option<&str>) -> String {
-    match (name, id) {
-        (Some(n), _) if parent.is_empty() => n.to_string(),
-        (Some(n), _) => format!("{parent}.{n}"),
-        (None, Some(id)) => format!("{parent}[#{id}]"),
-        (None, None) => format!("{parent}[{index}]"),
-    }
-}
-
 /// Where a comment goes in the new text.
 enum Spot {
     /// On its own line before this line.
@@ -254,22 +242,22 @@ struct Line {
 }
 
 #[derive(Default)]
-struct Layout {
+struct Layout<'a> {
     lines: Vec<Line>,
     /// key -> (first line, last line)
     keys: BTreeMap<String, (usize, usize)>,
     /// The original text and both scenarios' values, to copy unchanged parts verbatim.
-    same: Option<Same>,
+    same: Option<Same<'a>>,
     /// Spans of the original text copied verbatim (their comments come with them).
     copied: Vec<Range<usize>>,
 }
 
 /// What unchanged parts are judged by: the values of the original and the new scenario (as
 /// JSON trees, navigated by key) and the original's spans by key.
-struct Same {
+struct Same<'a> {
     old: serde_json::Value,
     new: serde_json::Value,
-    src: String,
+    src: &'a str,
     spans: BTreeMap<String, Range<usize>>,
 }
 
@@ -297,7 +285,7 @@ fn json_at<'a>(mut v: &'a serde_json::Value, key: &str) -> Option<&'a serde_json
     Some(v)
 }
 
-impl Layout {
+impl Layout<'_> {
     /// The original text of the value at `key` when it is unchanged, and the indentation of
     /// the line it started on.
     fn unchanged(&self, key: &str) -> Option<(Range<usize>, usize)> {
@@ -361,11 +349,7 @@ impl Layout {
                 let first = self.lines.len();
                 self.lines.push(Line { text: format!("{pad}{prefix}{head}({open}"), indent });
                 let ik = child_key(key, None, 0, id_of(&items[0].1).as_deref());
-                for (k, (name, v)) in inner.iter().enumerate() {
-                    let ck = child_key(&ik, name.as_deref(), k, id_of(v).as_deref());
-                    let p = name.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
-                    self.emit(v, indent + 1, &p, ",", &ck, false);
-                }
+                self.members(inner, &ik, indent + 1);
                 self.lines.push(Line { text: format!("{pad}{close}){suffix}"), indent });
                 let last = self.lines.len() - 1;
                 self.keys.insert(ik, (first, last));
@@ -376,11 +360,7 @@ impl Layout {
             Node::Seq { head, open, close, items } if (!fits || root) && !items.is_empty() => {
                 let first = self.lines.len();
                 self.lines.push(Line { text: format!("{pad}{prefix}{head}{open}"), indent });
-                for (k, (name, v)) in items.iter().enumerate() {
-                    let ck = child_key(key, name.as_deref(), k, id_of(v).as_deref());
-                    let p = name.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
-                    self.emit(v, indent + 1, &p, ",", &ck, false);
-                }
+                self.members(items, key, indent + 1);
                 self.lines.push(Line { text: format!("{pad}{close}{suffix}"), indent });
                 if !key.is_empty() {
                     self.keys.insert(key.to_string(), (first, self.lines.len() - 1));
@@ -391,6 +371,15 @@ impl Layout {
                 self.lines.push(Line { text: one, indent });
                 self.mark(n, key, line);
             }
+        }
+    }
+
+    /// The members of a container, each on its own line(s) at `indent`.
+    fn members(&mut self, items: &[(Option<String>, Node)], key: &str, indent: usize) {
+        for (k, (name, v)) in items.iter().enumerate() {
+            let ck = child_key(key, name.as_deref(), k, id_of(v).as_deref());
+            let p = name.as_ref().map(|s| format!("{s}: ")).unwrap_or_default();
+            self.emit(v, indent, &p, ",", &ck, false);
         }
     }
 
@@ -408,8 +397,7 @@ impl Layout {
     }
 
     /// The text with the comments of `src` placed by their keys.
-    fn with_comments(&self, src: &str) -> (String, usize, Vec<String>) {
-        let anchors = keyed_spans(src); // sorted by start
+    fn with_comments(&self, src: &str, anchors: &[(String, Range<usize>)]) -> (String, usize, Vec<String>) {
         let mut before: BTreeMap<usize, Vec<(bool, String)>> = BTreeMap::new();
         let mut after: BTreeMap<usize, Vec<String>> = BTreeMap::new();
         let mut below: BTreeMap<usize, Vec<String>> = BTreeMap::new();
@@ -427,9 +415,9 @@ impl Layout {
             let prev = gap.trim_end().len();
             let blank = gap[prev..].matches('\n').count() >= 2 && prev > 0;
             let placed = if trailing {
-                self.place_trailing(&anchors, line_start, c.start)
+                self.place_trailing(anchors, line_start, c.start)
             } else {
-                self.place_leading(&anchors, c.end)
+                self.place_leading(anchors, c.end)
             };
             match placed {
                 Some(Spot::Before(line)) => before.entry(line).or_default().push((blank, text)),
@@ -472,16 +460,6 @@ impl Layout {
         (out, kept, dropped)
     }
 
-    /// Where a new line's key is, or for a key no longer written (an option left at its
-    /// default, a deleted element), the nearest place that still makes sense: `None` when the
-    /// thing it belongs to (an element with an id) is gone.
-    fn resolve(&self, key: &str) -> Option<(usize, usize)> {
-        if let Some(k) = self.keys.get(key) {
-            return Some(*k);
-        }
-        None
-    }
-
     /// True when the key or an enclosing element named by id is gone.
     fn owner_gone(&self, key: &str) -> bool {
         let mut k = key;
@@ -508,7 +486,7 @@ impl Layout {
         if self.owner_gone(key) {
             return None;
         }
-        if let Some((first, _)) = self.resolve(key) {
+        if let Some((first, _)) = self.keys.get(key).copied() {
             return Some(Spot::Before(first));
         }
         // the key is no longer written (an option at its default): the next key that is
@@ -517,7 +495,7 @@ impl Layout {
             if self.owner_gone(k) {
                 continue;
             }
-            if let Some((first, _)) = self.resolve(k) {
+            if let Some((first, _)) = self.keys.get(k).copied() {
                 return Some(Spot::Before(first));
             }
         }
@@ -535,7 +513,7 @@ impl Layout {
             if self.owner_gone(key) {
                 return None;
             }
-            if let Some((first, _)) = self.resolve(key) {
+            if let Some((first, _)) = self.keys.get(key).copied() {
                 return Some(Spot::End(first));
             }
         }
@@ -547,7 +525,7 @@ impl Layout {
             if self.owner_gone(key) {
                 return None;
             }
-            if let Some((_, last)) = self.resolve(key) {
+            if let Some((_, last)) = self.keys.get(key).copied() {
                 return Some(Spot::End(last));
             }
         }
@@ -609,7 +587,7 @@ mod tests {
             .unwrap();
         let mut l = Layout::default();
         l.emit(&tree, 0, "", "", "", true);
-        let (out, kept, dropped) = l.with_comments(text);
+        let (out, kept, dropped) = l.with_comments(text, &anchors);
         assert_eq!(kept, 3, "{out}");
         assert_eq!(dropped, vec!["// second".to_string(), "// b's note".to_string()]);
         assert!(out.contains("format: 1, // the version"), "{out}");

@@ -215,6 +215,16 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
             format!("aircraft type `{id}` needs an `air` block (readiness, time on station, turnaround, weather limits)"),
             Some("e.g. `air: Some((readiness_min: 15.0, time_on_station_min: 20.0, turnaround_min: 45.0, min_visibility_m: 3000.0, min_ceiling_agl_m: 300.0))`".into()),
         ),
+        // air-to-ground weapons fire only on sorties, which only aircraft with an `air` block fly
+        (_, None) => {
+            for (k, w) in weapons.iter().enumerate().filter(|(_, w)| w.kind == WeaponKind::AirToGround) {
+                c.err(
+                    &tp.f("weapons").i(k).f("kind"),
+                    format!("air-to-ground weapon `{}` on a type without an `air` block: it would never fire", w.name),
+                    Some("only aircraft with an `air` block fly sorties; make the weapon a ground kind".into()),
+                );
+            }
+        }
         (_, Some(ops)) => {
             let ap = tp.f("air");
             c.range(&ap.f("readiness_min"), "readiness_min", ops.readiness_min, 0.0, 1440.0, " min");
@@ -226,7 +236,6 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
                 c.err(&ap, "only aircraft types (Rotary, FixedWing) fly sorties", None);
             }
         }
-        _ => {}
     }
     if !valid_id(id) {
         c.err(
@@ -343,16 +352,6 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
                     w.name, w.max_range_m
                 ),
                 Some(format!("add a band `({}, p)` or lower `max_range_m` to {end}", w.max_range_m)),
-            );
-        }
-        if w.kind == WeaponKind::AirToGround
-            && air.is_none()
-            && !matches!(mobility, Mobility::Rotary | Mobility::FixedWing)
-        {
-            c.err(
-                &wp.f("kind"),
-                format!("air-to-ground weapon `{}` on a type without an `air` block: it would never fire", w.name),
-                Some("give the type an `air: (...)` block (sortie times), or make the weapon a ground kind".into()),
             );
         }
     }
@@ -1148,6 +1147,7 @@ pub(super) fn validate(
 
     Some(Loaded {
         file: origin.name(),
+        text: Arc::from(""), // set by `load_text`
         scenario: scn,
         types,
         places,

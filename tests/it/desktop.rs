@@ -33,19 +33,23 @@ fn skip() -> bool {
     std::env::var_os("JETS_SKIP_GUI").is_some() || no_xvfb || no_script
 }
 
-/// Runs `jets view ARGS` under Xvfb; returns (exit code, stderr).
-fn view(args: &[&str]) -> (i32, String) {
+/// `jets view ARGS` under Xvfb, to be run.
+fn view_command(args: &[&str]) -> std::process::Command {
     let script = repo("../shared/tools/xvfb-run-app.sh");
     assert!(script.exists(), "{} is missing", script.display());
-    let out = std::process::Command::new(script)
-        .arg("--")
+    let mut c = std::process::Command::new(script);
+    c.arg("--")
         .arg(env!("CARGO_BIN_EXE_jets"))
         .arg("view")
         .args(args)
         .env("XVFB_RUN_APP_TIMEOUT", "300")
-        .current_dir(repo(""))
-        .output()
-        .expect("run xvfb-run-app.sh");
+        .current_dir(repo(""));
+    c
+}
+
+/// Runs `jets view ARGS` under Xvfb; returns (exit code, stderr).
+fn view(args: &[&str]) -> (i32, String) {
+    let out = view_command(args).output().expect("run xvfb-run-app.sh");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -53,14 +57,7 @@ fn view(args: &[&str]) -> (i32, String) {
 /// code, stderr).
 fn view_then(args: &[&str], cue: &str, then: impl FnOnce()) -> (i32, String) {
     use std::io::BufRead;
-    let script = repo("../shared/tools/xvfb-run-app.sh");
-    let mut child = std::process::Command::new(script)
-        .arg("--")
-        .arg(env!("CARGO_BIN_EXE_jets"))
-        .arg("view")
-        .args(args)
-        .env("XVFB_RUN_APP_TIMEOUT", "300")
-        .current_dir(repo(""))
+    let mut child = view_command(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -110,8 +107,7 @@ fn the_app_renders_the_map_units_and_panels_and_changes_no_result() {
     assert_eq!((w, h), (1280, 720));
     let colours: std::collections::BTreeSet<[u8; 3]> = px.iter().step_by(3).copied().collect();
     assert!(colours.len() > 500, "a map, not a blank frame: {} colours", colours.len());
-    let meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{}.json", shot.display())).unwrap()).unwrap();
+    let meta = sidecar(&shot);
     assert_eq!(meta["t"], 6 * 3600);
     let map = meta["map_rect"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>();
     let at = |x: f64, y: f64| px[(y.round() as usize).min(h - 1) * w + (x.round() as usize).min(w - 1)];
@@ -162,8 +158,7 @@ fn a_side_sees_only_its_units_and_its_contacts() {
     let shot = dir.path().join("irg_12h.png");
     let (code, err) = view(&["--screenshot", shot.to_str().unwrap(), "--at", "12h", "--side", "irg"]);
     assert_eq!(code, 0, "{err}");
-    let meta: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(format!("{}.json", shot.display())).unwrap()).unwrap();
+    let meta = sidecar(&shot);
     assert_eq!(meta["side"], "Side(1)");
     let units = meta["units"].as_array().unwrap();
     // own bands in the friendly frame; CIS units only as contacts (hostile or unknown frames)

@@ -14,21 +14,24 @@ use crate::desktop::ui::View;
 
 const HIT_PX: f32 = 14.0;
 
-/// Screen position of every unit of the edited scenario.
-fn unit_spots(a: &Authoring, run: &Run, view: &View, rect: egui::Rect) -> Vec<(String, Pos2)> {
+/// Screen positions of things of the edited scenario, by id.
+fn spots<'s>(
+    a: &Authoring,
+    run: &Run,
+    view: &View,
+    rect: egui::Rect,
+    things: impl Iterator<Item = (&'s String, &'s Loc)>,
+) -> Vec<(String, Pos2)> {
     let scn = &a.editor.scenario;
-    scn.units
-        .iter()
-        .filter_map(|u| xy(scn, &run.loaded, &u.at).map(|p| (u.id.clone(), view.to_screen(rect, p))))
-        .collect()
+    things.filter_map(|(id, at)| xy(scn, &run.loaded, at).map(|p| (id.clone(), view.to_screen(rect, p)))).collect()
+}
+
+fn unit_spots(a: &Authoring, run: &Run, view: &View, rect: egui::Rect) -> Vec<(String, Pos2)> {
+    spots(a, run, view, rect, a.editor.scenario.units.iter().map(|u| (&u.id, &u.at)))
 }
 
 fn place_spots(a: &Authoring, run: &Run, view: &View, rect: egui::Rect) -> Vec<(String, Pos2)> {
-    let scn = &a.editor.scenario;
-    scn.places
-        .iter()
-        .filter_map(|p| xy(scn, &run.loaded, &p.at).map(|q| (p.id.clone(), view.to_screen(rect, q))))
-        .collect()
+    spots(a, run, view, rect, a.editor.scenario.places.iter().map(|p| (&p.id, &p.at)))
 }
 
 fn point_spots(a: &Authoring, run: &Run, view: &View, rect: egui::Rect) -> Vec<(usize, Pos2)> {
@@ -84,7 +87,7 @@ pub fn draw(
     let loaded = run.loaded.clone();
     let pointer = resp.hover_pos();
     let ink = Color32::from_rgb(20, 20, 20);
-    let dragging_to = |d: &Drag| -> Option<Pos2> { a.drag.as_ref().filter(|x| same(x, d)).and(pointer) };
+    let dragging_to = |d: &Drag| -> Option<Pos2> { a.drag.as_ref().filter(|x| *x == d).and(pointer) };
     // places
     for pl in &scn.places {
         let Some(w) = xy(&scn, &loaded, &pl.at) else { continue };
@@ -261,8 +264,7 @@ pub fn draw(
             Drag::Point(id, index) => Edit::MoveTaskPoint { id, index, to },
         }));
     }
-    // keys: delete, undo, redo
-    // shortcuts by the modifiers of the key event itself (a fast Ctrl+Z may press and release
+    // keys: delete, undo, redo; shortcuts by the modifiers of the key event itself (a fast Ctrl+Z may press and release
     // Ctrl within one frame); text fields keep their own Ctrl+Z
     if !resp.ctx.text_edit_focused() {
         let (del, undo, redo) = resp.ctx.input_mut(|i| {
@@ -285,14 +287,6 @@ pub fn draw(
         if redo {
             out.push(EditCommand::Redo);
         }
-    }
-}
-
-fn same(a: &Drag, b: &Drag) -> bool {
-    match (a, b) {
-        (Drag::Unit(x), Drag::Unit(y)) | (Drag::Place(x), Drag::Place(y)) => x == y,
-        (Drag::Point(x, i), Drag::Point(y, j)) => x == y && i == j,
-        _ => false,
     }
 }
 

@@ -189,17 +189,19 @@ fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut
         }
         ui.separator();
         let mut env = scn.environment.clone();
-        let seasons = ["Winter", "Spring", "Summer", "Autumn"];
         use jets::scenario::schema::Season;
-        let mut si = match env.season {
-            Season::Winter => 0,
-            Season::Spring => 1,
-            Season::Summer => 2,
-            Season::Autumn => 3,
-        };
-        if combo(ui, "season", "season", &mut si, &seasons.map(String::from)) {
-            env.season = [Season::Winter, Season::Spring, Season::Summer, Season::Autumn][si];
-        }
+        choice(
+            ui,
+            "season",
+            "season",
+            &mut env.season,
+            &[
+                (Season::Winter, "Winter"),
+                (Season::Spring, "Spring"),
+                (Season::Summer, "Summer"),
+                (Season::Autumn, "Autumn"),
+            ],
+        );
         ui.add(egui::DragValue::new(&mut env.snow_line_m).range(-500.0..=9000.0).prefix("snow line ").suffix(" m"));
         ui.add(egui::DragValue::new(&mut env.visibility_m).range(10.0..=200_000.0).prefix("visibility ").suffix(" m"));
         optional(ui, "passes closed above", &mut env.passes_closed_above_m, 3300.0, 0.0..=9000.0);
@@ -273,6 +275,49 @@ fn combo(ui: &mut egui::Ui, salt: &str, label: &str, k: &mut usize, names: &[Str
     *k != before
 }
 
+/// A list to choose an id from; true when the choice changed. A value not in the list (a
+/// reference the validator reports) stays until another is chosen.
+fn pick_id(ui: &mut egui::Ui, salt: &str, label: &str, v: &mut String, opts: &[String]) -> bool {
+    let mut i = opts.iter().position(|o| o == v).unwrap_or(usize::MAX);
+    let before = i;
+    ui.horizontal(|ui| {
+        ui.label(label);
+        egui::ComboBox::from_id_salt(salt).selected_text(v.clone()).show_ui(ui, |ui| {
+            for (j, o) in opts.iter().enumerate() {
+                ui.selectable_value(&mut i, j, o);
+            }
+        });
+    });
+    match opts.get(i) {
+        Some(o) if i != before => {
+            *v = o.clone();
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A list to choose one of a few values (an enum) from, by their names.
+fn choice<T: Copy + PartialEq>(ui: &mut egui::Ui, salt: &str, label: &str, v: &mut T, options: &[(T, &str)]) {
+    let mut k = options.iter().position(|(o, _)| o == v).unwrap_or(0);
+    let names: Vec<String> = options.iter().map(|(_, n)| n.to_string()).collect();
+    if combo(ui, salt, label, &mut k, &names) {
+        *v = options[k].0;
+    }
+}
+
+/// An optional position of a task: a checkbox; set, it starts where the unit stands (then
+/// moved on the map).
+fn optional_loc(ui: &mut egui::Ui, label: &str, at: &mut Option<Loc>, here: &Loc) {
+    let mut own = at.is_some();
+    ui.checkbox(&mut own, label);
+    if own && at.is_none() {
+        *at = Some(here.clone());
+    } else if !own {
+        *at = None;
+    }
+}
+
 /// A one-line text field committed on Enter or when it loses focus.
 fn text_field(ui: &mut egui::Ui, a: &mut Authoring, key: &str, label: &str, value: &str) -> Option<String> {
     let mut out = None;
@@ -319,25 +364,20 @@ fn unit_form(
     }
     // side and contingent
     let sides: Vec<String> = scn.sides.iter().map(|s| s.id.clone()).collect();
-    let mut si = sides.iter().position(|s| *s == u.side).unwrap_or(0);
-    if combo(ui, "u_side", "side", &mut si, &sides) {
-        next.side = sides[si].clone();
-        next.contingent = scn.sides[si].contingents.first().map(|c| c.id.clone()).unwrap_or_default();
+    let side = |id: &str| scn.sides.iter().find(|s| s.id == id);
+    if pick_id(ui, "u_side", "side", &mut next.side, &sides) {
+        next.contingent =
+            side(&next.side).and_then(|s| s.contingents.first()).map(|c| c.id.clone()).unwrap_or_default();
     }
-    if let Some(side) = scn.sides.get(si) {
-        let cs: Vec<String> = side.contingents.iter().map(|c| c.id.clone()).collect();
-        let mut ci = cs.iter().position(|c| *c == next.contingent).unwrap_or(0);
-        if combo(ui, "u_cont", "contingent", &mut ci, &cs) {
-            next.contingent = cs[ci].clone();
-        }
+    if let Some(s) = side(&next.side) {
+        let cs: Vec<String> = s.contingents.iter().map(|c| c.id.clone()).collect();
+        pick_id(ui, "u_cont", "contingent", &mut next.contingent, &cs);
     }
     let types: Vec<String> = loaded.types.keys().cloned().collect();
-    let mut ti = types.iter().position(|t| *t == u.unit_type).unwrap_or(0);
-    if combo(ui, "u_type", "type", &mut ti, &types) {
-        next.unit_type = types[ti].clone();
-        if let Some(t) = loaded.types.get(&next.unit_type) {
-            next.strength = next.strength.clamp(t.strength.min, t.strength.max);
-        }
+    if pick_id(ui, "u_type", "type", &mut next.unit_type, &types)
+        && let Some(t) = loaded.types.get(&next.unit_type)
+    {
+        next.strength = next.strength.clamp(t.strength.min, t.strength.max);
     }
     // strength within the type's limits, as the validator demands
     if let Some(t) = loaded.types.get(&next.unit_type) {
@@ -347,16 +387,18 @@ fn unit_form(
             ui.label(format!("({}..{}, full {})", t.strength.min, t.strength.max, t.strength.nominal));
         });
     }
-    let postures = ["Moving", "Halted", "DugIn", "Concealed"];
-    let mut pi = match u.posture {
-        Posture::Moving => 0,
-        Posture::Halted => 1,
-        Posture::DugIn => 2,
-        Posture::Concealed => 3,
-    };
-    if combo(ui, "u_post", "posture", &mut pi, &postures.map(String::from)) {
-        next.posture = [Posture::Moving, Posture::Halted, Posture::DugIn, Posture::Concealed][pi];
-    }
+    choice(
+        ui,
+        "u_post",
+        "posture",
+        &mut next.posture,
+        &[
+            (Posture::Moving, "Moving"),
+            (Posture::Halted, "Halted"),
+            (Posture::DugIn, "DugIn"),
+            (Posture::Concealed, "Concealed"),
+        ],
+    );
     ui.horizontal(|ui| {
         ui.label("facing");
         let mut on = u.facing_deg.is_some();
@@ -474,30 +516,10 @@ fn task_form(
     let ids = |f: &dyn Fn(&PlaceKind) -> bool| -> Vec<String> {
         scn.places.iter().filter(|p| f(&p.kind)).map(|p| p.id.clone()).collect()
     };
-    let pick = |ui: &mut egui::Ui, label: &str, v: &mut String, opts: &[String], salt: String| {
-        let mut i = opts.iter().position(|o| o == v).unwrap_or(usize::MAX);
-        ui.horizontal(|ui| {
-            ui.label(label);
-            egui::ComboBox::from_id_salt(salt).selected_text(v.clone()).show_ui(ui, |ui| {
-                for (j, o) in opts.iter().enumerate() {
-                    ui.selectable_value(&mut i, j, o);
-                }
-            });
-        });
-        if let Some(o) = opts.get(i) {
-            *v = o.clone();
-        }
-    };
     match &mut t {
         Task::Block { pass, at } => {
-            pick(ui, "pass", pass, &ids(&|k| matches!(k, PlaceKind::Pass { .. })), format!("{salt}_pass"));
-            let mut own = at.is_some();
-            ui.checkbox(&mut own, "own blocking position (else the pass itself)");
-            if own && at.is_none() {
-                *at = Some(u.at.clone());
-            } else if !own {
-                *at = None;
-            }
+            pick_id(ui, &format!("{salt}_pass"), "pass", pass, &ids(&|k| matches!(k, PlaceKind::Pass { .. })));
+            optional_loc(ui, "own blocking position (else the pass itself)", at, &u.at);
         }
         Task::Patrol { repeat, .. } => {
             ui.checkbox(repeat, "repeat the loop");
@@ -507,42 +529,30 @@ fn task_form(
             }
         }
         Task::Reserve { at } | Task::Withdraw { to: at } => {
-            let mut own = at.is_some();
-            ui.checkbox(&mut own, "own position (else where the unit is / its home)");
-            if own && at.is_none() {
-                *at = Some(u.at.clone());
-            } else if !own {
-                *at = None;
-            }
+            optional_loc(ui, "own position (else where the unit is / its home)", at, &u.at);
         }
         Task::Infiltrate { objective, .. } => {
             let all: Vec<String> = scn.places.iter().map(|p| p.id.clone()).collect();
-            pick(ui, "objective", objective, &all, format!("{salt}_obj"));
+            pick_id(ui, &format!("{salt}_obj"), "objective", objective, &all);
         }
         Task::Attack { radius_m, .. } => {
             ui.add(egui::DragValue::new(radius_m).range(100.0..=50_000.0).prefix("radius ").suffix(" m"));
         }
         Task::FireSupport { radius_m, at, .. } => {
             ui.add(egui::DragValue::new(radius_m).range(100.0..=50_000.0).prefix("zone radius ").suffix(" m"));
-            let mut own = at.is_some();
-            ui.checkbox(&mut own, "move to a firing position");
-            if own && at.is_none() {
-                *at = Some(u.at.clone());
-            } else if !own {
-                *at = None;
-            }
+            optional_loc(ui, "move to a firing position", at, &u.at);
         }
         Task::Pursue { unit } => {
             let enemies: Vec<String> = scn.units.iter().filter(|x| x.side != u.side).map(|x| x.id.clone()).collect();
-            pick(ui, "enemy", unit, &enemies, format!("{salt}_enemy"));
+            pick_id(ui, &format!("{salt}_enemy"), "enemy", unit, &enemies);
         }
         Task::CordonSearch { village, .. } => {
-            pick(ui, "village", village, &ids(&|k| matches!(k, PlaceKind::Village { .. })), format!("{salt}_vil"));
+            pick_id(ui, &format!("{salt}_vil"), "village", village, &ids(&|k| matches!(k, PlaceKind::Village { .. })));
         }
         Task::AirAssault { lift, .. } => {
             let own: Vec<String> =
                 scn.units.iter().filter(|x| x.side == u.side && x.id != u.id).map(|x| x.id.clone()).collect();
-            pick(ui, "lift", lift, &own, format!("{salt}_lift"));
+            pick_id(ui, &format!("{salt}_lift"), "lift", lift, &own);
         }
         _ => {}
     }
@@ -664,25 +674,16 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
                     }
                 }
                 Condition::Contact { side, radius_m, .. } => {
-                    let mut i = sides.iter().position(|s| s == side).unwrap_or(0);
-                    if combo(ui, "t_cside", "side", &mut i, &sides) {
-                        *side = sides[i].clone();
-                    }
+                    pick_id(ui, "t_cside", "side", side, &sides);
                     ui.add(egui::DragValue::new(radius_m).range(1.0..=100_000.0).prefix("radius ").suffix(" m"));
                 }
                 Condition::StrengthBelow { side, fraction } => {
-                    let mut i = sides.iter().position(|s| s == side).unwrap_or(0);
-                    if combo(ui, "t_sside", "side", &mut i, &sides) {
-                        *side = sides[i].clone();
-                    }
+                    pick_id(ui, "t_sside", "side", side, &sides);
                     ui.add(egui::Slider::new(fraction, 0.0..=1.0).text("fraction"));
                 }
                 Condition::UnitBroken(u) => {
                     let us: Vec<String> = scn.units.iter().map(|u| u.id.clone()).collect();
-                    let mut i = us.iter().position(|x| x == u).unwrap_or(0);
-                    if combo(ui, "t_ub", "unit", &mut i, &us) {
-                        *u = us[i].clone();
-                    }
+                    pick_id(ui, "t_ub", "unit", u, &us);
                 }
                 Condition::HostagesTaken { count } => {
                     ui.add(egui::DragValue::new(count).range(1..=10_000).prefix("at least "));
@@ -694,14 +695,8 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
                         .filter(|p| matches!(p.kind, PlaceKind::Pass { .. }))
                         .map(|p| p.id.clone())
                         .collect();
-                    let mut i = ps.iter().position(|x| x == pass).unwrap_or(0);
-                    if combo(ui, "t_pp", "pass", &mut i, &ps) {
-                        *pass = ps[i].clone();
-                    }
-                    let mut j = sides.iter().position(|s| s == side).unwrap_or(0);
-                    if combo(ui, "t_ps", "side", &mut j, &sides) {
-                        *side = sides[j].clone();
-                    }
+                    pick_id(ui, "t_pp", "pass", pass, &ps);
+                    pick_id(ui, "t_ps", "side", side, &sides);
                 }
             }
             let delay = t.delay.clone().unwrap_or_default();
@@ -713,11 +708,8 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
             let mut remove = None;
             for (k, o) in t.orders.iter().enumerate() {
                 ui.push_id(("order", k), |ui| {
-                    let mut i = units.iter().position(|x| *x == o.unit).unwrap_or(0);
                     ui.horizontal(|ui| {
-                        if combo(ui, "o_unit", "unit", &mut i, &units) {
-                            next.orders[k].unit = units[i].clone();
-                        }
+                        pick_id(ui, "o_unit", "unit", &mut next.orders[k].unit, &units);
                         if ui.small_button("remove").clicked() {
                             remove = Some(k);
                         }

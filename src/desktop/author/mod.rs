@@ -11,7 +11,8 @@
 //! This module holds the state, the command system, live reload, edit scripts and the close
 //! question; `canvas` the map in edit mode; `forms` the panels.
 //!
-//! Must not: change a scenario any other way, or write a file except through `save::write_atomic`.
+//! Must not: change a scenario any other way, or write a file except through
+//! `jets::fsio::write_atomic`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -97,7 +98,7 @@ pub struct Row {
 }
 
 /// A drag in progress on the map.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Drag {
     Unit(String),
     Place(String),
@@ -134,7 +135,7 @@ pub struct Authoring {
     /// Scripted commands still to send, one a frame; `Some(true)` once all went out.
     pub script: Vec<EditCommand>,
     pub script_done: Option<bool>,
-    /// Where the map was clicked last (world), for the panels.
+    /// The run's seed, for test runs and reloads.
     pub seed: u64,
     /// Text fields being typed into (committed on Enter or leaving the field).
     buf: std::collections::BTreeMap<String, String>,
@@ -147,17 +148,17 @@ pub struct Authoring {
 
 impl Authoring {
     /// Authoring for a loaded scenario and the text it came from.
-    pub fn new(loaded: &Loaded, file: Option<PathBuf>, text: Arc<str>, seed: u64) -> Authoring {
+    pub fn new(loaded: &Loaded, file: Option<PathBuf>, seed: u64) -> Authoring {
         let origin = match &file {
             Some(p) => Origin::Disk(p.clone()),
             None => Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
         };
-        let stamp = file.as_ref().and_then(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        let stamp = file.as_deref().and_then(modified);
         let mut a = Authoring {
             save_as: file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "my_scenario.ron".into()),
             file,
             origin,
-            original: text,
+            original: loaded.text.clone(),
             editor: Editor::new(loaded.scenario.clone()),
             editing: false,
             tool: Tool::Select,
@@ -192,15 +193,7 @@ impl Authoring {
 
     /// Validates the edited scenario as `jets validate` would, and lists its problems.
     fn revalidate(&mut self) {
-        let text = match save::to_ron(&self.editor.scenario, None) {
-            Ok(s) => s.text,
-            Err(e) => {
-                self.rows = vec![Row { error: true, text: e, hint: None, target: Sel::None }];
-                self.valid = None;
-                return;
-            }
-        };
-        match scenario::load_text(self.origin.clone(), Arc::from(text.as_str())) {
+        match scenario::load_value(self.origin.clone(), &self.editor.scenario) {
             Ok(l) => {
                 self.rows = rows(&l.warnings, &self.editor.scenario, false);
                 self.valid = Some(Arc::new(l));
@@ -246,15 +239,32 @@ fn target_of(path: &str, scn: &Scenario) -> Sel {
     Sel::None
 }
 
-/// A position in the local frame, resolving places through the edited scenario.
+/// A position in the local frame, resolving places through the edited scenario (which may
+/// have places the loaded one has not).
 pub fn xy(scn: &Scenario, loaded: &Loaded, loc: &Loc) -> Option<(f64, f64)> {
-    match loc {
-        Loc::Xy { x, y } => Some((*x, *y)),
-        Loc::Geo { lat, lon } => Some(loaded.terrain.frame.to_local(*lat, *lon)),
-        Loc::Place(id) => scn.places.iter().find(|p| &p.id == id).and_then(|p| match &p.at {
-            Loc::Place(_) => None,
-            other => xy(scn, loaded, other),
-        }),
+    let at = match loc {
+        Loc::Place(id) => &scn.places.iter().find(|p| &p.id == id)?.at,
+        other => other,
+    };
+    // a place's own position is never a place (validated), so no place map is needed
+    scenario::resolve(&loaded.terrain.frame, &Default::default(), at)
+}
+
+/// A file's modification time.
+fn modified(path: &std::path::Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+/// Replaces the run by one of `loaded` from `t`, keeping the camera; the base map is redrawn
+/// only when the terrain changed, and a selection past the new units is dropped.
+fn replace_run(run: &mut Run, view: &mut View, loaded: Arc<Loaded>, seed: u64, t: u64, play: bool) {
+    let same_terrain = Arc::ptr_eq(&loaded.terrain, &run.loaded.terrain);
+    *run = Run::start(loaded, seed, t, play);
+    if !same_terrain {
+        view.texture = None;
+    }
+    if view.selected.is_some_and(|k| k >= run.snapshot.units.len()) {
+        view.selected = None;
     }
 }
 
@@ -277,7 +287,7 @@ pub fn commands(
         match c {
             EditCommand::Apply(e) => match author.editor.apply(e) {
                 Ok(()) => {
-                    author.status = format!("{} — {} edit(s) not saved", e.label(), author.editor.changes);
+                    author.status = format!("{} — {} edit(s) not saved", e.label(), author.editor.changes());
                     changed = true;
                 }
                 Err(msg) => author.status = format!("cannot {}: {msg}", e.label()),
@@ -300,7 +310,7 @@ pub fn commands(
                     continue;
                 };
                 // saved elsewhere: library and DEM paths must still find their files
-                let mut scn = author.editor.scenario.clone();
+                let mut scn = (*author.editor.scenario).clone();
                 if author.file.as_deref() != Some(path.as_path()) {
                     save::rebase(&mut scn, &author.origin, &path);
                 }
@@ -328,10 +338,9 @@ pub fn commands(
                 }
                 match author.valid.clone() {
                     Some(l) => {
-                        *run = Run::start(l, author.seed, 0, true);
+                        replace_run(&mut run, &mut view, l, author.seed, 0, true);
                         author.editing = false;
                         author.status = "test run of the edited scenario (not saved)".into();
-                        view.texture = None;
                     }
                     None => author.status = "the edited scenario has errors: see Problems".into(),
                 }
@@ -360,9 +369,10 @@ pub fn commands(
             }
             EditCommand::Wait(_) => {}
             EditCommand::Reload => {
+                // forget the edits and the file's time: `watch` reads the file at once
                 author.stamp = None;
                 author.disk_changed = false;
-                author.editor.changes = 0;
+                author.editor.saved();
                 author.last_poll = -1.0;
             }
         }
@@ -373,7 +383,7 @@ pub fn commands(
 }
 
 fn write(author: &mut Authoring, path: &std::path::Path, s: save::Saved) {
-    match save::write_atomic(path, s.text.as_bytes()) {
+    match jets::fsio::write_atomic(path, s.text.as_bytes()) {
         Ok(()) => {
             if author.file.as_deref() != Some(path) {
                 let from = author.origin.clone();
@@ -384,7 +394,7 @@ fn write(author: &mut Authoring, path: &std::path::Path, s: save::Saved) {
             author.status = format!("saved {} ({} comment(s) kept{dropped})", path.display(), s.kept);
             author.original = Arc::from(s.text.as_str());
             author.editor.saved();
-            author.stamp = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            author.stamp = modified(path);
             if author.file.as_deref() != Some(path) {
                 author.file = Some(path.to_path_buf());
                 author.origin = Origin::Disk(path.to_path_buf());
@@ -406,7 +416,7 @@ pub fn watch(mut author: ResMut<Authoring>, time: Res<Time<Real>>, mut run: ResM
     }
     author.last_poll = now;
     let Some(path) = author.file.clone() else { return };
-    let stamp = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+    let stamp = modified(&path);
     if stamp == author.stamp || stamp.is_none() {
         return;
     }
@@ -428,25 +438,18 @@ pub fn watch(mut author: ResMut<Authoring>, time: Res<Time<Real>>, mut run: ResM
     };
     match scenario::load_text(Origin::Disk(path.clone()), text.clone()) {
         Ok(l) => {
-            let same_terrain = Arc::ptr_eq(&l.terrain, &run.loaded.terrain);
             let t = run.t().min(l.duration_s);
             let playing = !run.paused;
             author.rows = rows(&l.warnings, &l.scenario, true);
             author.editor = Editor::new(l.scenario.clone());
-            author.original = text;
+            author.original = l.text.clone();
             author.status = format!("reloaded {}", path.display());
             let l = Arc::new(l);
             author.valid = Some(l.clone());
-            *run = Run::start(l, author.seed, t, playing);
-            if !same_terrain {
-                view.texture = None; // the camera stays; only the picture is redrawn
-            }
-            if view.selected.is_some_and(|k| k >= run.snapshot.units.len()) {
-                view.selected = None;
-            }
+            replace_run(&mut run, &mut view, l, author.seed, t, playing);
         }
         Err(p) => {
-            let scn = scenario::parse_only("x", &text).unwrap_or_else(|_| author.editor.scenario.clone());
+            let scn = scenario::parse_only("x", &text).unwrap_or_else(|_| (*author.editor.scenario).clone());
             author.rows = rows(&p, &scn, true);
             author.status =
                 format!("{} has {} error(s): still showing the last good version", path.display(), p.error_count());
@@ -488,7 +491,7 @@ pub fn close_dialog(ctx: &egui::Context, a: &mut Authoring, out: &mut Vec<EditCo
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, Vec2::ZERO)
         .show(ctx, |ui| {
-            ui.label(format!("{} edit(s) since the last save. Close anyway?", a.editor.changes.abs()));
+            ui.label(format!("{} edit(s) since the last save. Close anyway?", a.editor.changes().abs()));
             if a.pending.is_some() {
                 ui.colored_label(
                     Color32::from_rgb(200, 80, 0),
