@@ -14,6 +14,7 @@ pub mod batch;
 pub mod fsio;
 pub mod scenario;
 pub mod sim;
+pub mod term;
 pub mod terrain;
 
 /// The version written into summaries and manifests.

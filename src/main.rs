@@ -14,7 +14,7 @@ fn main() -> ExitCode {
             if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            cli::term::err(&format!("error: {e:#}\n"));
             ExitCode::from(1)
         }
     }

@@ -80,6 +80,18 @@ pub enum DesignKind {
     Nolh { points: u32 },
 }
 
+/// Most design points a sweep may have.
+pub const MAX_POINTS: usize = 100_000;
+
+/// Reads a sweep file's text (`name` for messages): a syntax or shape error is placed at its
+/// line and column with a hint. `low: 60.0` may be written for `low: Some(60.0)`.
+pub fn parse(name: &str, text: &str) -> Result<Sweep, crate::scenario::Problems> {
+    let mut problems = crate::scenario::Problems::default();
+    let src = problems.add_source(name, std::sync::Arc::from(text));
+    let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    crate::scenario::load::parse_ron_with::<Sweep>(&mut problems, src, text, opts).ok_or(problems)
+}
+
 /// One design point: a value for each factor, as text for `--set`.
 pub type Point = Vec<String>;
 
@@ -218,10 +230,14 @@ impl Sweep {
                     .iter()
                     .map(|f| if f.levels.is_empty() { (*levels).max(1) as usize } else { f.levels.len() })
                     .collect();
-                let total: usize = counts.iter().product();
-                if total > 100_000 {
-                    return Err(format!("the full factorial has {total} points; the limit is 100000"));
-                }
+                let total = counts.iter().try_fold(1usize, |acc, c| acc.checked_mul(*c)).filter(|t| *t <= MAX_POINTS);
+                let Some(total) = total else {
+                    let shown: Vec<String> = counts.iter().map(|c| c.to_string()).collect();
+                    return Err(format!(
+                        "the full factorial has {} points; the limit is {MAX_POINTS}",
+                        shown.join(" x ")
+                    ));
+                };
                 let mut out = Vec::with_capacity(total);
                 for idx in 0..total {
                     let mut rem = idx;
@@ -238,8 +254,8 @@ impl Sweep {
             }
             DesignKind::Lhs { points } => {
                 let n = *points as usize;
-                if n == 0 || n > 100_000 {
-                    return Err(format!("a Latin hypercube needs 1..=100000 points, not {n}"));
+                if n == 0 || n > MAX_POINTS {
+                    return Err(format!("a Latin hypercube needs 1..={MAX_POINTS} points, not {n}"));
                 }
                 let mut rng = ChaCha8Rng::from_seed(crate::sim::rng::stream_seed(seed, "lhs", 0));
                 let mut cols: Vec<Vec<(usize, f64)>> = Vec::with_capacity(k);

@@ -116,16 +116,16 @@ pub struct RunId {
 }
 
 impl Job {
-    /// The job's runs, point by point.
-    pub fn run_ids(&self) -> impl Iterator<Item = RunId> + '_ {
-        (0..self.points.len().max(1) as u64).flat_map(move |point| {
-            (0..self.replications).map(move |rep| RunId {
-                run: point * self.replications + rep,
-                point,
-                rep,
-                seed: rng::replication_seed(self.seed, if self.common_random_numbers { 0 } else { point }, rep),
-            })
-        })
+    /// Run `run` of the job (`run < runs`): its design point, replication and seed.
+    pub fn run_id(&self, run: u64) -> RunId {
+        let reps = self.replications.max(1);
+        let (point, rep) = (run / reps, run % reps);
+        RunId {
+            run,
+            point,
+            rep,
+            seed: rng::replication_seed(self.seed, if self.common_random_numbers { 0 } else { point }, rep),
+        }
     }
 }
 
@@ -198,11 +198,20 @@ impl std::fmt::Display for BatchError {
 }
 
 fn io(e: std::io::Error, what: &Path) -> BatchError {
-    BatchError::Io(format!("{}: {e}", what.display()))
+    BatchError::Io(format!("{}: {}", crate::fsio::shown(what), crate::fsio::io_text(&e)))
 }
 
-/// Builds the job from the base scenario, overrides and an optional sweep, and the loaded
-/// scenario of every design point (validated).
+/// Most worker threads a batch or a run may ask for.
+pub const MAX_THREADS: usize = 256;
+
+/// Most runs one batch job may hold (all shards).
+pub const MAX_RUNS: u64 = 100_000_000;
+
+/// Builds the job from the base scenario, overrides and an optional sweep. The scenario of
+/// each design point is built only when its runs start ([`Points`]); the first point is
+/// built and validated here, so that a bad `--set` is reported before anything is written.
+/// Library and DEM paths that an override or a factor changes must stay inside the
+/// scenario's folder unless `allow_outside_paths`.
 pub fn prepare(
     base: &Loaded,
     origin: &Origin,
@@ -210,7 +219,8 @@ pub fn prepare(
     runs: u64,
     set: &[Override],
     sweep: Option<(&Sweep, String)>,
-) -> Result<(Job, Vec<Arc<Loaded>>), BatchError> {
+    allow_outside_paths: bool,
+) -> Result<(Job, Points), BatchError> {
     let (factors, points, replications, crn, design) = match sweep {
         Some((s, text)) => (
             s.factors.iter().map(|f| f.path.clone()).collect::<Vec<_>>(),
@@ -224,26 +234,13 @@ pub fn prepare(
     if replications == 0 {
         return Err(BatchError::Input("--runs must be at least 1".into()));
     }
-    let total = replications.saturating_mul(points.len() as u64);
-    if total > 100_000_000 {
-        return Err(BatchError::Input(format!("{total} runs is more than the 100,000,000 a batch may hold")));
-    }
-    let mut loaded = Vec::with_capacity(points.len());
-    for p in &points {
-        let mut all: Vec<Override> = set.to_vec();
-        all.extend(factors.iter().zip(p).map(|(path, value)| Override { path: path.clone(), value: value.clone() }));
-        if all.is_empty() {
-            loaded.push(Arc::new(base.clone()));
-            continue;
-        }
-        let scn = overrides::apply(&base.scenario, &all).map_err(BatchError::Input)?;
-        let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default())
-            .map_err(|e| BatchError::Input(e.to_string()))?;
-        // validate the changed scenario like a file of its own, resolving the library from
-        // the original's place
-        let l = scenario::load_text(origin.clone(), Arc::from(text.as_str())).map_err(BatchError::Scenario)?;
-        loaded.push(Arc::new(l));
-    }
+    let total = replications.checked_mul(points.len() as u64).filter(|t| *t <= MAX_RUNS).ok_or_else(|| {
+        BatchError::Input(format!(
+            "{replications} replications of {} design points is more than the {MAX_RUNS} runs a batch may hold; \
+             split the study into several batches",
+            points.len()
+        ))
+    })?;
     let job = Job {
         version: crate::VERSION.to_string(),
         scenario: base.file.clone(),
@@ -257,42 +254,186 @@ pub fn prepare(
         common_random_numbers: crn,
         runs: total,
     };
-    Ok((job, loaded))
+    let points = Points {
+        base: Arc::new(base.clone()),
+        origin: origin.clone(),
+        set: set.to_vec(),
+        allow_outside_paths,
+        cache: Mutex::new(std::collections::VecDeque::new()),
+    };
+    points.get(&job, 0)?;
+    Ok((job, points))
 }
 
-/// Runs a batch into `out` (created if needed).
+/// The scenario of each design point: the base scenario with the `--set` overrides and the
+/// point's factor values, validated like a file of its own. Built when first asked for and
+/// kept for the few points in flight, so a design of 100,000 points costs the memory of a
+/// handful.
+pub struct Points {
+    base: Arc<Loaded>,
+    origin: Origin,
+    set: Vec<Override>,
+    allow_outside_paths: bool,
+    cache: Mutex<std::collections::VecDeque<(u64, Arc<Loaded>)>>,
+}
+
+/// Points kept built at once.
+const POINTS_KEPT: usize = 2 * MAX_THREADS;
+
+impl Points {
+    /// The scenario of design point `point` of `job`.
+    pub fn get(&self, job: &Job, point: u64) -> Result<Arc<Loaded>, BatchError> {
+        if let Some((_, l)) = self.lock().iter().find(|(p, _)| *p == point) {
+            return Ok(l.clone());
+        }
+        let values = job.points.get(point as usize).cloned().unwrap_or_default();
+        let mut all: Vec<Override> = self.set.clone();
+        all.extend(
+            job.factors.iter().zip(&values).map(|(path, value)| Override { path: path.clone(), value: value.clone() }),
+        );
+        let loaded = if all.is_empty() { self.base.clone() } else { Arc::new(self.build(&all, point, &values)?) };
+        let mut cache = self.lock();
+        if !cache.iter().any(|(p, _)| *p == point) {
+            if cache.len() >= POINTS_KEPT {
+                cache.pop_front();
+            }
+            cache.push_back((point, loaded.clone()));
+        }
+        Ok(loaded)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::VecDeque<(u64, Arc<Loaded>)>> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The changed scenario, written over the original text (unchanged parts verbatim, so
+    /// that a problem is reported at the line of the file the changed value is on) and
+    /// loaded from the original's place; every problem names the changes.
+    fn build(&self, all: &[Override], point: u64, values: &[String]) -> Result<Loaded, BatchError> {
+        let scn = overrides::apply(&self.base.scenario, all).map_err(BatchError::Input)?;
+        let what = if values.is_empty() {
+            self.set.iter().map(|o| format!("--set {}={}", o.path, o.value)).collect::<Vec<_>>().join(" ")
+        } else {
+            let mut w: Vec<String> = all.iter().map(|o| format!("{}={}", o.path, o.value)).collect();
+            w.dedup();
+            format!("design point {point} ({})", w.join(", "))
+        };
+        if !self.allow_outside_paths {
+            let out = outside_paths(&self.base.scenario, &scn);
+            if !out.is_empty() {
+                return Err(BatchError::Input(format!(
+                    "{what}: the path{} {} lead{} outside the scenario's folder; pass --allow-outside-paths if that is meant",
+                    if out.len() == 1 { "" } else { "s" },
+                    out.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+                    if out.len() == 1 { "s" } else { "" }
+                )));
+            }
+        }
+        let text = scenario::save::to_ron(&scn, Some(&self.base.text)).map(|s| s.text).map_err(BatchError::Input)?;
+        scenario::load_text(self.origin.clone(), Arc::from(text.as_str())).map_err(|mut problems| {
+            // placed in the file as written, at the value the change concerns
+            problems.relocate(0, &self.base.file, self.base.text.clone());
+            for p in problems.items.iter_mut().filter(|p| p.source == Some(0)) {
+                p.message = format!("with {what}: {}", p.message);
+            }
+            BatchError::Scenario(problems)
+        })
+    }
+}
+
+/// Library and DEM paths of `scn` that are not in `base` and lead outside the scenario's
+/// folder (absolute, or climbing above it with `..`).
+fn outside_paths(base: &scenario::schema::Scenario, scn: &scenario::schema::Scenario) -> Vec<String> {
+    use scenario::schema::Terrain;
+    let mut out: Vec<String> =
+        scn.library.iter().filter(|p| !base.library.contains(p) && climbs_out(p)).cloned().collect();
+    if let Terrain::Dem(d) = &scn.map.terrain {
+        let same = matches!(&base.map.terrain, Terrain::Dem(b) if b.path == d.path);
+        if !same && climbs_out(&d.path) {
+            out.push(d.path.clone());
+        }
+    }
+    out
+}
+
+/// Whether a relative path from a scenario leads outside its folder.
+pub fn climbs_out(rel: &str) -> bool {
+    use std::path::Component;
+    if rel.starts_with("builtin:") {
+        return false;
+    }
+    let mut depth = 0i64;
+    for c in Path::new(rel).components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return true,
+        }
+    }
+    false
+}
+
+/// The event log file of a run.
+fn events_file(out: &Path, run: u64) -> PathBuf {
+    out.join("events").join(format!("run-{run:06}.jsonl"))
+}
+
+/// Runs a batch into `out` (created if needed). The directory is locked for the whole batch
+/// (a second batch on it exits with bad input); temporary files a killed batch left there are
+/// removed. A run's row is recorded only once everything of it is written (its event log
+/// first), so when a write fails (a full disk) the batch stops with an I/O error naming the
+/// file, and `--resume` finishes exactly the runs that are missing.
 pub fn run(
     job: &Job,
-    loaded: &[Arc<Loaded>],
+    points: &Points,
     out: &Path,
     opts: &BatchOptions,
     progress: &dyn Progress,
 ) -> Result<BatchReport, BatchError> {
     let started = Instant::now();
     let start_utc = chrono_now();
+    if opts.threads > MAX_THREADS {
+        return Err(BatchError::Input(format!("--threads {} is more than the {MAX_THREADS} allowed", opts.threads)));
+    }
     let manifest_path = out.join("manifest.json");
     let partial = out.join(PARTIAL);
-    if out.exists() {
-        let has_output = manifest_path.exists() || partial.exists() || out.join("runs.csv").exists();
-        if has_output && !opts.resume {
-            return Err(BatchError::Input(format!(
-                "{} already holds batch output; pass --resume to finish that batch, or choose another --out",
-                out.display()
-            )));
-        }
+    if out.exists() && !out.is_dir() {
+        return Err(BatchError::Input(format!("--out {} exists and is not a directory", crate::fsio::shown(out))));
     }
     std::fs::create_dir_all(out).map_err(|e| io(e, out))?;
-    let header = output::header(job, &loaded[0]);
+    let _lock = lock(out)?;
+    for d in [out.to_path_buf(), out.join("events"), out.join("plots")] {
+        crate::fsio::remove_stale_temps(&d).map_err(|e| io(e, &d))?;
+    }
+    let has_output = manifest_path.exists() || partial.exists() || out.join("runs.csv").exists();
+    if has_output && !opts.resume {
+        return Err(BatchError::Input(format!(
+            "{} already holds batch output; pass --resume to finish that batch, or choose another --out",
+            crate::fsio::shown(out)
+        )));
+    }
+    let base = points.get(job, 0)?;
+    let header = output::header(job, &base);
     // what is already done (resume)
     let mut done: BTreeSet<u64> = BTreeSet::new();
     if opts.resume && manifest_path.exists() {
-        let m: output::Manifest =
-            serde_json::from_str(&std::fs::read_to_string(&manifest_path).map_err(|e| io(e, &manifest_path))?)
-                .map_err(|e| BatchError::Input(format!("{}: not a jets manifest: {e}", manifest_path.display())))?;
+        let m = output::read_manifest(&manifest_path)?;
         if m.job != *job || m.shard != opts.shard {
             return Err(BatchError::Input(format!(
                 "{} holds a different batch (scenario, seed, runs, design or shard differ); --resume must repeat the same command",
-                out.display()
+                crate::fsio::shown(out)
+            )));
+        }
+        if m.events && !opts.events {
+            return Err(BatchError::Input(format!(
+                "the batch in {} was started with --events; resume it with --events too, so that every run has its log",
+                crate::fsio::shown(out)
             )));
         }
     }
@@ -300,18 +441,22 @@ pub fn run(
     // runs.csv of a finished one
     let previous =
         if partial.exists() { Some(partial.clone()) } else { Some(out.join("runs.csv")).filter(|p| p.exists()) };
-    let rows = match (opts.resume, &previous) {
+    let mut rows = match (opts.resume, &previous) {
         (true, Some(prev)) => output::read_partial(prev, &header).map_err(|e| io(e, prev))?,
         _ => Vec::new(),
     };
     if !rows.is_empty() && !manifest_path.exists() {
         return Err(BatchError::Input(format!(
             "{} holds rows but no manifest.json, so they cannot be checked against this batch; move them away or choose another --out",
-            out.display()
+            crate::fsio::shown(out)
         )));
     }
+    // a run whose event log is missing is not done: it runs again and writes it
+    if opts.events {
+        rows.retain(|r| events_file(out, r.run).is_file());
+    }
     // the manifest first: rows are only ever written beside the manifest of their batch
-    output::write_manifest(out, job, opts.shard, &start_utc, None).map_err(|e| io(e, out))?;
+    output::write_manifest(out, job, opts.shard, opts.events, &start_utc, None).map_err(|e| io(e, out))?;
     // the partial file: the rows so far (without a torn last line), or just the header
     let mut text = header.join(",") + "\n";
     for r in &rows {
@@ -323,15 +468,38 @@ pub fn run(
     if opts.events {
         std::fs::create_dir_all(out.join("events")).map_err(|e| io(e, out))?;
     }
-    let mine: Vec<RunId> = job.run_ids().filter(|r| opts.shard.is_none_or(|s| r.run % s.count == s.index)).collect();
-    let todo: Vec<RunId> = mine.iter().copied().filter(|r| !done.contains(&r.run)).collect();
-    progress.start(mine.len() as u64, mine.len() as u64 - todo.len() as u64);
+    let mine = |run: &u64| opts.shard.is_none_or(|s| run % s.count == s.index);
+    let my_total = match opts.shard {
+        Some(s) if s.index < job.runs => (job.runs - s.index).div_ceil(s.count),
+        Some(_) => 0,
+        None => job.runs,
+    };
+    let already = done.iter().filter(|r| mine(r)).count() as u64;
+    progress.start(my_total, already);
     let file = std::fs::OpenOptions::new().append(true).open(&partial).map_err(|e| io(e, &partial))?;
     let writer = Mutex::new(std::io::BufWriter::new(file));
     let failed = AtomicU64::new(0);
-    let write_err: Mutex<Option<String>> = Mutex::new(None);
-    let work = |r: &RunId| {
-        let l = loaded[r.point as usize].clone();
+    let unwritten = AtomicU64::new(0);
+    // the first error that stops the batch: a write that failed, or a design point that is
+    // not a valid scenario
+    let stop: Mutex<Option<BatchError>> = Mutex::new(None);
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let halt = |e: BatchError| {
+        stopped.store(true, Ordering::Relaxed);
+        let mut s = stop.lock().unwrap_or_else(|p| p.into_inner());
+        if s.is_none() {
+            *s = Some(e);
+        }
+    };
+    let work = |run: u64| {
+        if stopped.load(Ordering::Relaxed) {
+            return;
+        }
+        let r = job.run_id(run);
+        let l = match points.get(job, r.point) {
+            Ok(l) => l,
+            Err(e) => return halt(e),
+        };
         let fail = opts.fail_runs.contains(&r.run);
         let result = catch_unwind(AssertUnwindSafe(|| {
             if fail {
@@ -342,13 +510,14 @@ pub fn run(
         let line = match &result {
             Ok(res) => {
                 if opts.events {
-                    let path = out.join("events").join(format!("run-{:06}.jsonl", r.run));
+                    let path = events_file(out, r.run);
                     let text = crate::sim::events::to_jsonl(&res.events);
                     if let Err(e) = output::write_atomic(&path, text.as_bytes()) {
-                        *write_err.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{}: {e}", path.display()));
+                        unwritten.fetch_add(1, Ordering::Relaxed);
+                        return halt(io(e, &path));
                     }
                 }
-                output::row(job, r, &header, Ok(&res.summary))
+                output::row(job, &r, &header, Ok(&res.summary))
             }
             Err(panic) => {
                 failed.fetch_add(1, Ordering::Relaxed);
@@ -357,12 +526,14 @@ pub fn run(
                     .cloned()
                     .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "panic".into());
-                output::row(job, r, &header, Err(&msg))
+                output::row(job, &r, &header, Err(&msg))
             }
         };
         let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
         if let Err(e) = w.write_all(line.as_bytes()).and_then(|_| w.write_all(b"\n")).and_then(|_| w.flush()) {
-            *write_err.lock().unwrap_or_else(|p| p.into_inner()) = Some(format!("{}: {e}", partial.display()));
+            unwritten.fetch_add(1, Ordering::Relaxed);
+            drop(w);
+            return halt(io(e, &partial));
         }
         drop(w);
         progress.run_done(result.is_err());
@@ -372,15 +543,30 @@ pub fn run(
     } else {
         opts.threads
     };
+    let todo = |run: &u64| mine(run) && !done.contains(run);
     if threads <= 1 {
-        todo.iter().for_each(work);
+        (0..job.runs).filter(todo).for_each(work);
     } else {
         let pool =
             rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| BatchError::Io(e.to_string()))?;
-        pool.install(|| todo.par_iter().for_each(work));
+        pool.install(|| (0..job.runs).into_par_iter().filter(todo).for_each(work));
     }
-    if let Some(e) = write_err.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(BatchError::Io(e));
+    // the rows written so far are on disk (flushed after each); a torn last line is dropped
+    // on resume
+    drop(writer);
+    if let Some(e) = stop.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        progress.finish();
+        return Err(match e {
+            BatchError::Io(m) => BatchError::Io(format!(
+                "{m}\nthe batch stopped: {} run{} could not be written and {} not recorded; every row in {} is complete. \
+                 Free the space (or fix the cause) and run the same command with --resume to finish it",
+                unwritten.load(Ordering::Relaxed),
+                if unwritten.load(Ordering::Relaxed) == 1 { "" } else { "s" },
+                if unwritten.load(Ordering::Relaxed) == 1 { "is" } else { "are" },
+                crate::fsio::shown(&partial)
+            )),
+            other => other,
+        });
     }
     progress.finish();
     // all runs of this process are in: write the final files from the rows
@@ -393,6 +579,7 @@ pub fn run(
         out,
         job,
         opts.shard,
+        opts.events,
         &start_utc,
         Some(output::Timing {
             end_utc: chrono_now(),
@@ -405,6 +592,17 @@ pub fn run(
     Ok(BatchReport { runs: report.0, failed: report.1, resumed: done.len() as u64, wall_s: wall })
 }
 
+/// The exclusive lock on an output directory, or bad input when another process holds it.
+fn lock(out: &Path) -> Result<crate::fsio::DirLock, BatchError> {
+    crate::fsio::DirLock::try_take(out).map_err(|e| io(e, out))?.ok_or_else(|| {
+        BatchError::Input(format!(
+            "another jets process is writing {} (it holds {}); wait for it to finish, or choose another --out",
+            crate::fsio::shown(out),
+            crate::fsio::LOCK_FILE
+        ))
+    })
+}
+
 /// Merges shard directories into `out`: checks that every run of the job appears exactly once
 /// and writes the files a single-process batch would have written.
 pub fn merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<BatchReport, BatchError> {
@@ -412,43 +610,62 @@ pub fn merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<BatchReport,
     if dirs.is_empty() {
         return Err(BatchError::Input("merge needs at least one batch directory".into()));
     }
-    if out.join("manifest.json").exists() || out.join("runs.csv").exists() {
-        return Err(BatchError::Input(format!("{} already holds batch output; choose another --out", out.display())));
-    }
     let mut job: Option<Job> = None;
     let mut all: BTreeMap<u64, output::Row> = BTreeMap::new();
     let mut header: Option<Vec<String>> = None;
     for d in dirs {
+        let shown = crate::fsio::shown(d);
+        if !d.is_dir() {
+            return Err(BatchError::Input(format!(
+                "{shown} is not a directory; give the --out directory of each shard"
+            )));
+        }
         let mp = d.join("manifest.json");
-        let m: output::Manifest = serde_json::from_str(&std::fs::read_to_string(&mp).map_err(|e| io(e, &mp))?)
-            .map_err(|e| BatchError::Input(format!("{}: not a jets manifest: {e}", mp.display())))?;
+        if !mp.exists() {
+            return Err(BatchError::Input(format!("{shown} holds no manifest.json: it is not a jets batch directory")));
+        }
+        let m = output::read_manifest(&mp)?;
         match &job {
             None => job = Some(m.job.clone()),
             Some(j) if *j != m.job => {
                 return Err(BatchError::Input(format!(
-                    "{} belongs to a different batch than {}",
-                    d.display(),
-                    dirs[0].display()
+                    "{shown} belongs to a different batch than {}",
+                    crate::fsio::shown(&dirs[0])
                 )));
             }
             _ => {}
         }
         let rp = d.join("runs.csv");
-        let text = std::fs::read_to_string(&rp).map_err(|e| io(e, &rp))?;
+        if !rp.exists() || m.timing.is_none() {
+            return Err(BatchError::Input(format!(
+                "{shown} holds an unfinished batch (no runs.csv yet{}); finish it by running its command again with --resume",
+                if d.join(PARTIAL).exists() { ", its rows so far are in runs.partial.csv" } else { "" }
+            )));
+        }
+        let text = output::read_text(&rp)?;
         let mut lines = text.lines();
         let h: Vec<String> = lines.next().unwrap_or_default().split(',').map(str::to_string).collect();
         match &header {
             None => header = Some(h.clone()),
             Some(x) if *x != h => {
-                return Err(BatchError::Input(format!("{}: columns differ from {}", rp.display(), dirs[0].display())));
+                return Err(BatchError::Input(format!(
+                    "{}: columns differ from {}",
+                    crate::fsio::shown(&rp),
+                    crate::fsio::shown(&dirs[0])
+                )));
             }
             _ => {}
         }
         for line in lines {
-            let row = output::Row::parse(line, &h)
-                .ok_or_else(|| BatchError::Input(format!("{}: a row cannot be read: {line}", rp.display())))?;
+            let row = output::Row::parse(line, &h).ok_or_else(|| {
+                BatchError::Input(format!(
+                    "{}: a row cannot be read: {}",
+                    crate::fsio::shown(&rp),
+                    crate::term::printable(&line.chars().take(120).collect::<String>())
+                ))
+            })?;
             if let Some(prev) = all.insert(row.run, row) {
-                return Err(BatchError::Input(format!("run {} appears twice (again in {})", prev.run, d.display())));
+                return Err(BatchError::Input(format!("run {} appears twice (again in {shown})", prev.run)));
             }
         }
     }
@@ -456,9 +673,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<BatchReport,
         return Err(BatchError::Input("merge needs at least one batch directory".into()));
     };
     // every row must be a run of this job, with its seed and point
-    let planned: BTreeMap<u64, RunId> = job.run_ids().map(|r| (r.run, r)).collect();
     for row in all.values() {
-        let ok = planned.get(&row.run).is_some_and(|p| row.cells[1] == p.seed.to_string() && row.point == p.point);
+        let planned = job.run_id(row.run);
+        let ok = row.run < job.runs && row.cells[1] == planned.seed.to_string() && row.point == planned.point;
         if !ok {
             return Err(BatchError::Input(format!(
                 "run {} in the shards is not a run of this batch (run number, seed or point differ)",
@@ -466,17 +683,28 @@ pub fn merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<BatchReport,
             )));
         }
     }
-    let missing: Vec<u64> = job.run_ids().map(|r| r.run).filter(|r| !all.contains_key(r)).collect();
-    if !missing.is_empty() {
-        let shown: Vec<String> = missing.iter().take(10).map(|r| r.to_string()).collect();
+    let missing = job.runs - all.len() as u64;
+    if missing > 0 {
+        let shown: Vec<String> =
+            (0..job.runs).filter(|r| !all.contains_key(r)).take(10).map(|r| r.to_string()).collect();
         return Err(BatchError::Input(format!(
-            "{} of {} runs are missing (e.g. {}); merge every shard's directory",
-            missing.len(),
+            "{missing} of {} runs are missing (e.g. {}); merge every shard's directory",
             job.runs,
             shown.join(", ")
         )));
     }
+    if out.exists() && !out.is_dir() {
+        return Err(BatchError::Input(format!("--out {} exists and is not a directory", crate::fsio::shown(out))));
+    }
     std::fs::create_dir_all(out).map_err(|e| io(e, out))?;
+    let _lock = lock(out)?;
+    crate::fsio::remove_stale_temps(out).map_err(|e| io(e, out))?;
+    if out.join("manifest.json").exists() || out.join("runs.csv").exists() {
+        return Err(BatchError::Input(format!(
+            "{} already holds batch output; choose another --out",
+            crate::fsio::shown(out)
+        )));
+    }
     let start_utc = chrono_now();
     let rows: Vec<output::Row> = all.into_values().collect();
     let report = output::finalize(out, &job, None, &header, rows, parquet).map_err(|e| io(e, out))?;
@@ -484,6 +712,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<BatchReport,
         out,
         &job,
         None,
+        false,
         &start_utc,
         Some(output::Timing {
             end_utc: chrono_now(),

@@ -43,6 +43,9 @@ pub struct Manifest {
     pub shard: Option<Shard>,
     /// Start, RFC 3339 UTC.
     pub start_utc: String,
+    /// Runs write their event logs (`--events`); a resume must ask for them too.
+    #[serde(default)]
+    pub events: bool,
     /// Set when the batch has finished.
     pub timing: Option<Timing>,
 }
@@ -53,11 +56,26 @@ pub(super) fn write_manifest(
     out: &Path,
     job: &Job,
     shard: Option<Shard>,
+    events: bool,
     start: &str,
     timing: Option<Timing>,
 ) -> std::io::Result<()> {
-    let m = Manifest { job: job.clone(), shard, start_utc: start.to_string(), timing };
+    let m = Manifest { job: job.clone(), shard, start_utc: start.to_string(), events, timing };
     write_atomic(&out.join("manifest.json"), serde_json::to_string_pretty(&m).unwrap_or_default().as_bytes())
+}
+
+/// Reads a manifest, or says why it is not one (bad input).
+pub(super) fn read_manifest(path: &Path) -> Result<Manifest, super::BatchError> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text)
+        .map_err(|e| super::BatchError::Input(format!("{}: not a jets manifest: {e}", crate::fsio::shown(path))))
+}
+
+/// A text file of a batch directory (a regular file only: never blocks on a FIFO).
+pub(super) fn read_text(path: &Path) -> Result<String, super::BatchError> {
+    let bytes = crate::scenario::load::read_bytes_capped(path, u64::MAX).map_err(super::BatchError::Input)?;
+    String::from_utf8(bytes)
+        .map_err(|_| super::BatchError::Input(format!("{} is not UTF-8 text", crate::fsio::shown(path))))
 }
 
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
@@ -286,14 +304,22 @@ pub(super) fn finalize(
             continue;
         }
         let file = plots.join(format!("{}.svg", m.replace(['/', ' ', '='], "_")));
-        plot(&file, m, &per_point).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let svg = plot(m, &per_point).map_err(|e| std::io::Error::other(e.to_string()))?;
+        write_atomic(&file, svg.as_bytes())?;
     }
     Ok((rows.len() as u64, failed))
 }
 
-/// A box plot of one measure per design point (SVG): median, quartiles and whiskers at 1.5
-/// interquartile ranges (Tukey).
-fn plot(path: &Path, measure: &str, per_point: &[Vec<f64>]) -> Result<(), Box<dyn std::error::Error>> {
+/// A box plot of one measure per design point (SVG text): median, quartiles and whiskers at
+/// 1.5 interquartile ranges (Tukey). Drawn in memory, so that the file is written (and its
+/// write checked) like every other.
+fn plot(measure: &str, per_point: &[Vec<f64>]) -> Result<String, Box<dyn std::error::Error>> {
+    let mut svg = String::new();
+    draw(&mut svg, measure, per_point)?;
+    Ok(svg)
+}
+
+fn draw(svg: &mut String, measure: &str, per_point: &[Vec<f64>]) -> Result<(), Box<dyn std::error::Error>> {
     // the range covers the data and the whisker ends (1.5 IQR beyond the quartiles)
     let fences = per_point.iter().filter(|v| !v.is_empty()).flat_map(|v| {
         let q = Quartiles::new(v).values();
@@ -308,7 +334,7 @@ fn plot(path: &Path, measure: &str, per_point: &[Vec<f64>]) -> Result<(), Box<dy
     let pad = (hi - lo) * 0.05;
     let n = per_point.len() as i32;
     let width = (160 + 40 * n).clamp(480, 2400) as u32;
-    let root = SVGBackend::new(path, (width, 420)).into_drawing_area();
+    let root = SVGBackend::with_string(svg, (width, 420)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(format!("{measure} by design point (box: quartiles; whiskers: 1.5 IQR)"), ("sans-serif", 18))

@@ -71,6 +71,32 @@ fn step<'a>(v: &'a mut Value, seg: &str, done: &str) -> Result<&'a mut Value, St
 /// Applies overrides to a scenario, returning the changed scenario or a message naming the
 /// path and what was expected.
 pub fn apply(scn: &Scenario, overrides: &[Override]) -> Result<Scenario, String> {
+    let root = set_values(scn, overrides)?;
+    serde_json::from_value(root).map_err(|e| {
+        // name the override the scenario cannot take: the first that fails on its own
+        let alone = |o: &Override| {
+            set_values(scn, std::slice::from_ref(o)).and_then(|v| {
+                serde_json::from_value::<Scenario>(v).map(|_| ()).map_err(|e| e.to_string())
+            })
+        };
+        let (o, e) = overrides
+            .iter()
+            .find_map(|o| alone(o).err().map(|e| (o, e)))
+            .map(|(o, e)| (Some(o), e))
+            .unwrap_or((None, e.to_string()));
+        match o {
+            Some(o) => format!(
+                "--set {}={}: the field cannot take this value: {e}\nhint: give a value of the field's kind (a whole \
+                 number >= 0 for counts such as strength, one of the listed names for a choice); see docs/scenario-format.md",
+                o.path, o.value
+            ),
+            None => format!("--set: the changed scenario is not valid: {e}"),
+        }
+    })
+}
+
+/// The scenario as a JSON tree with the overrides' values set (paths and value kinds checked).
+fn set_values(scn: &Scenario, overrides: &[Override]) -> Result<Value, String> {
     let mut root = serde_json::to_value(scn).map_err(|e| e.to_string())?;
     for o in overrides {
         let segs: Vec<&str> = o.path.split('.').collect();
@@ -130,7 +156,7 @@ pub fn apply(scn: &Scenario, overrides: &[Override]) -> Result<Scenario, String>
         };
         *node = new;
     }
-    serde_json::from_value(root).map_err(|e| format!("--set: the changed scenario is not valid: {e}"))
+    Ok(root)
 }
 
 #[cfg(test)]
@@ -173,7 +199,7 @@ mod tests {
         assert!(err("units.kg_mrc_1.strenght=1").contains("did you mean `strength`"));
         assert!(err("units.nobody.strength=1").contains("no item with id `nobody`"));
         assert!(err("units.kg_mrc_1.strength=many").contains("not a whole number"));
-        assert!(err("units.kg_mrc_1.posture=Asleep").contains("not valid"));
+        assert!(err("units.kg_mrc_1.posture=Asleep").contains("cannot take this value"));
         assert!(err("units.kg_mrc_1.at=3").contains("compound"));
         assert!(err("contingents.xx.name=a").contains("no contingent `xx`"));
         assert!(Override::parse("nothing").is_err());

@@ -1,6 +1,8 @@
 //! `jets batch` and `jets merge`: argument handling, progress display and exit codes.
 
 use std::io::IsTerminal;
+
+use super::term::{self, errln};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -9,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use jets::batch::{self, BatchError, BatchOptions, Override, Progress, Shard, Sweep};
+use jets::batch::{self, BatchError, BatchOptions, Override, Progress, Shard};
 use jets::scenario::{self, Origin};
 
 use super::{BAD_INPUT, BatchArgs, Format, load};
@@ -32,7 +34,7 @@ impl Progress for Show {
             Show::Lines(m) => {
                 let mut s = m.lock().unwrap_or_else(|p| p.into_inner());
                 *s = (total, done, 0, Instant::now(), Instant::now());
-                eprintln!("batch: {total} runs ({done} already done)");
+                errln!("batch: {total} runs ({done} already done)");
             }
             Show::Quiet => {}
         }
@@ -52,7 +54,7 @@ impl Progress for Show {
                 if s.4.elapsed() >= Duration::from_secs(10) {
                     s.4 = Instant::now();
                     let rate = s.1 as f64 / s.3.elapsed().as_secs_f64().max(1e-9);
-                    eprintln!("batch: {}/{} runs, {} failed, {rate:.1} runs/s", s.1, s.0, s.2);
+                    errln!("batch: {}/{} runs, {} failed, {rate:.1} runs/s", s.1, s.0, s.2);
                 }
             }
             Show::Quiet => {}
@@ -83,15 +85,15 @@ fn show(quiet: bool) -> Show {
 fn exit(e: BatchError) -> ExitCode {
     match e {
         BatchError::Scenario(p) => {
-            eprint!("{}", p.render(std::io::stderr().is_terminal()));
+            term::problems(&p);
             ExitCode::from(BAD_INPUT)
         }
         BatchError::Input(m) => {
-            eprintln!("error: {m}");
+            errln!("error: {m}");
             ExitCode::from(BAD_INPUT)
         }
         BatchError::Io(m) => {
-            eprintln!("error: {m}");
+            errln!("error: {m}");
             ExitCode::from(1)
         }
     }
@@ -116,15 +118,18 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
     let sweep = match &a.sweep {
         None => None,
         Some(p) => {
-            let text = match std::fs::read_to_string(p) {
+            let text = match scenario::load::read_capped(p) {
                 Ok(t) => t,
-                Err(e) => return Ok(exit(BatchError::Input(format!("{}: {e}", p.display())))),
+                Err(e) => {
+                    let mut problems = scenario::Problems::default();
+                    let hint = scenario::load::read_hint(&e);
+                    problems.error_bare(e, Some(hint));
+                    return Ok(exit(BatchError::Scenario(problems)));
+                }
             };
-            // `low: 60.0` rather than `low: Some(60.0)` in sweep files
-            let opts = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-            match opts.from_str::<Sweep>(&text) {
-                Ok(s) => Some((s, text)),
-                Err(e) => return Ok(exit(BatchError::Input(format!("{}:{e}", p.display())))),
+            match batch::design::parse(&p.display().to_string(), &text) {
+                Ok(s) => Some((s, text.to_string())),
+                Err(problems) => return Ok(exit(BatchError::Scenario(problems))),
             }
         }
     };
@@ -139,11 +144,18 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
         )));
     }
     let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
-    let (job, points) =
-        match batch::prepare(&loaded, &origin, seed, a.runs, &set, sweep.as_ref().map(|(s, t)| (s, t.clone()))) {
-            Ok(x) => x,
-            Err(e) => return Ok(exit(e)),
-        };
+    let (job, points) = match batch::prepare(
+        &loaded,
+        &origin,
+        seed,
+        a.runs,
+        &set,
+        sweep.as_ref().map(|(s, t)| (s, t.clone())),
+        a.allow_outside_paths,
+    ) {
+        Ok(x) => x,
+        Err(e) => return Ok(exit(e)),
+    };
     let fail_runs = std::env::var("JETS_FAIL_RUNS")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
@@ -166,7 +178,7 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
         Err(e) => Ok(exit(e)),
         Ok(r) => {
             if !a.quiet {
-                eprintln!(
+                errln!(
                     "batch: {} runs in {} ({} resumed, {} failed) in {:.1} s; see {}/summary.csv",
                     r.runs,
                     a.out.display(),
@@ -177,9 +189,10 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
                 );
             }
             if r.failed > 0 {
-                eprintln!(
+                errln!(
                     "error: {} of {} runs failed; their rows in runs.csv hold the seed and the error",
-                    r.failed, r.runs
+                    r.failed,
+                    r.runs
                 );
                 return Ok(ExitCode::from(1));
             }
@@ -195,7 +208,7 @@ pub fn cmd_merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<ExitCode
     match batch::merge(dirs, out, parquet) {
         Err(e) => Ok(exit(e)),
         Ok(r) => {
-            eprintln!(
+            errln!(
                 "merge: {} runs from {} directories into {} ({} failed)",
                 r.runs,
                 dirs.len(),

@@ -3,8 +3,8 @@
 mod batch;
 mod bench;
 mod output;
+pub mod term;
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use jets::scenario::{self, Loaded, Problems};
 use jets::sim::{self, RunOptions};
+use term::{errln, outln};
 
 /// Exit code for bad input.
 pub const BAD_INPUT: u8 = 2;
@@ -41,6 +42,9 @@ SCENARIO defaults to the embedded Cooperation 2000 scenario. DURATION reads like
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Colour diagnostics: auto (on a terminal, unless NO_COLOR is set), always, never
+    #[arg(long, global = true, value_enum, default_value_t = term::ColorChoice::Auto, value_name = "WHEN")]
+    color: term::ColorChoice,
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,15 +127,15 @@ struct RunArgs {
     /// Summary format
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     summary: SummaryFormat,
-    /// Threads for route planning (default: all cores); results never depend on it
-    #[arg(long)]
+    /// Threads for route planning (default: all cores, at most 256); results never depend on it
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
     /// Multiply every unit K times, keeping the map (performance studies)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     scale: u32,
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Default)]
 struct ViewArgs {
     /// Scenario file (default: embedded Cooperation 2000)
     scenario: Option<PathBuf>,
@@ -186,8 +190,8 @@ struct BatchArgs {
     /// Base seed (default: the scenario's)
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: all cores); results never depend on it
-    #[arg(long)]
+    /// Worker threads (default: all cores, at most 256); results never depend on it
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<usize>,
     /// Output directory
     #[arg(long, default_value = "batch")]
@@ -213,6 +217,9 @@ struct BatchArgs {
     /// No progress output
     #[arg(long)]
     quiet: bool,
+    /// Let --set and sweep factors point library or DEM paths outside the scenario's folder
+    #[arg(long)]
+    allow_outside_paths: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,27 +238,54 @@ fn parse_dur(s: &str) -> Result<u64, String> {
     scenario::duration::parse_duration(s)
 }
 
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let max = jets::batch::MAX_THREADS;
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        Ok(n) => Err(format!("{n} threads: give 1 to {max}")),
+        Err(_) => Err(format!("`{s}` is not a number of threads (1 to {max})")),
+    }
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let choice = term::choice_from_args();
+    let cmd = <Cli as clap::CommandFactory>::command().color(match choice {
+        term::ColorChoice::Auto => clap::ColorChoice::Auto,
+        term::ColorChoice::Always => clap::ColorChoice::Always,
+        term::ColorChoice::Never => clap::ColorChoice::Never,
+    });
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&cmd.get_matches()) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match cli.command {
-        #[cfg(feature = "desktop")]
-        None if crate::desktop::display_available() => cmd_view(ViewArgs {
-            scenario: None,
-            seed: None,
-            side: None,
-            screenshot: None,
-            at: 0,
-            events: None,
-            play: false,
-            frames: 30,
-            select: None,
-            why: None,
-            edit: false,
-            script: None,
-            zoom: None,
-        }),
         None => {
+            #[cfg(feature = "desktop")]
+            let why = match crate::desktop::display_status() {
+                Ok(()) => {
+                    // a display answers; if the app still cannot start (no Vulkan driver, say),
+                    // run headless rather than end in a panic
+                    let hook = std::panic::take_hook();
+                    std::panic::set_hook(Box::new(|_| {}));
+                    let opened = std::panic::catch_unwind(|| cmd_view(ViewArgs { frames: 30, ..ViewArgs::default() }));
+                    std::panic::set_hook(hook);
+                    match opened {
+                        Ok(r) => return r,
+                        Err(p) => {
+                            let msg = p
+                                .downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                                .unwrap_or_default();
+                            format!("the app could not start on this display ({msg})")
+                        }
+                    }
+                }
+                Err(why) => why,
+            };
+            #[cfg(not(feature = "desktop"))]
+            let why = "this build has no desktop app".to_string();
             let code = cmd_run(RunArgs {
                 scenario: None,
                 seed: None,
@@ -261,8 +295,8 @@ pub fn run() -> Result<ExitCode> {
                 threads: None,
                 scale: 1,
             })?;
-            eprintln!(
-                "\nNo display: jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
+            errln!(
+                "\nNo display ({why}): jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
                  With a display, `jets` (or `jets view`) opens the map; `jets view --screenshot shot.png --at 6h`\n\
                  renders a moment without one under Xvfb. Try `jets run --summary json` or\n\
                  `jets run --events run.jsonl` to read the whole story of the run."
@@ -300,7 +334,7 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
             Some(k) => Some(k),
             None => {
                 let ids: Vec<&str> = loaded.scenario.sides.iter().map(|x| x.id.as_str()).collect();
-                eprintln!("error: unknown side `{s}`; the scenario's sides are: {}", ids.join(", "));
+                errln!("error: unknown side `{s}`; the scenario's sides are: {}", ids.join(", "));
                 return Ok(ExitCode::from(BAD_INPUT));
             }
         },
@@ -310,17 +344,17 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
             && !loaded.scenario.units.iter().any(|u| &u.id == id)
             && !(flag == "--select" && loaded.places.contains_key(id))
         {
-            eprintln!("error: unknown unit `{id}` for {flag}");
+            errln!("error: unknown unit `{id}` for {flag}");
             return Ok(ExitCode::from(BAD_INPUT));
         }
     }
     if a.at > loaded.duration_s {
-        eprintln!("error: --at is after the end of the scenario ({} s)", loaded.duration_s);
+        errln!("error: --at is after the end of the scenario ({} s)", loaded.duration_s);
         return Ok(ExitCode::from(BAD_INPUT));
     }
-    if !crate::desktop::display_available() {
-        eprintln!(
-            "error: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset)\n\
+    if let Err(why) = crate::desktop::display_status() {
+        errln!(
+            "error: no display to open a window on ({why})\n\
              hint: run it under Xvfb, e.g. `xvfb-run -a -s '-screen 0 1280x800x24' jets view ...`, or use `jets run`"
         );
         return Ok(ExitCode::from(BAD_INPUT));
@@ -332,7 +366,7 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
             let t = match scenario::load::read_capped(p) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}\nhint: {}", scenario::load::read_hint(&e));
                     return Ok(ExitCode::from(BAD_INPUT));
                 }
             };
@@ -372,7 +406,7 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
 /// Without the desktop feature, `view` explains how to get it.
 #[cfg(not(feature = "desktop"))]
 fn cmd_view(_a: ViewArgs) -> Result<ExitCode> {
-    eprintln!(
+    errln!(
         "error: this build of jets has no desktop app\nhint: build it with the default features (`cargo build --release`)"
     );
     Ok(ExitCode::from(BAD_INPUT))
@@ -387,7 +421,7 @@ fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode> {
     match res {
         Ok(l) => {
             if !l.warnings.items.is_empty() {
-                eprint!("{}", l.warnings.render(std::io::stderr().is_terminal()));
+                term::problems(&l.warnings);
             }
             Ok(l)
         }
@@ -399,7 +433,7 @@ fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode> {
 }
 
 fn report(problems: &Problems) {
-    eprint!("{}", problems.render(std::io::stderr().is_terminal()));
+    term::problems(problems);
 }
 
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
@@ -407,8 +441,14 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
+    if let Some(path) = &a.events
+        && let Err(e) = writable(path)
+    {
+        errln!("error: --events {}: {e}", path.display());
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
     if let Err(e) = scenario::scale_units(&mut loaded, a.scale) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let opts = RunOptions {
@@ -423,27 +463,24 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         output::write_atomic(path, sim::events::to_jsonl(&result.events).as_bytes())
             .with_context(|| format!("writing the event log to {}", path.display()))?;
     }
-    let mut out = std::io::stdout().lock();
     match a.summary {
-        SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&result.summary)?)?,
-        SummaryFormat::Text => write!(out, "{}", output::summary_text(&result.summary, &result.events))?,
+        SummaryFormat::Json => outln!("{}", serde_json::to_string_pretty(&result.summary)?),
+        SummaryFormat::Text => term::out(&output::summary_text(&result.summary, &result.events)),
     }
-    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_validate(files: &[PathBuf]) -> Result<ExitCode> {
     let mut bad = false;
-    let color = std::io::stderr().is_terminal();
     for f in files {
         match scenario::load_file(f) {
             Ok(l) => {
                 if !l.warnings.items.is_empty() {
-                    eprint!("{}", l.warnings.render(color));
+                    term::problems(&l.warnings);
                 }
                 let s = &l.scenario;
                 let people: u64 = s.units.iter().map(|u| u.strength as u64).sum();
-                println!(
+                outln!(
                     "ok: {} — \"{}\": {} units ({} personnel) on {} sides, {} places, {}x{} grid of {} m",
                     f.display(),
                     s.meta.name,
@@ -458,8 +495,8 @@ fn cmd_validate(files: &[PathBuf]) -> Result<ExitCode> {
             }
             Err(problems) => {
                 bad = true;
-                eprint!("{}", problems.render(color));
-                eprintln!("invalid: {}", f.display());
+                term::problems(&problems);
+                errln!("invalid: {}", f.display());
             }
         }
     }
@@ -468,7 +505,17 @@ fn cmd_validate(files: &[PathBuf]) -> Result<ExitCode> {
 
 fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
     if file.exists() && !force {
-        eprintln!("error: {} already exists; pass --force to overwrite it", file.display());
+        errln!("error: {} already exists; pass --force to overwrite it", file.display());
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        errln!(
+            "error: cannot write {}: the folder {} does not exist\nhint: create it first (`mkdir -p {}`), or choose another path",
+            file.display(),
+            dir.display(),
+            dir.display()
+        );
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let text: String = match from {
@@ -483,7 +530,7 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
             let text = match scenario::load::read_capped(p) {
                 Ok(t) => t.to_string(),
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    errln!("error: {e}\nhint: {}", scenario::load::read_hint(&e));
                     return Ok(ExitCode::from(BAD_INPUT));
                 }
             };
@@ -505,7 +552,7 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
         }
     };
     output::write_atomic(file, text.as_bytes()).with_context(|| format!("writing {}", file.display()))?;
-    println!("wrote {}; check it with `jets validate {}`", file.display(), file.display());
+    outln!("wrote {}; check it with `jets validate {}`", file.display(), file.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -526,6 +573,19 @@ fn rewrite_library_paths(text: &str, file: &Path) -> String {
         }
     }
     out
+}
+
+/// Whether a file can be written at `path` (checked before a run, so that a typo in the
+/// folder is bad input found at once, not an I/O failure after the run).
+fn writable(path: &Path) -> std::result::Result<(), String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err("is a directory; give a file name".into());
+    }
+    if !dir.is_dir() {
+        return Err(format!("the folder {} does not exist (create it first, or choose another path)", dir.display()));
+    }
+    Ok(())
 }
 
 /// `target` relative to `dir`, both resolved against the current directory.

@@ -152,7 +152,9 @@ struct EventsOnExit(PathBuf);
 
 fn write_events_on_exit(exit: MessageReader<AppExit>, out: Res<EventsOnExit>, run: Res<Run>) {
     if !exit.is_empty() {
-        let _ = std::fs::write(&out.0, jets::sim::events::to_jsonl(&run.events));
+        if let Err(e) = jets::fsio::write_atomic(&out.0, jets::sim::events::to_jsonl(&run.events).as_bytes()) {
+            crate::cli::term::err(&format!("error: writing {}: {}\n", out.0.display(), jets::fsio::io_text(&e)));
+        }
     }
 }
 
@@ -225,9 +227,14 @@ fn shoot(
         });
         let mut p = shot.path.clone().into_os_string();
         p.push(".json");
-        let _ = std::fs::write(PathBuf::from(p), serde_json::to_string_pretty(&meta).unwrap_or_default());
-        if let Some(ev) = &shot.events {
-            let _ = std::fs::write(ev, jets::sim::events::to_jsonl(&run.events));
+        let _ = jets::fsio::write_atomic(
+            &PathBuf::from(p),
+            serde_json::to_string_pretty(&meta).unwrap_or_default().as_bytes(),
+        );
+        if let Some(ev) = &shot.events
+            && let Err(e) = jets::fsio::write_atomic(ev, jets::sim::events::to_jsonl(&run.events).as_bytes())
+        {
+            crate::cli::term::err(&format!("error: writing {}: {}\n", ev.display(), jets::fsio::io_text(&e)));
         }
     }
     let result = *shot.ok.lock().unwrap();
@@ -259,8 +266,70 @@ fn shoot(
     }
 }
 
-/// True when a display is there to open a window on.
-pub fn display_available() -> bool {
-    std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
-        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+/// Whether a display answers: a Wayland compositor at `$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY`, or
+/// an X server at `$DISPLAY` (its Unix socket `/tmp/.X11-unix/XN`, or TCP port 6000 + N on a
+/// named host). A variable that is set but leads nowhere is not a display: the reason says
+/// which, so that `jets` can run headless instead of failing inside the windowing library.
+pub fn display_status() -> Result<(), String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let (wayland, x11) = (var("WAYLAND_DISPLAY"), var("DISPLAY"));
+    if wayland.is_none() && x11.is_none() {
+        return Err("DISPLAY and WAYLAND_DISPLAY are unset".into());
+    }
+    let mut why = Vec::new();
+    if let Some(w) = &wayland {
+        let path = if w.starts_with('/') {
+            PathBuf::from(w)
+        } else {
+            PathBuf::from(var("XDG_RUNTIME_DIR").unwrap_or_default()).join(w)
+        };
+        if connects_unix(&path) {
+            return Ok(());
+        }
+        why.push(format!("WAYLAND_DISPLAY={w} is set but no compositor answers at {}", path.display()));
+    }
+    if let Some(d) = &x11 {
+        if x_server_answers(d) {
+            return Ok(());
+        }
+        why.push(format!("DISPLAY={d} is set but no X server answers there"));
+    }
+    Err(why.join("; "))
+}
+
+fn connects_unix(path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        std::os::unix::net::UnixStream::connect(path).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        path.exists()
+    }
+}
+
+/// Whether an X server answers at a `DISPLAY` value (`[host]:N[.S]`, or a socket path).
+fn x_server_answers(display: &str) -> bool {
+    if display.starts_with('/') {
+        return connects_unix(std::path::Path::new(display.split(':').next().unwrap_or(display)));
+    }
+    let Some((host, rest)) = display.rsplit_once(':') else { return false };
+    let Ok(n) = rest.split('.').next().unwrap_or("").parse::<u16>() else { return false };
+    let host = host.rsplit('/').next().unwrap_or(host);
+    if host.is_empty() || host == "unix" {
+        let path = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::linux::net::SocketAddrExt;
+            if let Ok(addr) = std::os::unix::net::SocketAddr::from_abstract_name(path.to_string_lossy().as_bytes())
+                && std::os::unix::net::UnixStream::connect_addr(&addr).is_ok()
+            {
+                return true;
+            }
+        }
+        return connects_unix(&path);
+    }
+    use std::net::ToSocketAddrs;
+    let Ok(addrs) = (host, 6000u16.saturating_add(n)).to_socket_addrs() else { return false };
+    addrs.into_iter().any(|a| std::net::TcpStream::connect_timeout(&a, std::time::Duration::from_secs(2)).is_ok())
 }

@@ -2,13 +2,23 @@
 //! rendering as pretty diagnostics (file, line, column, a source snippet and a hint).
 //!
 //! The library never prints: [`Problems::render`] returns text for the binary to print.
+//! Rendering costs the size of the snippets shown, not of the files: each source is read
+//! once for paths and once for lines however many problems point into it, a snippet shows
+//! a window of at most [`SNIPPET_COLUMNS`] characters of each line, and every character that
+//! could drive a terminal (escape sequences in a scenario's strings, say) is shown escaped.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
+};
 
-use super::locate::{Path, line_col, locate};
+use super::locate::{Doc, Lines, Path};
+
+/// Characters of a source line a snippet shows at most (a window around the problem).
+pub const SNIPPET_COLUMNS: usize = 160;
 
 /// A source text problems can point into.
 #[derive(Debug, Clone)]
@@ -17,7 +27,23 @@ pub struct Source {
     pub name: String,
     /// Full text.
     pub text: Arc<str>,
+    /// Show no lines around a problem, only the offending token: for files that failed to
+    /// read as the expected format at all (a file named as a library may be anything).
+    pub token_only: bool,
+    doc: Arc<OnceLock<Doc>>,
+    lines: Arc<OnceLock<Lines>>,
 }
+
+impl Source {
+    fn doc(&self) -> &Doc {
+        self.doc.get_or_init(|| Doc::parse(&self.text))
+    }
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::new(&self.text))
+    }
+}
+
+pub use crate::term::printable;
 
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +84,22 @@ pub struct Problems {
 impl Problems {
     /// Adds a source text and returns its index.
     pub fn add_source(&mut self, name: &str, text: Arc<str>) -> usize {
-        self.sources.push(Source { name: name.to_string(), text });
+        self.sources.push(Source {
+            name: name.to_string(),
+            text,
+            token_only: false,
+            doc: Arc::default(),
+            lines: Arc::default(),
+        });
         self.sources.len() - 1
+    }
+
+    /// Marks a source as one whose snippets show only the offending token (see
+    /// [`Source::token_only`]).
+    pub fn show_token_only(&mut self, source: usize) {
+        if let Some(s) = self.sources.get_mut(source) {
+            s.token_only = true;
+        }
     }
 
     /// An error not tied to any source (a missing file, say).
@@ -97,7 +137,7 @@ impl Problems {
         hint: Option<String>,
     ) {
         let mut message = message.into();
-        let span = self.sources.get(source).and_then(|s| locate(&s.text, path)).map(|(span, full)| {
+        let span = self.sources.get(source).and_then(|s| s.doc().locate(path)).map(|(span, full)| {
             if !full {
                 message = format!("{message} (at `{path}`)");
             }
@@ -114,6 +154,25 @@ impl Problems {
     /// A warning at a path.
     pub fn warning(&mut self, source: usize, path: &Path, message: impl Into<String>, hint: Option<String>) {
         self.at_path(Severity::Warning, source, path, message, hint);
+    }
+
+    /// Points the problems of `source` into another text of the same structure (the file a
+    /// scenario changed by `--set` came from): each is placed again by its schema path, so
+    /// that it is reported at the line of that file where the changed value stands.
+    pub fn relocate(&mut self, source: usize, name: &str, text: Arc<str>) {
+        let Some(src) = self.sources.get_mut(source) else { return };
+        src.name = name.to_string();
+        src.text = text;
+        src.doc = Arc::default();
+        src.lines = Arc::default();
+        let src = &self.sources[source];
+        for p in self.items.iter_mut().filter(|p| p.source == Some(source)) {
+            let found = p.path.as_deref().and_then(Path::parse).and_then(|path| src.doc().locate(&path));
+            p.span = match found {
+                Some((span, _)) => Some(span),
+                None => p.span.clone().map(|s| s.start.min(src.text.len())..s.end.min(src.text.len())),
+            };
+        }
     }
 
     /// Number of errors (warnings excluded).
@@ -139,7 +198,7 @@ impl Problems {
     /// `file:line:col` of a problem, when it has a place.
     pub fn place(&self, p: &Problem) -> Option<(String, usize, usize)> {
         let src = self.sources.get(p.source?)?;
-        let (l, c) = line_col(&src.text, p.span.as_ref()?.start);
+        let (l, c) = src.lines().line_col(&src.text, p.span.as_ref()?.start);
         Some((src.name.clone(), l, c))
     }
 
@@ -149,22 +208,23 @@ impl Problems {
         let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(2).with_width(400);
         let mut out = String::new();
         for p in &self.items {
-            let head = match self.place(p) {
+            let place = self.place(p);
+            let head = match &place {
                 Some((f, l, c)) => format!("{f}:{l}:{c}: {}", p.message),
                 None => match p.source.and_then(|s| self.sources.get(s)) {
                     Some(src) => format!("{}: {}", src.name, p.message),
                     None => p.message.clone(),
                 },
             };
+            let snippet = match (p.source.and_then(|s| self.sources.get(s)), &p.span, &place) {
+                (Some(src), Some(span), Some((_, l, c))) => Some(Snippet::new(src, span.clone(), *l, *c)),
+                _ => None,
+            };
             let diag = Report {
-                head,
-                hint: p.hint.clone(),
+                head: printable(&head).into_owned(),
+                hint: p.hint.as_ref().map(|h| printable(h).into_owned()),
                 severity: p.severity,
-                source: p
-                    .source
-                    .and_then(|s| self.sources.get(s))
-                    .map(|s| NamedSource::new(s.name.clone(), s.text.to_string())),
-                span: p.span.clone(),
+                snippet,
             };
             let mut buf = String::new();
             if handler.render_report(&mut buf, &diag).is_err() {
@@ -187,13 +247,110 @@ impl Problems {
     }
 }
 
+/// The lines shown around one problem: at most two either side (none for a token-only
+/// source), each cut to a window of [`SNIPPET_COLUMNS`] characters around the problem's
+/// column and escaped ([`printable`]); the span is mapped into this text, and the line and
+/// column miette prints are those of the file.
+#[derive(Debug)]
+struct Snippet {
+    name: String,
+    text: String,
+    /// 0-based line of the file the snippet's first line is.
+    first_line: usize,
+    /// The problem's span in `text`.
+    label: Range<usize>,
+    /// 0-based line and column of the problem in the file.
+    at: (usize, usize),
+}
+
+impl Snippet {
+    fn new(src: &Source, span: Range<usize>, line: usize, col: usize) -> Snippet {
+        let text = &*src.text;
+        let lines = src.lines();
+        let l0 = line - 1;
+        let context = if src.token_only { 0 } else { 2 };
+        let (first, last) = (l0.saturating_sub(context), (l0 + context).min(lines.count() - 1));
+        // the window: columns [w0, w0 + SNIPPET_COLUMNS) of every line, around the problem
+        let w0 = if col - 1 < SNIPPET_COLUMNS * 3 / 4 { 0 } else { (col - 1) - SNIPPET_COLUMNS / 3 };
+        let mut out = String::new();
+        let mut label = 0..0;
+        for k in first..=last {
+            let r = lines.range(text, k);
+            let line_text = &text[r.clone()];
+            if k == l0 && src.token_only {
+                // only the offending token: from the problem to the next blank or bracket
+                let from = span.start.clamp(r.start, r.end) - r.start;
+                let rest = &line_text[from..];
+                let len = rest
+                    .char_indices()
+                    .find(|(i, c)| *i > 0 && (c.is_whitespace() || "()[]{},:".contains(*c)))
+                    .map(|(i, _)| i)
+                    .unwrap_or(rest.len())
+                    .min(rest.char_indices().nth(40).map(|(i, _)| i).unwrap_or(rest.len()));
+                let shown = printable(&rest[..len]);
+                label = out.len()..out.len() + shown.len().max(1);
+                out.push_str(&shown);
+                out.push('\n');
+                continue;
+            }
+            let chars: Vec<(usize, char)> = line_text.char_indices().collect();
+            let (c0, c1) = (w0.min(chars.len()), (w0 + SNIPPET_COLUMNS).min(chars.len()));
+            let byte = |c: usize| chars.get(c).map(|x| x.0).unwrap_or(line_text.len());
+            if c0 > 0 && c0 < chars.len() {
+                out.push('…');
+            }
+            let base = out.len();
+            let (b0, b1) = (byte(c0), byte(c1));
+            let shown = &line_text[b0..b1];
+            if k == l0 {
+                let s = span.start.clamp(r.start + b0, r.start + b1) - r.start - b0;
+                let e = span.end.clamp(r.start + b0, r.start + b1) - r.start - b0;
+                let (ps, pe) = (printable(&shown[..s]).len(), printable(&shown[..e.max(s)]).len());
+                label = base + ps..base + pe.max(ps + 1);
+            }
+            out.push_str(&printable(shown));
+            if c1 < chars.len() {
+                out.push('…');
+            }
+            out.push('\n');
+        }
+        label.end = label.end.min(out.len().saturating_sub(1)).max(label.start);
+        Snippet { name: printable(&src.name).into_owned(), text: out, first_line: first, label, at: (l0, col - 1) }
+    }
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        // miette asks for the primary label's own span (no context) for the `[file:line:col]`
+        // heading: that is the problem's place in the file
+        let (line, column) = if span.offset() == self.label.start && before == 0 && after == 0 {
+            self.at
+        } else {
+            (inner.line() + self.first_line, inner.column())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
 #[derive(Debug)]
 struct Report {
     head: String,
     hint: Option<String>,
     severity: Severity,
-    source: Option<NamedSource<String>>,
-    span: Option<Range<usize>>,
+    snippet: Option<Snippet>,
 }
 
 impl std::fmt::Display for Report {
@@ -215,12 +372,11 @@ impl Diagnostic for Report {
         self.hint.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
+        self.snippet.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.span.clone()?;
-        self.source.as_ref()?;
-        let len = span.end.saturating_sub(span.start).min(400);
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".into()), (span.start, len)))))
+        let s = self.snippet.as_ref()?;
+        let len = s.label.end.saturating_sub(s.label.start);
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".into()), (s.label.start, len)))))
     }
 }

@@ -124,14 +124,70 @@ fn normalise(p: &str) -> String {
     out.join("/")
 }
 
-/// Reads a file, refusing anything over [`MAX_FILE_BYTES`].
+/// Reads a text file: only a regular file (a FIFO, a device or a directory is refused before
+/// it is opened, so nothing can block or stream forever), at most [`MAX_FILE_BYTES`] (read
+/// through a bounded reader, whatever its size claims), UTF-8 (an invalid byte is reported at
+/// its line and column). The message names the file; it never quotes the file's content.
 pub fn read_capped(path: &FsPath) -> Result<Arc<str>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!("`{}` is {} bytes; the limit is {MAX_FILE_BYTES}", path.display(), meta.len()));
+    read_bytes_capped(path, MAX_FILE_BYTES).and_then(|bytes| utf8(path, bytes))
+}
+
+/// The bytes of a regular file of at most `cap` bytes (see [`read_capped`]).
+pub fn read_bytes_capped(path: &FsPath, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = crate::fsio::shown(path);
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{shown}`: {}", crate::fsio::io_text(&e)))?;
+    if !meta.is_file() {
+        let what = crate::fsio::kind_of(&meta);
+        return Err(format!("`{shown}` is {what}, not a regular file; jets reads its inputs only from files"));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    String::from_utf8(bytes).map(Arc::from).map_err(|e| format!("`{}` is not UTF-8 text: {e}", path.display()))
+    if meta.len() > cap {
+        return Err(format!("`{shown}` is {} bytes; the limit is {cap}", meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read `{shown}`: {}", crate::fsio::io_text(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read `{shown}`: {}", crate::fsio::io_text(&e)))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("`{shown}` holds more than {cap} bytes, the limit"));
+    }
+    Ok(bytes)
+}
+
+/// UTF-8 text of a file's bytes, or where the first invalid byte is (line and column).
+fn utf8(path: &FsPath, bytes: Vec<u8>) -> Result<Arc<str>, String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(Arc::from(s)),
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let at = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let col = valid.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+            Err(format!(
+                "{}:{line}:{col}: the file is not UTF-8 text (byte 0x{:02x} cannot start or continue a character)",
+                crate::fsio::shown(path),
+                bytes[at]
+            ))
+        }
+    }
+}
+
+/// The hint for an error of [`read_capped`].
+pub fn read_hint(message: &str) -> String {
+    if message.contains("not UTF-8") {
+        "save the file as UTF-8 text (most editors offer it under \"Save with encoding\")".into()
+    } else if message.contains("not a regular file") {
+        "give the path of a file (not a pipe, device or directory); copy the data to a file first".into()
+    } else if message.contains("the limit") {
+        format!("files jets reads are at most {MAX_FILE_BYTES} bytes; is this the right file?")
+    } else {
+        "check the path (relative paths are relative to the current directory for a file given on the \
+         command line, and to the scenario's folder for a file a scenario names); `jets new FILE` writes a \
+         template to start from"
+            .into()
+    }
 }
 
 /// Text of an embedded file.
@@ -142,7 +198,18 @@ pub fn embedded(path: &str) -> Option<&'static str> {
 /// Parses RON text into `T`. A syntax or shape error is added to `problems` at its line and
 /// column, with a hint.
 pub fn parse_ron<T: DeserializeOwned>(problems: &mut Problems, source: usize, text: &str) -> Option<T> {
-    let opts = ron::Options::default().with_recursion_limit(128);
+    parse_ron_with(problems, source, text, ron::Options::default())
+}
+
+/// [`parse_ron`] with RON options (extensions); nesting is limited to 128 levels whatever
+/// the options say.
+pub fn parse_ron_with<T: DeserializeOwned>(
+    problems: &mut Problems,
+    source: usize,
+    text: &str,
+    opts: ron::Options,
+) -> Option<T> {
+    let opts = opts.with_recursion_limit(128);
     match opts.from_str::<T>(text) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -191,9 +258,36 @@ fn explain(code: &ron::Error) -> (String, Option<String>) {
         E::ExpectedStructLikeEnd | E::ExpectedArrayEnd | E::ExpectedMapEnd => {
             Some("a bracket is not closed where expected; check the commas and brackets before this point".into())
         }
-        _ => None,
+        E::ExceededRecursionLimit => {
+            Some("values are nested more than 128 levels deep; a scenario never needs that many brackets".into())
+        }
+        E::ExpectedBoolean => Some("write `true` or `false`".into()),
+        E::InvalidValueForType { .. } | E::ExpectedDifferentLength { .. } => {
+            Some("see docs/scenario-format.md for the kind of value this field takes".into())
+        }
+        _ => Some(
+            "compare this part with the same part of a shipped scenario or `jets new`'s template; \
+                   docs/scenario-format.md describes every field"
+                .into(),
+        ),
     };
     (msg, hint)
+}
+
+/// A hint for an unknown name: the closest candidate when one is a likely typo, else the
+/// candidates (`what` names them, e.g. "units"), at most twelve.
+pub fn suggest<S: AsRef<str>>(word: &str, candidates: &[S], what: &str) -> String {
+    match closest(word, candidates) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if candidates.is_empty() => format!("the scenario has no {what}"),
+        None => {
+            let mut names: Vec<&str> = candidates.iter().map(|c| c.as_ref()).take(12).collect();
+            if candidates.len() > 12 {
+                names.push("…");
+            }
+            format!("the {what} are: {}", names.join(", "))
+        }
+    }
 }
 
 /// Closest candidate by edit distance, if close enough to be a likely typo.

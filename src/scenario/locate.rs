@@ -38,6 +38,29 @@ impl Path {
         p.0.push(Seg::Index(index));
         p
     }
+
+    /// Reads a path as [`Display`](std::fmt::Display) writes it (`units[3].task.pass`).
+    pub fn parse(text: &str) -> Option<Path> {
+        let mut segs = Vec::new();
+        for part in text.split('.').filter(|p| !p.is_empty()) {
+            let (name, mut rest) = match part.find('[') {
+                Some(i) => (&part[..i], &part[i..]),
+                None => (part, ""),
+            };
+            if !name.is_empty() {
+                segs.push(Seg::Field(name.to_string()));
+            }
+            while let Some(r) = rest.strip_prefix('[') {
+                let end = r.find(']')?;
+                segs.push(Seg::Index(r[..end].parse().ok()?));
+                rest = &r[end + 1..];
+            }
+            if !rest.is_empty() {
+                return None;
+            }
+        }
+        Some(Path(segs))
+    }
 }
 
 impl std::fmt::Display for Path {
@@ -201,6 +224,8 @@ fn tokenize(src: &str, comments: &mut Vec<Range<usize>>) -> Vec<(Tok, Range<usiz
 #[derive(Debug)]
 struct Node {
     span: Range<usize>,
+    /// The enum variant or struct name before a container (`Procedural` in `Procedural((..))`).
+    tag: Option<String>,
     fields: Vec<(String, Range<usize>, Node)>,
     items: Vec<Node>,
 }
@@ -232,12 +257,14 @@ impl Reader<'_> {
         let node = match self.peek()? {
             Tok::Ident => {
                 self.pos += 1;
+                let tag = self.src.get(self.toks[self.pos - 1].1.clone()).map(str::to_string);
                 if self.peek() == Some(Tok::Open(b'(')) {
                     let mut n = self.container(b')')?;
                     n.span.start = start;
+                    n.tag = tag;
                     n
                 } else {
-                    Node { span: start..self.toks[self.pos - 1].1.end, fields: vec![], items: vec![] }
+                    Node { span: start..self.toks[self.pos - 1].1.end, tag, fields: vec![], items: vec![] }
                 }
             }
             Tok::Open(b'(') => self.container(b')')?,
@@ -246,7 +273,7 @@ impl Reader<'_> {
             Tok::Scalar => {
                 let s = self.span();
                 self.pos += 1;
-                Node { span: s, fields: vec![], items: vec![] }
+                Node { span: s, tag: None, fields: vec![], items: vec![] }
             }
             _ => return None,
         };
@@ -265,7 +292,7 @@ impl Reader<'_> {
                 Tok::Close(c) if c == close => {
                     let end = self.span().end;
                     self.pos += 1;
-                    return Some(Node { span: start..end, fields, items });
+                    return Some(Node { span: start..end, tag: None, fields, items });
                 }
                 Tok::Comma => self.pos += 1,
                 Tok::Ident if self.peek_at(1) == Some(Tok::Colon) && close == b')' => {
@@ -303,6 +330,10 @@ fn step<'n>(node: &'n Node, seg: &Seg) -> Option<(&'n Node, Range<usize>)> {
             if let Some((_, name_span, v)) = node.fields.iter().find(|(n, _, _)| n == name) {
                 return Some((v, name_span.start..v.span.end));
             }
+            // an enum variant named in the path (`terrain.Procedural.base_m`): the value itself
+            if node.tag.as_deref() == Some(name.as_str()) {
+                return Some((node, node.span.clone()));
+            }
             // newtype wrappers (`Some(x)`, `Procedural((..))`): look inside the only item
             if node.fields.is_empty() && node.items.len() == 1 {
                 return step(&node.items[0], seg);
@@ -321,22 +352,43 @@ fn step<'n>(node: &'n Node, seg: &Seg) -> Option<(&'n Node, Range<usize>)> {
     }
 }
 
-/// Span of the value at `path`, or of the deepest enclosing value that could be found.
-/// Field paths point at `name: value`; the second element says whether the whole path was found.
-pub fn locate(src: &str, path: &Path) -> Option<(Range<usize>, bool)> {
-    let root = parse(src)?;
-    let mut node = &root;
-    let mut span = root.span.clone();
-    for seg in &path.0 {
-        match step(node, seg) {
-            Some((n, s)) => {
-                node = n;
-                span = s;
-            }
-            None => return Some((span, false)),
-        }
+/// RON text read once by the tolerant reader, for many [`Doc::locate`] lookups (a file with
+/// thousands of problems is read once, not once a problem).
+#[derive(Debug)]
+pub struct Doc {
+    root: Option<Node>,
+}
+
+impl Doc {
+    /// Reads `src`; text the reader cannot follow gives a document where nothing is found.
+    pub fn parse(src: &str) -> Doc {
+        Doc { root: parse(src) }
     }
-    Some((span, true))
+
+    /// Span of the value at `path`, or of the deepest enclosing value that could be found.
+    /// Field paths point at `name: value`; the second element says whether the whole path
+    /// was found.
+    pub fn locate(&self, path: &Path) -> Option<(Range<usize>, bool)> {
+        let root = self.root.as_ref()?;
+        let mut node = root;
+        let mut span = root.span.clone();
+        for seg in &path.0 {
+            match step(node, seg) {
+                Some((n, s)) => {
+                    node = n;
+                    span = s;
+                }
+                None => return Some((span, false)),
+            }
+        }
+        Some((span, true))
+    }
+}
+
+/// Span of the value at `path` in `src` (see [`Doc::locate`]; for many lookups in one text,
+/// parse a [`Doc`] once).
+pub fn locate(src: &str, path: &Path) -> Option<(Range<usize>, bool)> {
+    Doc::parse(src).locate(path)
 }
 
 /// Every field and list element of RON text with a stable key (`units[#kg_mrc_1].task.pass`:
@@ -383,12 +435,48 @@ fn walk(src: &str, node: &Node, key: &str, out: &mut Vec<(String, Range<usize>)>
 
 /// 1-based line and column of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(src.len());
-    let before = &src.as_bytes()[..offset];
-    let line = before.iter().filter(|&&c| c == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&c| c == b'\n').map(|p| p + 1).unwrap_or(0);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
-    (line, col)
+    Lines::new(src).line_col(src, offset)
+}
+
+/// Where each line of a text starts: line and column of an offset in O(log n + line length).
+#[derive(Debug, Clone)]
+pub struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// Indexes `src`.
+    pub fn new(src: &str) -> Lines {
+        let mut starts = vec![0];
+        starts.extend(src.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        Lines { starts }
+    }
+
+    /// 0-based index of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    /// Byte range of 0-based line `line` (without its newline), clamped to the text.
+    pub fn range(&self, src: &str, line: usize) -> Range<usize> {
+        let start = self.starts.get(line).copied().unwrap_or(src.len()).min(src.len());
+        let end = self.starts.get(line + 1).map(|e| e - 1).unwrap_or(src.len()).clamp(start, src.len());
+        start..end
+    }
+
+    /// Number of lines.
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset of `src`, the text indexed.
+    pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
+        let offset = offset.min(src.len());
+        let line = self.line_of(offset);
+        let start = self.starts[line].min(offset);
+        let col = String::from_utf8_lossy(&src.as_bytes()[start..offset]).chars().count() + 1;
+        (line + 1, col)
+    }
 }
 
 /// Byte offset of a 1-based line and column (clamped to the text).
@@ -439,7 +527,16 @@ mod tests {
         assert_eq!(text(root.f("units").i(0).f("task").f("pass")), r#"pass: "p1""#);
         assert_eq!(text(root.f("units").i(1).f("task").f("to").f("lon")), "lon: 2.0");
         assert_eq!(text(root.f("terrain").f("base_m")), "base_m: 900.0");
+        assert_eq!(text(root.f("terrain").f("Procedural").f("base_m")), "base_m: 900.0");
         assert!(text(root.f("opt")).starts_with("opt: Some"));
+    }
+
+    #[test]
+    fn paths_read_back() {
+        for t in ["units[3].task.pass", "meta", "map.terrain.Procedural.ridges[0][1]", ""] {
+            assert_eq!(Path::parse(t).unwrap().to_string(), t);
+        }
+        assert!(Path::parse("units[x]").is_none());
     }
 
     #[test]

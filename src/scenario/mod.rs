@@ -32,7 +32,7 @@ use crate::terrain::Terrain;
 use crate::terrain::geom::P2;
 
 /// Most units a scenario may hold (after `--scale`).
-pub const MAX_UNITS: usize = 20_000;
+pub const MAX_UNITS: usize = 5_000;
 
 /// A validated scenario, ready to run.
 #[derive(Debug, Clone)]
@@ -88,7 +88,8 @@ pub fn resolve(frame: &geo::GeoFrame, places: &BTreeMap<String, P2>, loc: &Loc) 
 pub fn load_file(path: &FsPath) -> Result<Loaded, Problems> {
     let text = load::read_capped(path).map_err(|e| {
         let mut p = Problems::default();
-        p.error_bare(e, Some("check the path; `jets new FILE` writes a template to start from".into()));
+        let hint = load::read_hint(&e);
+        p.error_bare(e, Some(hint));
         p
     })?;
     load_text(Origin::Disk(path.to_path_buf()), text)

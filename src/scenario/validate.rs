@@ -41,7 +41,13 @@ impl Ctx<'_> {
     /// Checks that a number is finite and within `lo..=hi`.
     fn range(&mut self, path: &Path, what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> bool {
         if !v.is_finite() || v < lo || v > hi {
-            self.err(path, format!("{what} is {v}{unit}; it must be between {lo}{unit} and {hi}{unit}"), None);
+            self.err(
+                path,
+                format!("{what} is {v}{unit}; it must be between {lo}{unit} and {hi}{unit}"),
+                Some(format!(
+                    "give a value from {lo} to {hi}{unit} (docs/scenario-format.md gives each field's range)"
+                )),
+            );
             false
         } else {
             true
@@ -52,9 +58,13 @@ impl Ctx<'_> {
 /// Checks a duration field (`"36h"`): it must parse and be at most 60 days.
 fn duration(c: &mut Ctx, path: Path, d: &str) {
     match parse_duration(d) {
-        Ok(s) if s > MAX_DURATION_S => c.err(&path, "longer than 60 days", None),
+        Ok(s) if s > MAX_DURATION_S => c.err(
+            &path,
+            "longer than 60 days",
+            Some("a scenario plays at most 60 days; split a longer campaign into phases".into()),
+        ),
         Ok(_) => {}
-        Err(e) => c.err(&path, e, None),
+        Err(e) => c.err(&path, e, Some("write a duration like \"90s\", \"45m\", \"6h\", \"3d\" or \"1h30m\"".into())),
     }
 }
 
@@ -77,7 +87,13 @@ fn check_loc(
     if let Loc::Geo { lat, lon } = loc
         && !(lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon))
     {
-        c.err(path, format!("latitude {lat}, longitude {lon} is not a valid coordinate"), None);
+        c.err(
+            path,
+            format!("latitude {lat}, longitude {lon} is not a valid coordinate"),
+            Some(
+                "latitude is -90..90 (north positive), longitude -180..180 (east positive), in decimal degrees".into(),
+            ),
+        );
         return None;
     }
     let Some(p) = resolve(frame, places, loc) else {
@@ -91,7 +107,11 @@ fn check_loc(
         return None;
     };
     if !(p.0.is_finite() && p.1.is_finite()) {
-        c.err(path, "position is not a finite number", None);
+        c.err(
+            path,
+            "position is not a finite number",
+            Some("give the position in metres from the map's south-west corner, or as Geo(lat: .., lon: ..)".into()),
+        );
         return None;
     }
     if on_map && !(p.0 >= 0.0 && p.1 >= 0.0 && p.0 < size.0 && p.1 < size.1) {
@@ -119,7 +139,11 @@ fn check_line(
 ) -> Option<Vec<P2>> {
     *points += line.len();
     if line.len() < min {
-        c.err(path, format!("{what} needs at least {min} points, it has {}", line.len()), None);
+        c.err(
+            path,
+            format!("{what} needs at least {min} points, it has {}", line.len()),
+            Some(format!("add points to the line; {what} is drawn through at least {min} positions")),
+        );
         return None;
     }
     let mut out = Vec::with_capacity(line.len());
@@ -144,19 +168,36 @@ fn load_library(scn: &Scenario, origin: &Origin, c: &mut Ctx, hasher: &mut Sha25
             Some("add e.g. `library: [\"../assets/units/cis.ron\"]`".into()),
         );
     }
+    let mut read: Vec<(Origin, usize)> = Vec::new();
     for (li, rel) in scn.library.iter().enumerate() {
         let path = Path::root().f("library").i(li);
         let (lib_origin, text) = match origin.read_relative(rel) {
             Ok(v) => v,
             Err(e) => {
-                c.err(&path, e, Some("library paths are relative to the scenario file".to_string()));
+                let hint = if e.contains("not UTF-8") || e.contains("regular file") || e.contains("the limit") {
+                    load::read_hint(&e)
+                } else {
+                    "library paths are relative to the scenario file".to_string()
+                };
+                c.err(&path, e, Some(hint));
                 continue;
             }
         };
+        if let Some((_, first)) = read.iter().find(|(o, _)| *o == lib_origin) {
+            c.err(
+                &path,
+                format!("the library `{rel}` is listed twice (also as library[{first}])"),
+                Some("remove one of the two entries".into()),
+            );
+            continue;
+        }
+        read.push((lib_origin.clone(), li));
         hasher.update(rel.as_bytes());
         hasher.update(text.as_bytes());
         let lsrc = c.p.add_source(&lib_origin.name(), text.clone());
         let Some(lib) = load::parse_ron::<Library>(c.p, lsrc, &text) else {
+            // it may not be a library at all: show the offending token, nothing more of it
+            c.p.show_token_only(lsrc);
             continue;
         };
         let mut lc = Ctx { p: &mut *c.p, src: lsrc };
@@ -171,7 +212,11 @@ fn load_library(scn: &Scenario, origin: &Origin, c: &mut Ctx, hasher: &mut Sha25
             let tp = Path::root().f("types").i(ti);
             check_type(&mut lc, &tp, t);
             if let Some(prev) = seen_at.get(&t.id) {
-                lc.err(&tp.f("id"), format!("unit type `{}` is defined twice (also in {prev})", t.id), None);
+                lc.err(
+                    &tp.f("id"),
+                    format!("unit type `{}` is defined twice (also in {prev})", t.id),
+                    Some("give each unit type a unique id across all the libraries the scenario names".into()),
+                );
                 continue;
             }
             seen_at.insert(t.id.clone(), lib_origin.name());
@@ -233,7 +278,7 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
             c.range(&ap.f("min_visibility_m"), "min_visibility_m", ops.min_visibility_m, 0.0, 100_000.0, " m");
             c.range(&ap.f("min_ceiling_agl_m"), "min_ceiling_agl_m", ops.min_ceiling_agl_m, 0.0, 10_000.0, " m");
             if !matches!(mobility, Mobility::Rotary | Mobility::FixedWing) {
-                c.err(&ap, "only aircraft types (Rotary, FixedWing) fly sorties", None);
+                c.err(&ap, "only aircraft types (Rotary, FixedWing) fly sorties", Some("remove the `air` block, or make the type's mobility Rotary or FixedWing".into()));
             }
         }
     }
@@ -253,11 +298,15 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
                 "strength limits min {} / nominal {} / max {} must satisfy 1 <= min <= nominal <= max <= 100000",
                 strength.min, strength.nominal, strength.max
             ),
-            None,
+            Some("e.g. `strength: (min: 10, nominal: 100, max: 130)`".into()),
         );
     }
     if *vehicles > 10_000 {
-        c.err(&tp.f("vehicles"), "more than 10000 vehicles", None);
+        c.err(
+            &tp.f("vehicles"),
+            "more than 10000 vehicles",
+            Some("a unit type's vehicles count its own vehicles: a company has a dozen, a battalion some forty".into()),
+        );
     }
     let m = tp.f("movement");
     let Movement {
@@ -293,10 +342,18 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
     c.range(&m.f("ceiling_m"), "ceiling_m", *ceiling_m, 0.0, 20_000.0, " m");
     match mobility {
         Mobility::Wheeled | Mobility::Tracked if *road_kmh <= 0.0 => {
-            c.err(&m.f("road_kmh"), format!("a {mobility:?} type needs a road speed above 0"), None);
+            c.err(
+                &m.f("road_kmh"),
+                format!("a {mobility:?} type needs a road speed above 0"),
+                Some("set `road_kmh` to the type's road speed (e.g. 40.0 for trucks)".into()),
+            );
         }
         Mobility::Rotary | Mobility::FixedWing if *cruise_kmh <= 0.0 || *ceiling_m <= 0.0 => {
-            c.err(&m, format!("a {mobility:?} type needs `cruise_kmh` and `ceiling_m` above 0"), None);
+            c.err(
+                &m,
+                format!("a {mobility:?} type needs `cruise_kmh` and `ceiling_m` above 0"),
+                Some("set `cruise_kmh` (e.g. 230.0 for a Mi-8) and `ceiling_m` (e.g. 5000.0)".into()),
+            );
         }
         _ => {}
     }
@@ -323,19 +380,30 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
             c.err(
                 &wp.f("lethal_radius_m"),
                 format!("indirect-fire weapon `{}` needs a lethal radius above 0", w.name),
-                None,
+                Some(
+                    "give the radius in metres within which a round kills or wounds (e.g. 15.0 for a 120 mm mortar)"
+                        .into(),
+                ),
             );
         }
         if w.p_hit.is_empty() {
-            c.err(&wp.f("p_hit"), "a weapon needs at least one (range, p_hit) band", None);
+            c.err(&wp.f("p_hit"), "a weapon needs at least one (range, p_hit) band", Some("add bands like `p_hit: [(100.0, 0.3), (400.0, 0.1)]`: the chance of a hit per shot up to each range".into()));
         }
         let mut last = 0.0;
         for (b, &(r, p)) in w.p_hit.iter().enumerate() {
             if !(r.is_finite() && r > last) {
-                c.err(&wp.f("p_hit").i(b), format!("range bands must be ascending: {r} m after {last} m"), None);
+                c.err(
+                    &wp.f("p_hit").i(b),
+                    format!("range bands must be ascending: {r} m after {last} m"),
+                    Some("list the (range, p_hit) bands from the shortest range to the longest".into()),
+                );
             }
             if !(0.0..=1.0).contains(&p) {
-                c.err(&wp.f("p_hit").i(b), format!("p_hit {p} is not a probability"), None);
+                c.err(
+                    &wp.f("p_hit").i(b),
+                    format!("p_hit {p} is not a probability"),
+                    Some("a probability is between 0.0 and 1.0".into()),
+                );
             }
             last = if r.is_finite() { r } else { last };
         }
@@ -367,7 +435,11 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
     c.range(&mp.f("suppressibility"), "suppressibility", morale.suppressibility, 0.0, 1.0, "");
     c.range(&mp.f("surrender_per_h"), "surrender_per_h", morale.surrender_per_h, 0.0, 100.0, "");
     if morale.break_below > morale.withdraw_below {
-        c.err(&mp.f("break_below"), "break_below must not exceed withdraw_below", None);
+        c.err(
+            &mp.f("break_below"),
+            "break_below must not exceed withdraw_below",
+            Some("a unit withdraws first and breaks later: make break_below at most withdraw_below".into()),
+        );
     }
 }
 
@@ -449,7 +521,11 @@ pub(super) fn validate(
     // --- meta
     let mp = root.f("meta");
     if scn.meta.name.trim().is_empty() {
-        c.err(&mp.f("name"), "the scenario needs a name", None);
+        c.err(
+            &mp.f("name"),
+            "the scenario needs a name",
+            Some("give `meta.name`, shown in summaries and the app".into()),
+        );
     }
     let start = chrono::DateTime::parse_from_rfc3339(scn.meta.start.trim());
     if let Err(e) = &start {
@@ -461,17 +537,29 @@ pub(super) fn validate(
     }
     let duration_s = match parse_duration(&scn.meta.duration) {
         Ok(d) if d == 0 || d > MAX_DURATION_S => {
-            c.err(&mp.f("duration"), format!("duration {} is outside 1 s..60 days", scn.meta.duration), None);
+            c.err(
+                &mp.f("duration"),
+                format!("duration {} is outside 1 s..60 days", scn.meta.duration),
+                Some("give a duration from 1s to 60d, e.g. \"72h\"".into()),
+            );
             None
         }
         Ok(d) => Some(d),
         Err(e) => {
-            c.err(&mp.f("duration"), e, None);
+            c.err(
+                &mp.f("duration"),
+                e,
+                Some("write a duration like \"90s\", \"45m\", \"6h\", \"3d\" or \"1h30m\"".into()),
+            );
             None
         }
     };
     if scn.meta.tick_s == 0 || scn.meta.tick_s > 600 {
-        c.err(&mp.f("tick_s"), format!("tick_s {} is outside 1..=600 seconds", scn.meta.tick_s), None);
+        c.err(
+            &mp.f("tick_s"),
+            format!("tick_s {} is outside 1..=600 seconds", scn.meta.tick_s),
+            Some("a tick of 10 to 60 s suits a tactical scenario; 600 s is the longest".into()),
+        );
     }
 
     // --- map frame
@@ -505,7 +593,11 @@ pub(super) fn validate(
     let mut places: BTreeMap<String, P2> = BTreeMap::new();
     let mut place_kinds: BTreeMap<String, PlaceKind> = BTreeMap::new();
     if scn.places.len() > MAX_PLACES {
-        c.err(&pp, format!("{} places; the limit is {MAX_PLACES}", scn.places.len()), None);
+        c.err(
+            &pp,
+            format!("{} places; the limit is {MAX_PLACES}", scn.places.len()),
+            Some("merge or remove places; the limit keeps a scenario from exhausting memory".into()),
+        );
     }
     let empty = BTreeMap::new();
     for (k, pl) in scn.places.iter().enumerate().take(MAX_PLACES) {
@@ -518,7 +610,7 @@ pub(super) fn validate(
             );
         }
         if place_kinds.contains_key(&pl.id) {
-            c.err(&p.f("id"), format!("duplicate place id `{}`", pl.id), None);
+            c.err(&p.f("id"), format!("duplicate place id `{}`", pl.id), Some("give each place a unique id".into()));
             continue;
         }
         if matches!(pl.at, Loc::Place(_)) {
@@ -534,7 +626,11 @@ pub(super) fn validate(
                 c.range(&p.f("kind").f("elevation_m"), "pass elevation", *elevation_m, -500.0, 9000.0, " m");
             }
             PlaceKind::Village { population } if *population > 50_000_000 => {
-                c.err(&p.f("kind").f("population"), "population is implausibly large", None);
+                c.err(
+                    &p.f("kind").f("population"),
+                    "population is implausibly large",
+                    Some("give the number of inhabitants (Batken had about 12,000 in 2000)".into()),
+                );
             }
             _ => {}
         }
@@ -608,7 +704,11 @@ pub(super) fn validate(
             ok &= c.range(&np.f("wavelength_m"), "noise wavelength_m", n.wavelength_m, 10.0, 1_000_000.0, " m");
             if !(1..=8).contains(&n.octaves) {
                 ok = false;
-                c.err(&np.f("octaves"), format!("octaves {} is outside 1..=8", n.octaves), None);
+                c.err(
+                    &np.f("octaves"),
+                    format!("octaves {} is outside 1..=8", n.octaves),
+                    Some("use 1 to 8 octaves of noise (4 is usual)".into()),
+                );
             }
             ok.then_some({
                 ElevationSource::Procedural(Relief {
@@ -628,7 +728,12 @@ pub(super) fn validate(
             let dp = tp.f("Dem").f("path");
             match origin.read_relative(&d.path) {
                 Err(e) => {
-                    c.err(&dp, e, Some("the DEM path is relative to the scenario file".to_string()));
+                    let hint = if e.contains("not UTF-8") || e.contains("regular file") || e.contains("the limit") {
+                        load::read_hint(&e)
+                    } else {
+                        "the DEM path is relative to the scenario file".to_string()
+                    };
+                    c.err(&dp, e, Some(hint));
                     None
                 }
                 Ok((dem_origin, text)) => {
@@ -637,27 +742,25 @@ pub(super) fn validate(
                     match DemGrid::parse(&text, d.units) {
                         Ok(g) => Some(ElevationSource::Dem(g)),
                         Err(e) => {
+                            // the file may not be a DEM at all: show the offending token only
                             let dsrc = c.p.add_source(&dem_origin.name(), text.clone());
+                            c.p.show_token_only(dsrc);
+                            let hint = Some(
+                                "an ESRI ASCII grid: header lines (ncols, nrows, xllcorner, yllcorner, cellsize, \
+                                 nodata_value), then nrows rows of ncols elevations, north first"
+                                    .to_string(),
+                            );
                             if e.line > 0 {
                                 let start = super::locate::offset_of(&text, e.line, 1);
-                                let end = text[start..].find('\n').map(|n| start + n).unwrap_or(text.len());
-                                c.p.error_at(
-                                    dsrc,
-                                    start..end,
-                                    format!("bad DEM: {}", e.message),
-                                    Some(
-                                        "ESRI ASCII grid: header lines, then nrows rows of ncols values, north first"
-                                            .into(),
-                                    ),
-                                );
+                                let start = start
+                                    + text[start..]
+                                        .find(|c: char| !c.is_whitespace())
+                                        .unwrap_or(0)
+                                        .min(text[start..].find('\n').unwrap_or(text.len() - start));
+                                let end = (start + 1).min(text.len());
+                                c.p.error_at(dsrc, start..end, format!("bad DEM: {}", e.message), hint);
                             } else {
-                                c.p.at_path(
-                                    super::Severity::Error,
-                                    dsrc,
-                                    &Path::root(),
-                                    format!("bad DEM: {}", e.message),
-                                    None,
-                                );
+                                c.p.error_bare(format!("{}: bad DEM: {}", dem_origin.name(), e.message), hint);
                             }
                             None
                         }
@@ -672,10 +775,14 @@ pub(super) fn validate(
     for (k, r) in map.roads.iter().enumerate() {
         let rp = mapp.f("roads").i(k);
         if !valid_id(&r.id) {
-            c.err(&rp.f("id"), format!("`{}` is not a valid id", r.id), None);
+            c.err(
+                &rp.f("id"),
+                format!("`{}` is not a valid id", r.id),
+                Some("an id is letters, digits and `_` (e.g. `road_batken_isfana`)".into()),
+            );
         }
         if !road_ids.insert(r.id.as_str()) {
-            c.err(&rp.f("id"), format!("duplicate road id `{}`", r.id), None);
+            c.err(&rp.f("id"), format!("duplicate road id `{}`", r.id), Some("give each road a unique id".into()));
         }
         if let Some(line) = check_line(&mut c, &frame, &places, size, &rp.f("line"), &r.line, 2, "a road", &mut points)
         {
@@ -702,7 +809,11 @@ pub(super) fn validate(
     for (k, b) in map.borders.iter().enumerate() {
         let bp = mapp.f("borders").i(k);
         if b.left == b.right {
-            c.err(&bp.f("right"), "a border needs different countries on its two sides", None);
+            c.err(
+                &bp.f("right"),
+                "a border needs different countries on its two sides",
+                Some("set `left` and `right` to the countries on each side of the border line".into()),
+            );
         }
         if let Some(line) =
             check_line(&mut c, &frame, &places, size, &bp.f("line"), &b.line, 2, "a border", &mut points)
@@ -715,10 +826,14 @@ pub(super) fn validate(
     for (k, r) in map.regions.iter().enumerate() {
         let rp = mapp.f("regions").i(k);
         if !valid_id(&r.id) {
-            c.err(&rp.f("id"), format!("`{}` is not a valid id", r.id), None);
+            c.err(
+                &rp.f("id"),
+                format!("`{}` is not a valid id", r.id),
+                Some("an id is letters, digits and `_`".into()),
+            );
         }
         if !region_ids.insert(r.id.clone()) {
-            c.err(&rp.f("id"), format!("duplicate region id `{}`", r.id), None);
+            c.err(&rp.f("id"), format!("duplicate region id `{}`", r.id), Some("give each region a unique id".into()));
         }
         if let Some(outline) =
             check_line(&mut c, &frame, &places, size, &rp.f("outline"), &r.outline, 3, "a region outline", &mut points)
@@ -756,15 +871,23 @@ pub(super) fn validate(
     let mut sides: BTreeMap<String, usize> = BTreeMap::new();
     let mut contingents: BTreeMap<String, String> = BTreeMap::new(); // contingent -> side
     if scn.sides.is_empty() {
-        c.err(&sp, "a scenario needs at least one side", None);
+        c.err(
+            &sp,
+            "a scenario needs at least one side",
+            Some("add the sides, e.g. the CIS joint force and the armed groups (see `jets new`)".into()),
+        );
     }
     for (k, s) in scn.sides.iter().enumerate() {
         let p = sp.i(k);
         if !valid_id(&s.id) {
-            c.err(&p.f("id"), format!("`{}` is not a valid id", s.id), None);
+            c.err(
+                &p.f("id"),
+                format!("`{}` is not a valid id", s.id),
+                Some("an id is letters, digits and `_` (e.g. `cis`)".into()),
+            );
         }
         if sides.insert(s.id.clone(), k).is_some() {
-            c.err(&p.f("id"), format!("duplicate side id `{}`", s.id), None);
+            c.err(&p.f("id"), format!("duplicate side id `{}`", s.id), Some("give each side a unique id".into()));
         }
         if let Some(hq) = &s.hq {
             check_loc(&mut c, &frame, &places, size, &p.f("hq"), hq, false);
@@ -800,7 +923,11 @@ pub(super) fn validate(
         for (j, ct) in s.contingents.iter().enumerate() {
             let cp = p.f("contingents").i(j);
             if !valid_id(&ct.id) {
-                c.err(&cp.f("id"), format!("`{}` is not a valid id", ct.id), None);
+                c.err(
+                    &cp.f("id"),
+                    format!("`{}` is not a valid id", ct.id),
+                    Some("an id is letters, digits and `_` (e.g. `kg`)".into()),
+                );
             }
             if let Some(other) = contingents.insert(ct.id.clone(), s.id.clone()) {
                 c.err(
@@ -816,7 +943,7 @@ pub(super) fn validate(
             }
             let set: BTreeSet<_> = ct.operates_in.iter().collect();
             if set.len() != ct.operates_in.len() {
-                c.warn(&cp.f("operates_in"), "a nation is listed twice", None);
+                c.warn(&cp.f("operates_in"), "a nation is listed twice", Some("list each nation once".into()));
             }
         }
     }
@@ -827,10 +954,18 @@ pub(super) fn validate(
     for (k, g) in scn.hostage_groups.iter().enumerate().take(MAX_PLACES) {
         let gp = hp.i(k);
         if !valid_id(&g.id) || !group_ids.insert(g.id.as_str()) {
-            c.err(&gp.f("id"), format!("`{}` is not a valid, unique id", g.id), None);
+            c.err(
+                &gp.f("id"),
+                format!("`{}` is not a valid, unique id", g.id),
+                Some("give each hostage group a unique id of letters, digits and `_`".into()),
+            );
         }
         if g.count == 0 || g.count > 10_000 {
-            c.err(&gp.f("count"), format!("count {} is outside 1..=10000", g.count), None);
+            c.err(
+                &gp.f("count"),
+                format!("count {} is outside 1..=10000", g.count),
+                Some("give the number of hostages in the group, 1 to 10000".into()),
+            );
         }
         if map_ok {
             check_loc(&mut c, &frame, &places, size, &gp.f("at"), &g.at, true);
@@ -844,7 +979,11 @@ pub(super) fn validate(
         let p = lp.i(k);
         for (f, id) in [("from", &l.from), ("to", &l.to)] {
             if !contingents.contains_key(id) {
-                c.err(&p.f(f), format!("unknown contingent `{id}`"), None);
+                c.err(
+                    &p.f(f),
+                    format!("unknown contingent `{id}`"),
+                    Some(load::suggest(id, &contingents.keys().collect::<Vec<_>>(), "contingents")),
+                );
             }
         }
         if contingents.contains_key(&l.from)
@@ -857,11 +996,15 @@ pub(super) fn validate(
                     "`{}` and `{}` are on different sides: liaison is between contingents of one side",
                     l.from, l.to
                 ),
-                None,
+                Some("a request between sides has no liaison delay; remove this entry".into()),
             );
         }
         if !pairs.insert((l.from.as_str(), l.to.as_str())) {
-            c.err(&p, format!("the liaison delay from `{}` to `{}` is given twice", l.from, l.to), None);
+            c.err(
+                &p,
+                format!("the liaison delay from `{}` to `{}` is given twice", l.from, l.to),
+                Some("keep one entry per (from, to) pair".into()),
+            );
         }
         c.range(&p.f("delay_min"), "delay_min", l.delay_min, 0.0, 10_080.0, " min");
     }
@@ -878,7 +1021,11 @@ pub(super) fn validate(
         }
     }
     if scn.victory.attacker == scn.victory.defender {
-        c.err(&vp.f("defender"), "attacker and defender must be different sides", None);
+        c.err(
+            &vp.f("defender"),
+            "attacker and defender must be different sides",
+            Some("the attacker and defender of the victory rules are two different sides".into()),
+        );
     }
     c.range(
         &vp.f("defender_wins_attacker_fraction"),
@@ -892,7 +1039,13 @@ pub(super) fn validate(
     // --- units (structure)
     let up = root.f("units");
     if scn.units.len() > MAX_UNITS {
-        c.err(&up, format!("{} units; the limit is {MAX_UNITS}", scn.units.len()), None);
+        c.err(
+            &up,
+            format!("{} units; the limit is {MAX_UNITS}", scn.units.len()),
+            Some(format!(
+                "a scenario may hold at most {MAX_UNITS} units (after --scale); the cap bounds memory and run time"
+            )),
+        );
         return None;
     }
     let mut ids: BTreeSet<&str> = BTreeSet::new();
@@ -925,11 +1078,11 @@ pub(super) fn validate(
                 Some(side) => c.err(
                     &p.f("contingent"),
                     format!("contingent `{}` belongs to side `{side}`, not `{}`", u.contingent, u.side),
-                    None,
+                    Some(format!("give side `{side}`, or a contingent of side `{}`", u.side)),
                 ),
                 None => {
                     let cs: Vec<&String> = contingents.keys().collect();
-                    let hint = closest(&u.contingent, &cs).map(|s| format!("did you mean `{s}`?"));
+                    let hint = Some(load::suggest(&u.contingent, &cs, "contingents"));
                     c.err(&p.f("contingent"), format!("unknown contingent `{}`", u.contingent), hint);
                 }
             },
@@ -963,7 +1116,7 @@ pub(super) fn validate(
                     c.err(
                         &p.f("vehicles"),
                         format!("{v} vehicles is more than four times the type's {}", t.vehicles),
-                        None,
+                        Some("give a number of vehicles near the type's own (a unit may differ from its type by up to 4 times)".into()),
                     );
                 }
             }
@@ -1003,7 +1156,7 @@ pub(super) fn validate(
     let unit_ref = |c: &mut Ctx, path: Path, id: &str| -> Option<usize> {
         let k = unit_by_id.get(id).copied();
         if k.is_none() {
-            let hint = closest(id, &unit_ids).map(|s| format!("did you mean `{s}`?"));
+            let hint = Some(load::suggest(id, &unit_ids, "units"));
             c.err(&path, format!("unknown unit `{id}`"), hint);
         }
         k
@@ -1011,10 +1164,18 @@ pub(super) fn validate(
     for (k, tr) in scn.triggers.iter().enumerate() {
         let p = trp.i(k);
         if !valid_id(&tr.id) {
-            c.err(&p.f("id"), format!("`{}` is not a valid trigger id", tr.id), None);
+            c.err(
+                &p.f("id"),
+                format!("`{}` is not a valid trigger id", tr.id),
+                Some("an id is letters, digits and `_`".into()),
+            );
         }
         if !trigger_ids.insert(&tr.id) {
-            c.err(&p.f("id"), format!("duplicate trigger id `{}`", tr.id), None);
+            c.err(
+                &p.f("id"),
+                format!("duplicate trigger id `{}`", tr.id),
+                Some("give each trigger a unique id".into()),
+            );
         }
         let wp = p.f("when");
         match &tr.when {
@@ -1035,15 +1196,35 @@ pub(super) fn validate(
             }
             Condition::HostagesTaken { count } => {
                 if *count == 0 {
-                    c.err(&wp.f("count"), "count must be at least 1", None);
+                    c.err(
+                        &wp.f("count"),
+                        "count must be at least 1",
+                        Some("the condition fires when this many hostages have been taken; give 1 or more".into()),
+                    );
                 }
             }
             Condition::PassCrossed { pass, side } => {
                 side_ref(&mut c, wp.f("side"), side);
                 match place_kinds.get(pass) {
                     Some(PlaceKind::Pass { .. }) => {}
-                    Some(_) => c.err(&wp.f("pass"), format!("`{pass}` is a place but not a pass"), None),
-                    None => c.err(&wp.f("pass"), format!("unknown pass `{pass}`"), None),
+                    Some(_) => c.err(
+                        &wp.f("pass"),
+                        format!("`{pass}` is a place but not a pass"),
+                        Some("PassCrossed names a place of kind Pass".into()),
+                    ),
+                    None => c.err(
+                        &wp.f("pass"),
+                        format!("unknown pass `{pass}`"),
+                        Some(format!(
+                            "the passes are: {}",
+                            place_kinds
+                                .iter()
+                                .filter(|(_, k)| matches!(k, PlaceKind::Pass { .. }))
+                                .map(|(id, _)| id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    ),
                 }
             }
         }
@@ -1051,7 +1232,11 @@ pub(super) fn validate(
             duration(&mut c, p.f("delay"), d);
         }
         if tr.orders.is_empty() {
-            c.err(&p.f("orders"), "a trigger needs at least one order", None);
+            c.err(
+                &p.f("orders"),
+                "a trigger needs at least one order",
+                Some("add an order: `orders: [(unit: \"...\", task: ...)]`".into()),
+            );
         }
         for (j, o) in tr.orders.iter().enumerate() {
             let op = p.f("orders").i(j);
@@ -1092,7 +1277,7 @@ pub(super) fn validate(
     let terrain = match build_terrain(&spec, b"") {
         Ok(t) => t,
         Err(e) => {
-            c.err(&tp, e, None);
+            c.err(&tp, e, Some("write a duration like \"30m\" or \"2h\"".into()));
             return None;
         }
     };
@@ -1190,7 +1375,7 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
     };
     let pass_ref = |c: &mut Ctx, path: Path, id: &str| match kinds.get(id) {
         Some(PlaceKind::Pass { .. }) => {}
-        Some(_) => c.err(&path, format!("`{id}` is a place but not a pass"), None),
+        Some(_) => c.err(&path, format!("`{id}` is a place but not a pass"), Some("name a place of kind Pass".into())),
         None => {
             let passes: Vec<&String> =
                 kinds.iter().filter(|(_, k)| matches!(k, PlaceKind::Pass { .. })).map(|(k, _)| k).collect();
@@ -1204,7 +1389,7 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
     let place_ref = |c: &mut Ctx, path: Path, id: &str, what: &str| {
         if !kinds.contains_key(id) {
             let names: Vec<&String> = kinds.keys().collect();
-            let hint = closest(id, &names).map(|s| format!("did you mean `{s}`?"));
+            let hint = Some(load::suggest(id, &names, "places"));
             c.err(&path, format!("unknown {what}place `{id}`"), hint);
         }
     };
@@ -1235,11 +1420,18 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
                 c.err(
                     &tp.f("route"),
                     format!("a patrol route needs at least 2 waypoints, it has {}", route.len()),
-                    None,
+                    Some(
+                        "give the route as a list of at least two positions: `route: [Place(\"a\"), Place(\"b\")]`"
+                            .into(),
+                    ),
                 );
             }
             if route.len() > 1000 {
-                c.err(&tp.f("route"), "a patrol route may have at most 1000 waypoints", None);
+                c.err(
+                    &tp.f("route"),
+                    "a patrol route may have at most 1000 waypoints",
+                    Some("split the patrol into several units or fewer waypoints".into()),
+                );
             }
             for (k, l) in route.iter().enumerate().take(1000) {
                 loc(c, tp.f("route").i(k), l);
@@ -1252,7 +1444,11 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
         }
         Task::Infiltrate { objective, via, delay, rally, rally_wait } => {
             if mobility.is_some_and(|m| m != Mobility::Foot) {
-                c.err(tp, "only units on foot can infiltrate over the passes", None);
+                c.err(
+                    tp,
+                    "only units on foot can infiltrate over the passes",
+                    Some("give vehicles and aircraft a Move task; Infiltrate is for bands on foot".into()),
+                );
             }
             place_ref(c, tp.f("objective"), objective, "objective ");
             if via.is_empty() && !kinds.values().any(|k| matches!(k, PlaceKind::Pass { .. })) {
@@ -1292,7 +1488,7 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
             match tc.scn.units.iter().find(|x| &x.id == unit) {
                 None => {
                     let ids: Vec<&String> = tc.scn.units.iter().map(|u| &u.id).collect();
-                    let hint = closest(unit, &ids).map(|s| format!("did you mean `{s}`?"));
+                    let hint = Some(load::suggest(unit, &ids, "units"));
                     c.err(&tp.f("unit"), format!("unknown unit `{unit}`"), hint);
                 }
                 Some(x) if x.side == u.side => c.err(
@@ -1307,7 +1503,11 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
             ground_only(c, "cordon and search a village", "use ground troops");
             match kinds.get(village) {
                 Some(PlaceKind::Village { .. }) => {}
-                Some(_) => c.err(&tp.f("village"), format!("`{village}` is a place but not a village"), None),
+                Some(_) => c.err(
+                    &tp.f("village"),
+                    format!("`{village}` is a place but not a village"),
+                    Some("name a place of kind Village".into()),
+                ),
                 None => place_ref(c, tp.f("village"), village, ""),
             }
             if let Some(h) = hours {
@@ -1326,13 +1526,17 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
             match tc.scn.units.iter().find(|x| &x.id == lift) {
                 None => {
                     let ids: Vec<&String> = tc.scn.units.iter().map(|u| &u.id).collect();
-                    let hint = closest(lift, &ids).map(|s| format!("did you mean `{s}`?"));
+                    let hint = Some(load::suggest(lift, &ids, "units"));
                     c.err(&tp.f("lift"), format!("unknown unit `{lift}`"), hint);
                 }
                 Some(h) => {
                     let ht = tc.types.get(&h.unit_type);
                     if h.side != u.side {
-                        c.err(&tp.f("lift"), format!("`{lift}` is not on `{}`'s side", u.id), None);
+                        c.err(
+                            &tp.f("lift"),
+                            format!("`{lift}` is not on `{}`'s side", u.id),
+                            Some("a lift is flown by helicopters of the same side".into()),
+                        );
                     } else if let Some(ht) = ht {
                         let seats = ht.capacity.troops * h.vehicles.unwrap_or(ht.vehicles);
                         if ht.mobility != Mobility::Rotary || seats == 0 {
@@ -1370,7 +1574,11 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
             }
             if let Some(at) = at {
                 if aircraft {
-                    c.err(&tp.f("at"), "aircraft fly from their base; `at` is for ground fire units", None);
+                    c.err(
+                        &tp.f("at"),
+                        "aircraft fly from their base; `at` is for ground fire units",
+                        Some("remove `at`: aircraft attack targets in the zone from their airfield".into()),
+                    );
                 }
                 loc(c, tp.f("at"), at);
             }
@@ -1462,7 +1670,11 @@ fn check_unit_on_terrain(
             && !prof.passable(terrain, d)
         {
             let why = blocked_reason(terrain, prof, d);
-            c.err(&path, format!("{what} is on ground a {} cannot stand on: {why}", t.id), None);
+            c.err(
+                &path,
+                format!("{what} is on ground a {} cannot stand on: {why}", t.id),
+                Some("move it to open ground: a valley floor, a road, or land of its own side".into()),
+            );
         }
     };
     match task {

@@ -154,7 +154,7 @@ fn bad_input_exits_2_without_panicking() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
     let (_, _, err) = jets(&["run", "--scale", "1000"]);
-    assert!(err.contains("would make 30000 units; the limit is 20000"), "{err}");
+    assert!(err.contains("would make 30000 units; the limit is 5000"), "{err}");
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! Thousands of mutated and truncated versions of the shipped scenarios go through the loader:
-//! each must come back as a scenario or as problems, never as a panic.
+//! each must come back as a scenario or as problems (each with a hint), never as a panic.
+//! Mutations include deep nesting, huge numbers and control characters; invalid UTF-8 and
+//! special files go through `load_file`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -40,6 +42,16 @@ const SNIPPETS: &[&str] = &[
     "\\",
     "é",
     "\n",
+    "1e400",
+    "-1e400",
+    "99999999999999999999999999999999999999999",
+    "0x7fffffffffffffff",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((",
+    "Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(Some(",
+    "\u{1b}[2J",
+    "\u{0}",
+    "\u{202e}",
 ];
 
 fn mutate(text: &str, rng: &mut ChaCha8Rng) -> String {
@@ -105,6 +117,7 @@ fn fuzz_file(rel: &str, embedded: &str, n: usize, seed: u64) {
     let text = std::fs::read_to_string(repo(rel)).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (mut ok, mut bad) = (0, 0);
+    let mut unhinted: Vec<String> = Vec::new();
     for i in 0..n {
         // a few mutations on top of each other now and then
         let mut m = mutate(&text, &mut rng);
@@ -115,7 +128,13 @@ fn fuzz_file(rel: &str, embedded: &str, n: usize, seed: u64) {
         let res = catch_unwind(AssertUnwindSafe(|| {
             let r = scenario::load_text(origin, Arc::from(m.as_str()));
             if let Err(p) = &r {
-                let _ = p.render(false);
+                let text = p.render(false);
+                assert!(!text.contains('\u{1b}'), "an escape character reached the rendering");
+                for item in &p.items {
+                    if item.hint.as_ref().is_none_or(|h| h.is_empty()) {
+                        unhinted.push(item.message.clone());
+                    }
+                }
             }
             r.is_ok()
         }));
@@ -130,6 +149,37 @@ fn fuzz_file(rel: &str, embedded: &str, n: usize, seed: u64) {
         }
     }
     assert!(bad > n / 4, "most mutations should be errors ({ok} ok, {bad} errors)");
+    unhinted.sort();
+    unhinted.dedup();
+    assert!(unhinted.is_empty(), "problems without a hint:\n{}", unhinted.join("\n"));
+}
+
+#[test]
+fn invalid_utf8_and_special_files_come_back_as_problems() {
+    let text = std::fs::read(repo("scenarios/cooperation_2000.ron")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    for i in 0..200 {
+        let mut bytes = text.clone();
+        for _ in 0..rng.random_range(1..4) {
+            let k = rng.random_range(0..bytes.len());
+            bytes[k] = [0xff, 0xc3, 0x80, 0xe2, 0xf0, 0xed][rng.random_range(0..6)];
+        }
+        let p = dir.path().join(format!("m{i}.ron"));
+        std::fs::write(&p, &bytes).unwrap();
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            if let Err(problems) = scenario::load_file(&p) {
+                assert!(problems.items.iter().all(|i| i.hint.is_some()), "hinted");
+                problems.render(false);
+            }
+        }));
+        assert!(r.is_ok(), "mutated bytes {i} made the loader panic");
+    }
+    for special in ["/dev/zero", "/dev/urandom", "/dev/null", "/"] {
+        let problems = scenario::load_file(std::path::Path::new(special)).expect_err(special);
+        let text = problems.render(false);
+        assert!(text.contains("not a regular file"), "{special}: {text}");
+    }
 }
 
 #[test]

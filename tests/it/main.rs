@@ -8,7 +8,8 @@
 //!   personnel conserved every tick;
 //! - `validation`: problems are all reported, placed at their line and column;
 //! - `orders`: chain of command, triggers, the tasks and the armed groups' tactics;
-//! - `fuzz`: mutated and truncated scenarios never make the loader panic;
+//! - `fuzz`: mutated and truncated scenarios never make the loader panic, every problem has a hint;
+//! - `hardening`: hostile input to every command: no panic, hang, unbounded memory or lost row;
 //! - `reference`: models against their named references through the public API (DEM loader).
 //! - `slurm`: the sbatch job array and merge job against a real single-node Slurm;
 //! - `validity`: sensing and combat against Lanchester, Koopman, terrain, light and the rules.
@@ -19,6 +20,7 @@ mod cli;
 mod desktop;
 mod determinism;
 mod fuzz;
+mod hardening;
 mod orders;
 mod reference;
 mod scenarios;
