@@ -2,6 +2,7 @@
 
 mod batch;
 mod bench;
+mod exercise;
 mod output;
 pub mod term;
 
@@ -100,6 +101,28 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Csv)]
         format: Format,
     },
+    /// Run an exercise: the authoritative run, headless, with seats joining over the network
+    #[command(
+        after_help = "Examples:\n  jets serve                                      Cooperation 2000 on 127.0.0.1:7878, tokens printed\n  jets serve scenarios/batken_1999.ron --contingent-seats --play\n  jets serve --seats seats.ron --listen 0.0.0.0:7878 --record day1.journal.ron\n\nSeats: `control` (the truth, time, triggers, injects), one per side, and with\n--contingent-seats one per contingent headquarters. Each seat's token is printed on start\n(or given in --seats). Join with `jets view --connect ADDR --seat SEAT --token TOKEN`.\nThe journal (--record) replays the session: `jets run SCENARIO --journal FILE`."
+    )]
+    Serve(exercise::ServeArgs),
+    /// Check a session's order journal, or turn it into an excursion for `jets batch`
+    #[command(
+        after_help = "Examples:\n  jets journal exercise-journal.ron\n  jets journal exercise-journal.ron --to-excursion c2000_players.ron\n  jets batch c2000_players.ron --runs 200 --out players"
+    )]
+    Journal {
+        /// The journal file
+        file: PathBuf,
+        /// Write the scenario with the journal's orders and injects as triggers
+        #[arg(long, value_name = "OUT.ron")]
+        to_excursion: Option<PathBuf>,
+        /// The scenario the journal was recorded on (default: the file it names)
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Overwrite OUT.ron
+        #[arg(long)]
+        force: bool,
+    },
     /// Measure performance: one 72-hour replication at forces x1..x8, line of sight, batch throughput and memory
     #[command(after_help = "Examples:\n  jets bench\n  jets bench --quick")]
     Bench {
@@ -133,6 +156,10 @@ struct RunArgs {
     /// Multiply every unit K times, keeping the map (performance studies)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     scale: u32,
+    /// Replay an exercise session: give its journal's orders and control actions at their
+    /// ticks (the seed is the journal's unless --seed is given)
+    #[arg(long, value_name = "FILE.ron")]
+    journal: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -294,6 +321,7 @@ pub fn run() -> Result<ExitCode> {
                 summary: SummaryFormat::Text,
                 threads: None,
                 scale: 1,
+                journal: None,
             })?;
             errln!(
                 "\nNo display ({why}): jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
@@ -308,6 +336,10 @@ pub fn run() -> Result<ExitCode> {
         Some(Command::Batch(a)) => batch::cmd_batch(a),
         Some(Command::Merge { dirs, out, format }) => batch::cmd_merge(&dirs, &out, format == Format::Parquet),
         Some(Command::Validate { files }) => cmd_validate(&files),
+        Some(Command::Serve(a)) => exercise::cmd_serve(a),
+        Some(Command::Journal { file, to_excursion, scenario, force }) => {
+            exercise::cmd_journal(&file, to_excursion.as_deref(), scenario.as_deref(), force)
+        }
         Some(Command::New { file, from, force }) => cmd_new(&file, from.as_deref(), force),
         Some(Command::Bench { quick, scenario }) => {
             let t0 = std::time::Instant::now();
@@ -437,9 +469,40 @@ fn report(problems: &Problems) {
 }
 
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
-    let mut loaded = match load(a.scenario.as_deref()) {
+    // a journal names its scenario: it is the default then
+    let journal = match &a.journal {
+        None => None,
+        Some(p) => match jets::exercise::Journal::read(p) {
+            Ok(j) => Some(j),
+            Err(problems) => {
+                report(&problems);
+                return Ok(ExitCode::from(BAD_INPUT));
+            }
+        },
+    };
+    let loaded = match (&journal, a.scenario.as_deref()) {
+        (Some(j), None) => exercise::journal_scenario(j, None),
+        (_, s) => load(s),
+    };
+    let mut loaded = match loaded {
         Ok(l) => l,
         Err(code) => return Ok(code),
+    };
+    let (journal, seed) = match (&a.journal, journal) {
+        (Some(p), Some(_)) => {
+            if a.scale != 1 {
+                errln!("error: --scale changes the run a journal was recorded on; replay it without --scale");
+                return Ok(ExitCode::from(BAD_INPUT));
+            }
+            match exercise::read_journal(p, &loaded) {
+                Ok(j) => {
+                    let seed = a.seed.unwrap_or(j.seed);
+                    (Some(j), Some(seed))
+                }
+                Err(code) => return Ok(code),
+            }
+        }
+        _ => (None, a.seed),
     };
     if let Some(path) = &a.events
         && let Err(e) = writable(path)
@@ -452,13 +515,17 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let opts = RunOptions {
-        seed: a.seed,
+        seed,
         until_s: a.until,
         threads: a.threads.unwrap_or(0),
         check_invariants: false,
         scale: a.scale,
+        messages: false,
     };
-    let result = sim::run(Arc::new(loaded), &opts);
+    let result = match &journal {
+        Some(j) => sim::run_with(Arc::new(loaded), &opts, &j.entries).map_err(anyhow::Error::msg)?,
+        None => sim::run(Arc::new(loaded), &opts),
+    };
     if let Some(path) = &a.events {
         output::write_atomic(path, sim::events::to_jsonl(&result.events).as_bytes())
             .with_context(|| format!("writing the event log to {}", path.display()))?;

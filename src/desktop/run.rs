@@ -526,23 +526,7 @@ impl Run {
 
 /// A short description of a runtime task.
 pub fn task_name(t: &TaskRt) -> String {
-    match t {
-        TaskRt::Move { .. } => "move".into(),
-        TaskRt::Hold { pass: Some(_), .. } => "block a pass".into(),
-        TaskRt::Hold { observe: true, .. } => "observe".into(),
-        TaskRt::Hold { .. } => "defend".into(),
-        TaskRt::Patrol { .. } => "patrol".into(),
-        TaskRt::Reserve { .. } => "reserve".into(),
-        TaskRt::Infiltrate { .. } => "infiltrate".into(),
-        TaskRt::Withdraw { .. } => "withdraw".into(),
-        TaskRt::Hunt { target: Some(_), then: Some(_), .. } => "attack a post".into(),
-        TaskRt::Hunt { target: Some(_), .. } => "pursue".into(),
-        TaskRt::Hunt { .. } => "attack".into(),
-        TaskRt::Search { .. } => "cordon and search".into(),
-        TaskRt::Support { .. } => "fire support".into(),
-        TaskRt::Ambush { .. } => "ambush".into(),
-        TaskRt::AirAssault { .. } => "air assault".into(),
-    }
+    t.label().to_string()
 }
 
 /// Passes the frame's commands to the engine and takes its latest publication: all the

@@ -133,6 +133,7 @@ pub fn describe(e: &EventKind) -> (&'static str, Option<String>, String) {
             ),
         ),
         Trigger { id, condition } => ("c2", None, format!("trigger {id}: {condition}")),
+        Input { seat, action } => ("c2", None, format!("{seat}: {action}")),
         Detected { observer, target, range_m, est_strength, .. } => (
             "sensing",
             Some(target.clone()),
@@ -252,7 +253,7 @@ pub fn actor_side(e: &EventKind, units: &[UnitView], th: &Theatre) -> Option<usi
         | Exfiltrated { unit, .. }
         | Spawned { unit, .. }
         | DugIn { unit } => of_unit(unit),
-        Trigger { .. } | Light { .. } | Outcome { .. } | CivilianCasualties { .. } => None,
+        Trigger { .. } | Input { .. } | Light { .. } | Outcome { .. } | CivilianCasualties { .. } => None,
     }
 }
 

@@ -541,6 +541,7 @@ mod tests {
             id: "t".into(),
             when: crate::scenario::schema::Condition::UnitBroken("x".into()),
             delay: None,
+            after: None,
             orders: vec![crate::scenario::schema::Order { unit: "x".into(), task: Task::Reserve { at: None } }],
         });
         apply(&mut s, &Edit::SetUnit { id: "x".into(), unit: u2 }).unwrap();

@@ -41,6 +41,8 @@ pub struct Loaded {
     pub scenario: Scenario,
     /// Display name of the scenario file.
     pub file: String,
+    /// Where it came from (resolves the files it names; changed scenarios are checked from here).
+    pub origin: Origin,
     /// The scenario's text as read (the editor carries its comments over when saving).
     pub text: Arc<str>,
     /// Unit types by id, from every library file the scenario names.

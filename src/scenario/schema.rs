@@ -688,6 +688,10 @@ pub struct Trigger {
     /// Wait after the condition first holds before the orders go out (e.g. `"30m"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<String>,
+    /// The trigger cannot fire before this time after the start (e.g. `"12h"`), whatever its
+    /// condition: an exercise controller's hold, carried into an excursion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
     /// Orders given when it fires.
     pub orders: Vec<Order>,
 }

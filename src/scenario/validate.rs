@@ -1177,6 +1177,9 @@ pub(super) fn validate(
                 Some("give each trigger a unique id".into()),
             );
         }
+        if let Some(a) = &tr.after {
+            duration(&mut c, p.f("after"), a);
+        }
         let wp = p.f("when");
         match &tr.when {
             Condition::At(d) => duration(&mut c, wp.i(0), d),
@@ -1332,6 +1335,7 @@ pub(super) fn validate(
 
     Some(Loaded {
         file: origin.name(),
+        origin: origin.clone(),
         text: Arc::from(""), // set by `load_text`
         scenario: scn,
         types,

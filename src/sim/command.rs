@@ -87,13 +87,77 @@ pub struct Command {
     pending: Vec<Pending>,
     /// Helicopter units (uid) busy with a lift until the given time.
     busy: BTreeMap<u64, u64>,
-    /// Triggers: fired (index), and when each condition first held.
-    fired: BTreeSet<usize>,
-    met_at: BTreeMap<usize, u64>,
-    /// Events of the log already scanned by the triggers.
+}
+
+/// A trigger at run time: the scenario's (or an inject's) definition, its times parsed once,
+/// and its state.
+#[derive(Debug, Clone)]
+pub struct TriggerRt {
+    /// The definition.
+    pub def: crate::scenario::schema::Trigger,
+    /// Its `At` time, sim seconds (for an `At` condition).
+    pub at: Option<u64>,
+    /// Its delay, seconds.
+    pub delay: u64,
+    /// It cannot fire before this time, sim seconds.
+    pub after: u64,
+    /// Held by the exercise control: it does not fire while held.
+    pub held: bool,
+    /// Fired by the exercise control: it fires at the next look, whatever its condition.
+    pub forced: bool,
+    /// It has fired (a trigger fires once).
+    pub fired: bool,
+    /// When its condition first held.
+    pub met_at: Option<u64>,
+    /// Added during play (an inject), not in the scenario.
+    pub injected: bool,
+}
+
+impl TriggerRt {
+    /// A trigger as defined (its durations were checked when the scenario or inject was).
+    pub fn new(def: crate::scenario::schema::Trigger, injected: bool) -> TriggerRt {
+        use crate::scenario::duration::parse_duration;
+        let at = match &def.when {
+            Condition::At(d) => parse_duration(d).ok(),
+            _ => None,
+        };
+        let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
+        TriggerRt {
+            at,
+            delay: secs(&def.delay),
+            after: secs(&def.after),
+            def,
+            held: false,
+            forced: false,
+            fired: false,
+            met_at: None,
+            injected,
+        }
+    }
+}
+
+/// The triggers of the run (the scenario's, then the injects, in the order added) and what
+/// they have seen of the log.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Triggers {
+    /// Every trigger.
+    pub list: Vec<TriggerRt>,
+    /// Events of the log already scanned for pass crossings.
     seen_events: usize,
     /// Passes crossed by each side (place index, side).
     crossed: BTreeSet<(usize, usize)>,
+}
+
+impl Triggers {
+    /// The scenario's triggers, none fired.
+    pub fn of(scn: &crate::scenario::schema::Scenario) -> Triggers {
+        Triggers { list: scn.triggers.iter().map(|t| TriggerRt::new(t.clone(), false)).collect(), ..default() }
+    }
+
+    /// The trigger of this id.
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut TriggerRt> {
+        self.list.iter_mut().find(|t| t.def.id == id)
+    }
 }
 
 impl Command {
@@ -611,24 +675,129 @@ fn condition_text(c: &Condition) -> String {
     }
 }
 
-/// Scripted triggers (Orders phase, before `command`): a condition that holds, after the
-/// trigger's delay, sends its orders down through each unit's headquarters.
+/// The units the Orders phase can give a new task: entity, identity, position, strength,
+/// combat state and orders.
+type Ordered<'a> = (Entity, &'a UnitInfo, &'a Position, &'a Personnel, &'a Combat, &'a Orders);
+
+/// Sends `task` to a unit through its contingent's headquarters: the side's order delay
+/// (doubled when the headquarters is disrupted), then the contingent's readiness for a
+/// reserve; an `order` event now, the new task when it arrives. One path for a trigger's
+/// orders and a player's.
+fn send_order(
+    t: u64,
+    th: &Theatre,
+    pics: &Pictures,
+    cmd: &mut Command,
+    log: &mut EventLog,
+    unit: Ordered,
+    task: &crate::scenario::schema::Task,
+    about: String,
+) {
+    let (e, info, pos, _, combat, orders) = unit;
+    let scn = &th.loaded.scenario;
+    let side = &scn.sides[info.side];
+    let cont = &th.contingents[info.contingent];
+    let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) {
+        side.contingents.iter().find(|c| c.id == cont.id).map_or(0, |c| (c.readiness_min * 60.0).round() as u64)
+    } else {
+        0
+    };
+    // a headquarters with a known enemy close by is disrupted: its orders take twice as long
+    let hq = side.contingents.iter().find(|c| c.id == cont.id).map(|c| th.loaded.xy(&c.hq));
+    let disrupted = hq.is_some_and(|h| {
+        pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
+    });
+    let delay = (side.rules.order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
+    let rt = th.task_rt(task, pos.0, combat.home, t + delay + readiness);
+    log.push(
+        t,
+        EventKind::Order {
+            from: format!("{} HQ", cont.id),
+            to: info.id.clone(),
+            task: super::setup::describe(task),
+            about,
+            delay_s: delay,
+            readiness_s: readiness,
+            disrupted,
+        },
+    );
+    // a unit with a scripted or player's order on its way is not the doctrine's to send elsewhere
+    if !matches!(rt, TaskRt::Reserve { .. }) {
+        cmd.committed.insert(info.uid);
+    }
+    cmd.push(Pending { moves_at: t + delay + readiness, unit: e, side: info.side, what: Directive::Assign(rt) });
+}
+
+/// Inputs of this tick (Orders phase, first): players' orders go down the chain like a
+/// trigger's; the controller's actions change the triggers (fire now, hold, release, add an
+/// inject). Each is logged as an `input` event.
+fn inputs(
+    clock: Res<Clock>,
+    th: Res<Theatre>,
+    pics: Res<Pictures>,
+    mut queued: ResMut<super::input::Inputs>,
+    mut trig: ResMut<Triggers>,
+    mut cmd: ResMut<Command>,
+    mut log: ResMut<EventLog>,
+    q: Query<Ordered>,
+) {
+    use super::input::Input;
+    if queued.queue.is_empty() {
+        return;
+    }
+    let t = clock.t;
+    for (seat, input) in queued.take(clock.tick) {
+        log.push(t, EventKind::Input { seat: seat.clone(), action: input.describe() });
+        match input {
+            Input::Order { unit, task } => {
+                if let Some(u) = q.iter().find(|(_, i, ..)| i.id == unit) {
+                    send_order(t, &th, &pics, &mut cmd, &mut log, u, &task, format!("order from {seat}"));
+                }
+            }
+            Input::FireTrigger(id) => {
+                if let Some(tr) = trig.get_mut(&id) {
+                    tr.forced = true;
+                }
+            }
+            Input::HoldTrigger(id) => {
+                if let Some(tr) = trig.get_mut(&id) {
+                    tr.held = true;
+                }
+            }
+            Input::ReleaseTrigger(id) => {
+                if let Some(tr) = trig.get_mut(&id) {
+                    tr.held = false;
+                }
+            }
+            Input::Inject(def) => {
+                if trig.list.iter().all(|t| t.def.id != def.id) {
+                    trig.list.push(TriggerRt::new(def, true));
+                }
+            }
+        }
+    }
+}
+
+/// Triggers (Orders phase, after the inputs, before `command`): a condition that holds, after
+/// the trigger's delay (and not before its `after` time, nor while the exercise control holds
+/// it), sends its orders down through each unit's headquarters; one the control fires goes at
+/// once.
 fn triggers(
     clock: Res<Clock>,
     th: Res<Theatre>,
     pics: Res<Pictures>,
     tally: Res<super::metrics::HostageTally>,
+    mut trig: ResMut<Triggers>,
     mut cmd: ResMut<Command>,
     mut log: ResMut<EventLog>,
-    q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Combat, &Orders)>,
+    q: Query<Ordered>,
 ) {
-    let scn = &th.loaded.scenario;
-    if scn.triggers.is_empty() || cmd.fired.len() == scn.triggers.len() {
+    if trig.list.iter().all(|tr| tr.fired) {
         return;
     }
     let t = clock.t;
     // passes crossed since the last look
-    let start = cmd.seen_events.min(log.events.len());
+    let start = trig.seen_events.min(log.events.len());
     let mut crossed = Vec::new();
     for ev in &log.events[start..] {
         if let EventKind::MovedThroughPass { unit, pass, .. } = &ev.kind
@@ -640,93 +809,64 @@ fn triggers(
             crossed.push((p, side));
         }
     }
-    cmd.seen_events = log.events.len();
-    cmd.crossed.extend(crossed);
+    trig.seen_events = log.events.len();
+    trig.crossed.extend(crossed);
     let side_idx = |id: &str| th.sides.iter().position(|s| s == id);
-    for (k, tr) in scn.triggers.iter().enumerate() {
-        if cmd.fired.contains(&k) {
+    let trig = &mut *trig;
+    for tr in trig.list.iter_mut() {
+        if tr.fired || (tr.held && !tr.forced) || (t < tr.after && !tr.forced) {
             continue;
         }
-        let holds = match &tr.when {
-            Condition::At(_) => th.trigger_times[k].0.is_some_and(|s| t >= s),
-            Condition::Contact { side, at, radius_m } => {
-                let centre = th.loaded.xy(at);
-                side_idx(side).is_some_and(|si| {
-                    pics.sides[si].values().any(|c| t >= c.known_at && geom::dist(c.est, centre) <= *radius_m)
-                })
-            }
-            Condition::StrengthBelow { side, fraction } => side_idx(side).is_some_and(|si| {
-                let (active, start) = q
-                    .iter()
-                    .filter(|(_, i, ..)| i.side == si)
-                    .fold((0u64, 0u64), |a, (_, _, _, p, ..)| (a.0 + p.active as u64, a.1 + p.start as u64));
-                start > 0 && active as f64 <= fraction * start as f64
-            }),
-            Condition::UnitBroken(id) => q.iter().any(|(_, i, _, p, c, _)| {
-                &i.id == id
-                    && (matches!(c.status, Status::Broken | Status::Surrendered)
-                        || (p.active == 0 && p.exfiltrated == 0 && p.reached_objective == 0))
-            }),
-            Condition::HostagesTaken { count } => tally.taken >= *count as u64,
-            Condition::PassCrossed { pass, side } => {
-                match (th.places.iter().position(|pl| &pl.id == pass), side_idx(side)) {
-                    (Some(p), Some(si)) => cmd.crossed.contains(&(p, si)),
-                    _ => false,
+        let holds = tr.forced
+            || match &tr.def.when {
+                Condition::At(_) => tr.at.is_some_and(|s| t >= s),
+                Condition::Contact { side, at, radius_m } => {
+                    let centre = th.loaded.xy(at);
+                    side_idx(side).is_some_and(|si| {
+                        pics.sides[si].values().any(|c| t >= c.known_at && geom::dist(c.est, centre) <= *radius_m)
+                    })
                 }
-            }
-        };
+                Condition::StrengthBelow { side, fraction } => side_idx(side).is_some_and(|si| {
+                    let (active, start) = q
+                        .iter()
+                        .filter(|(_, i, ..)| i.side == si)
+                        .fold((0u64, 0u64), |a, (_, _, _, p, ..)| (a.0 + p.active as u64, a.1 + p.start as u64));
+                    start > 0 && active as f64 <= fraction * start as f64
+                }),
+                Condition::UnitBroken(id) => q.iter().any(|(_, i, _, p, c, _)| {
+                    &i.id == id
+                        && (matches!(c.status, Status::Broken | Status::Surrendered)
+                            || (p.active == 0 && p.exfiltrated == 0 && p.reached_objective == 0))
+                }),
+                Condition::HostagesTaken { count } => tally.taken >= *count as u64,
+                Condition::PassCrossed { pass, side } => {
+                    match (th.places.iter().position(|pl| &pl.id == pass), side_idx(side)) {
+                        (Some(p), Some(si)) => trig.crossed.contains(&(p, si)),
+                        _ => false,
+                    }
+                }
+            };
         if !holds {
             continue;
         }
-        let met = *cmd.met_at.entry(k).or_insert(t);
-        if t < met + th.trigger_times[k].1 {
+        let met = *tr.met_at.get_or_insert(t);
+        if !tr.forced && t < met + tr.delay {
             continue;
         }
-        cmd.fired.insert(k);
-        log.push(t, EventKind::Trigger { id: tr.id.clone(), condition: condition_text(&tr.when) });
-        for o in &tr.orders {
-            let Some((e, info, pos, _, combat, orders)) = q.iter().find(|(_, i, ..)| i.id == o.unit) else { continue };
-            let side = &scn.sides[info.side];
-            let cont = &th.contingents[info.contingent];
-            let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) {
-                side.contingents.iter().find(|c| c.id == cont.id).map_or(0, |c| (c.readiness_min * 60.0).round() as u64)
-            } else {
-                0
-            };
-            // a headquarters with a known enemy close by is disrupted: its orders take twice as long
-            let hq = side.contingents.iter().find(|c| c.id == cont.id).map(|c| th.loaded.xy(&c.hq));
-            let disrupted = hq.is_some_and(|h| {
-                pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
-            });
-            let delay = (side.rules.order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
-            let task = th.task_rt(&o.task, pos.0, combat.home, t + delay + readiness);
-            log.push(
-                t,
-                EventKind::Order {
-                    from: format!("{} HQ", cont.id),
-                    to: info.id.clone(),
-                    task: super::setup::describe(&o.task),
-                    about: format!("trigger {}", tr.id),
-                    delay_s: delay,
-                    readiness_s: readiness,
-                    disrupted,
-                },
-            );
-            // a unit with a scripted order on its way is not the doctrine's to send elsewhere
-            if !matches!(task, TaskRt::Reserve { .. }) {
-                cmd.committed.insert(info.uid);
-            }
-            cmd.push(Pending {
-                moves_at: t + delay + readiness,
-                unit: e,
-                side: info.side,
-                what: Directive::Assign(task),
-            });
+        tr.fired = true;
+        let condition =
+            if tr.forced { "fired by the exercise control".to_string() } else { condition_text(&tr.def.when) };
+        log.push(t, EventKind::Trigger { id: tr.def.id.clone(), condition });
+        for o in &tr.def.orders {
+            let Some(u) = q.iter().find(|(_, i, ..)| i.id == o.unit) else { continue };
+            send_order(t, &th, &pics, &mut cmd, &mut log, u, &o.task, format!("trigger {}", tr.def.id));
         }
     }
 }
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Command>()
-        .add_systems(super::SimTick, (triggers, command, air_assault).chain().in_set(SimSystems::Orders));
+        .init_resource::<Triggers>()
+        .init_resource::<super::input::Inputs>()
+        .add_systems(super::SimTick, (inputs, triggers, command, air_assault).chain().in_set(SimSystems::Orders));
 }

@@ -39,7 +39,7 @@ pub struct UnitInfo {
 pub struct Position(pub P2);
 
 /// Personnel accounts. `start` always equals the sum of the other fields.
-#[derive(Component, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Component, Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Personnel {
     /// Strength at the start.
     pub start: u32,
@@ -113,6 +113,29 @@ pub enum TaskRt {
     /// Be flown to `lz` by the helicopters of unit `lift` (uid); `waiting` once the wait for
     /// light, weather or helicopters has been logged.
     AirAssault { lift: u64, lz: P2, waiting: bool },
+}
+
+impl TaskRt {
+    /// The task in a few words, as a headquarters would name it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            TaskRt::Move { .. } => "move",
+            TaskRt::Hold { pass: Some(_), .. } => "block a pass",
+            TaskRt::Hold { observe: true, .. } => "observe",
+            TaskRt::Hold { .. } => "defend",
+            TaskRt::Patrol { .. } => "patrol",
+            TaskRt::Reserve { .. } => "reserve",
+            TaskRt::Infiltrate { .. } => "infiltrate",
+            TaskRt::Withdraw { .. } => "withdraw",
+            TaskRt::Hunt { target: Some(_), then: Some(_), .. } => "attack a post",
+            TaskRt::Hunt { target: Some(_), .. } => "pursue",
+            TaskRt::Hunt { .. } => "attack",
+            TaskRt::Search { .. } => "cordon and search",
+            TaskRt::Support { .. } => "fire support",
+            TaskRt::Ambush { .. } => "ambush",
+            TaskRt::AirAssault { .. } => "air assault",
+        }
+    }
 }
 
 /// A rally of bands before their objective.
@@ -221,7 +244,7 @@ impl Default for Mover {
 pub struct UnitRng(pub ChaCha8Rng);
 
 /// A unit's fighting state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Carrying out its task.

@@ -3,10 +3,10 @@
 //! determinism witness. `--events FILE.jsonl` writes it one JSON object a line.
 
 use bevy::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One event at sim time `t` (seconds from the start).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Sim seconds since the start.
     pub t: u64,
@@ -16,7 +16,7 @@ pub struct Event {
 }
 
 /// Event kinds and their fields. Positions are local metres, rounded to 1 m.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// A unit entered the run.
@@ -38,8 +38,10 @@ pub enum EventKind {
     /// An armed group's own decision: makes for a place, rallies, attacks a post, springs or
     /// breaks off an ambush; or a unit's task step (search completed).
     Tactic { unit: String, action: String, about: Option<String> },
-    /// A scripted trigger's condition held; its orders go out.
+    /// A scripted trigger's condition held (or the exercise control fired it); its orders go out.
     Trigger { id: String, condition: String },
+    /// A seat of an exercise gave an input: an order, or a control action on the triggers.
+    Input { seat: String, action: String },
     /// A route was planned.
     RoutePlanned { unit: String, to_x: f64, to_y: f64, length_km: f64, planned_h: f64 },
     /// No route could be found; the unit holds where it is.

@@ -17,6 +17,8 @@ pub mod components;
 pub mod events;
 pub mod fires;
 pub mod hostages;
+pub mod input;
+pub mod messages;
 pub mod metrics;
 pub mod movement;
 pub mod planner;
@@ -98,6 +100,7 @@ impl Plugin for SimPlugin {
             fires::plugin,
             air::plugin,
             hostages::plugin,
+            messages::plugin,
         ));
         app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
@@ -119,11 +122,14 @@ pub struct RunOptions {
     pub check_invariants: bool,
     /// Forces multiplier the scenario was scaled by (recorded in the summary).
     pub scale: u32,
+    /// Keep each side's tracks and messages (`messages::Comms`): the desktop app and exercise
+    /// sessions; a batch run does not need them.
+    pub messages: bool,
 }
 
 impl Default for RunOptions {
     fn default() -> Self {
-        RunOptions { seed: None, until_s: None, threads: 1, check_invariants: false, scale: 1 }
+        RunOptions { seed: None, until_s: None, threads: 1, check_invariants: false, scale: 1, messages: false }
     }
 }
 
@@ -160,6 +166,7 @@ impl Sim {
         };
         app.insert_resource(planner::Planner { pool });
         setup::setup(app.world_mut(), loaded, seed, until, opts.check_invariants);
+        app.world_mut().resource_mut::<messages::Comms>().enabled = opts.messages;
         while app.plugins_state() == PluginsState::Adding {
             std::hint::spin_loop();
         }
@@ -178,6 +185,38 @@ impl Sim {
     /// Mutable world access for tests and tools.
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
+    }
+
+    /// Ticks run so far (0 before the first).
+    pub fn tick(&self) -> u64 {
+        self.world.resource::<clock::Clock>().tick
+    }
+
+    /// Gives an input now: it takes effect in the next tick (whose number it returns) and is
+    /// recorded in the run's journal ([`Sim::inputs_given`]).
+    pub fn submit(&mut self, seat: &str, input: input::Input) -> u64 {
+        let tick = self.tick() + 1;
+        self.world.resource_mut::<input::Inputs>().add(input::Entry { tick, seat: seat.to_string(), input });
+        tick
+    }
+
+    /// Schedules inputs at their recorded ticks (a journal being replayed). Entries for ticks
+    /// already run are refused: they cannot be replayed exactly.
+    pub fn schedule(&mut self, entries: &[input::Entry]) -> Result<(), String> {
+        let now = self.tick();
+        if let Some(e) = entries.iter().find(|e| e.tick <= now) {
+            return Err(format!("an input for tick {} cannot be given after tick {now} has run", e.tick));
+        }
+        let mut inputs = self.world.resource_mut::<input::Inputs>();
+        for e in entries {
+            inputs.add(e.clone());
+        }
+        Ok(())
+    }
+
+    /// Every input given to the run so far, in order: its journal.
+    pub fn inputs_given(&self) -> &[input::Entry] {
+        &self.world.resource::<input::Inputs>().given
     }
 
     /// True when the run has reached its end.
@@ -209,6 +248,12 @@ impl Sim {
     /// Runs to the end and returns the results.
     pub fn finish(mut self) -> RunResult {
         self.run_to_end();
+        self.into_result()
+    }
+
+    /// The results as the run stands now, without running further (an exercise ended by its
+    /// control): the summary, and the log with the `outcome` event appended.
+    pub fn into_result(mut self) -> RunResult {
         let wall = self.started.elapsed().as_secs_f64();
         let world = &mut self.world;
         let (summary, reason) = metrics::summarise(world, self.scale, wall);
@@ -223,4 +268,11 @@ impl Sim {
 /// Runs one replication of a loaded scenario to the end.
 pub fn run(loaded: Arc<Loaded>, opts: &RunOptions) -> RunResult {
     Sim::new(loaded, opts).finish()
+}
+
+/// Runs one replication with inputs given at their ticks (a session's journal) to the end.
+pub fn run_with(loaded: Arc<Loaded>, opts: &RunOptions, inputs: &[input::Entry]) -> Result<RunResult, String> {
+    let mut sim = Sim::new(loaded, opts);
+    sim.schedule(inputs)?;
+    Ok(sim.finish())
 }

@@ -77,8 +77,6 @@ pub struct Theatre {
     pub liaison_s: Vec<Vec<u64>>,
     /// Report delay from a contingent's units to its headquarters, seconds.
     pub report_s: Vec<u64>,
-    /// Per trigger: its `At` time and its delay, seconds (parsed once).
-    pub trigger_times: Vec<(Option<u64>, u64)>,
 }
 
 impl Theatre {
@@ -354,17 +352,6 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
         unit_ids: scn.units.iter().map(|u| u.id.clone()).collect(),
         liaison_s,
         report_s,
-        trigger_times: scn
-            .triggers
-            .iter()
-            .map(|tr| {
-                let at = match &tr.when {
-                    crate::scenario::schema::Condition::At(d) => parse_duration(d).ok(),
-                    _ => None,
-                };
-                (at, tr.delay.as_deref().and_then(|d| parse_duration(d).ok()).unwrap_or(0))
-            })
-            .collect(),
     };
     for (k, u) in scn.units.iter().enumerate() {
         spawns[k].4.task = th.task_rt(&u.task, spawns[k].1.0, spawns[k].7.home, 0);
@@ -376,6 +363,7 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
     world.insert_resource(Violations::default());
     world.insert_resource(log);
     world.insert_resource(Pictures { sides: vec![Default::default(); th_sides] });
+    world.insert_resource(super::command::Triggers::of(scn));
     world.insert_resource(super::metrics::Civilians::default());
     world.insert_resource(super::metrics::HostageTally::default());
     for (info, pos, pers, stance, orders, mover, rng, combat, hostages, fires, sortie) in spawns {
@@ -384,4 +372,5 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             e.insert(s);
         }
     }
+    world.insert_resource(super::messages::Comms::default());
 }

@@ -2,7 +2,7 @@
 //! Pure functions of UTC time and position; trigonometry through `libm` for portability.
 
 /// Light phases that movement (and later sensing) depend on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Light {
     /// Sun above -0.833° (upper limb above the horizon, refraction included).

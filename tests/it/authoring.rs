@@ -36,7 +36,9 @@ fn saving_every_shipped_scenario_is_lossless_stable_and_keeps_its_comments() {
 /// (or a list of it): the reference cannot drift from the serde types unnoticed.
 #[test]
 fn every_example_in_the_format_reference_parses() {
+    use jets::exercise::{Journal, SeatSpec};
     use jets::scenario::schema::*;
+    use jets::sim::input::{Entry, Input};
     fn try_parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<(), String> {
         let one = ron::from_str::<T>(text).map_err(|e| e.to_string());
         match one {
@@ -104,7 +106,11 @@ fn every_example_in_the_format_reference_parses() {
             SensorKind,
             Weapon,
             WeaponKind,
-            Morale
+            Morale,
+            Journal,
+            Entry,
+            Input,
+            SeatSpec
         )
     };
     let doc = std::fs::read_to_string(super::repo("docs/scenario-format.md")).unwrap();

@@ -2,6 +2,8 @@
 //! - `batch`: `jets batch` / `jets merge`: identical rows across threads, shards and resumes;
 //! - `cli`: the `jets` binary's commands, output shapes and exit codes;
 //! - `desktop`: the app under Xvfb renders the map, symbols and panels; a window changes no result;
+//! - `exercise`: orders during play, the journal's exact replay and excursion, seats over
+//!   loopback (what a side's seat may receive, bad tokens, reconnecting);
 //! - `determinism`: same seed ⇒ byte-identical results across processes and thread counts,
 //!   different seeds differ, and the golden hash;
 //! - `scenarios`: every shipped scenario and library loads, validates and runs 72 h with
@@ -19,6 +21,7 @@ mod batch;
 mod cli;
 mod desktop;
 mod determinism;
+mod exercise;
 mod fuzz;
 mod hardening;
 mod orders;

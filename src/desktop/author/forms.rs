@@ -622,6 +622,7 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
                     id: id.clone(),
                     when: Condition::At("6h".into()),
                     delay: None,
+                    after: None,
                     orders: Vec::new(),
                 })));
                 a.sel = Sel::Trigger(id);
