@@ -205,6 +205,27 @@ struct ViewArgs {
     /// Save(Some("out.ron"))]`) through the editor, one a frame, before --screenshot
     #[arg(long, value_name = "EDITS.ron")]
     script: Option<PathBuf>,
+    /// Replay an exercise session's journal (its orders and control actions at their ticks)
+    #[arg(long, value_name = "FILE.ron")]
+    journal: Option<PathBuf>,
+    /// Write the orders and control actions given in the app to this journal
+    #[arg(long, value_name = "FILE.ron")]
+    record: Option<PathBuf>,
+    /// Join an exercise served by `jets serve` at this address (with --seat and --token)
+    #[arg(long, value_name = "ADDR")]
+    connect: Option<String>,
+    /// The seat to take: `control`, a side or a contingent
+    #[arg(long, requires = "connect")]
+    seat: Option<String>,
+    /// The seat's token (printed by `jets serve`)
+    #[arg(long, requires = "connect", env = "JETS_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Give these inputs once the app is up (a RON list of `(seat, input)`: tests and demonstrations)
+    #[arg(long, value_name = "INPUTS.ron")]
+    orders: Option<PathBuf>,
+    /// Open with the messages shown instead of the event log
+    #[arg(long)]
+    messages: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -356,9 +377,54 @@ pub fn run() -> Result<ExitCode> {
 /// Opens the desktop app.
 #[cfg(feature = "desktop")]
 fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
-    let loaded = match load(a.scenario.as_deref()) {
+    if let Err(why) = crate::desktop::display_status() {
+        errln!(
+            "error: no display to open a window on ({why})\n\
+             hint: run it under Xvfb, e.g. `xvfb-run -a -s '-screen 0 1280x800x24' jets view ...`, or use `jets run`"
+        );
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
+    // a seat of an exercise served elsewhere: its briefing is its scenario
+    let mut remote = None;
+    if let Some(addr) = &a.connect {
+        let (Some(seat), Some(token)) = (&a.seat, &a.token) else {
+            errln!("error: --connect needs --seat SEAT and --token TOKEN (or JETS_TOKEN); `jets serve` prints them");
+            return Ok(ExitCode::from(BAD_INPUT));
+        };
+        match crate::desktop::remote::connect(addr, seat, token) {
+            Ok(x) => remote = Some(x),
+            Err(e) => {
+                errln!("error: cannot join {addr} as {seat}: {e}\nhint: check the address, the seat and its token");
+                return Ok(ExitCode::from(BAD_INPUT));
+            }
+        }
+    }
+    // a journal names its scenario: it is the default then
+    let journal = match &a.journal {
+        None => None,
+        Some(p) => match jets::exercise::Journal::read(p) {
+            Ok(j) => Some(j),
+            Err(problems) => {
+                report(&problems);
+                return Ok(ExitCode::from(BAD_INPUT));
+            }
+        },
+    };
+    let loaded = match (&remote, &journal, a.scenario.as_deref()) {
+        (Some((l, _)), _, _) => Ok((**l).clone()),
+        (None, Some(j), None) => exercise::journal_scenario(j, None),
+        (None, _, s) => load(s),
+    };
+    let loaded = match loaded {
         Ok(l) => l,
         Err(code) => return Ok(code),
+    };
+    let journal = match (&a.journal, journal) {
+        (Some(p), Some(_)) => match exercise::read_journal(p, &loaded) {
+            Ok(j) => Some(j),
+            Err(code) => return Ok(code),
+        },
+        _ => None,
     };
     let side = match &a.side {
         None => None,
@@ -384,34 +450,26 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
         errln!("error: --at is after the end of the scenario ({} s)", loaded.duration_s);
         return Ok(ExitCode::from(BAD_INPUT));
     }
-    if let Err(why) = crate::desktop::display_status() {
-        errln!(
-            "error: no display to open a window on ({why})\n\
-             hint: run it under Xvfb, e.g. `xvfb-run -a -s '-screen 0 1280x800x24' jets view ...`, or use `jets run`"
-        );
+    if let Some(path) = &a.record
+        && let Err(e) = writable(path)
+    {
+        errln!("error: --record {}: {e}", path.display());
         return Ok(ExitCode::from(BAD_INPUT));
     }
-    let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
+    let seed = a.seed.or(journal.as_ref().map(|j| j.seed)).unwrap_or(loaded.scenario.meta.seed);
     let script = match &a.script {
         None => Vec::new(),
-        Some(p) => {
-            let t = match scenario::load::read_capped(p) {
-                Ok(t) => t,
-                Err(e) => {
-                    errln!("error: {e}\nhint: {}", scenario::load::read_hint(&e));
-                    return Ok(ExitCode::from(BAD_INPUT));
-                }
-            };
-            let mut problems = scenario::Problems::default();
-            let src = problems.add_source(&p.display().to_string(), t.clone());
-            match scenario::load::parse_ron::<Vec<crate::desktop::author::EditCommand>>(&mut problems, src, &t) {
-                Some(s) => s,
-                None => {
-                    report(&problems);
-                    return Ok(ExitCode::from(BAD_INPUT));
-                }
-            }
-        }
+        Some(p) => match read_ron_list::<crate::desktop::author::EditCommand>(p) {
+            Ok(s) => s,
+            Err(code) => return Ok(code),
+        },
+    };
+    let orders = match &a.orders {
+        None => Vec::new(),
+        Some(p) => match read_ron_list::<(String, jets::sim::input::Input)>(p) {
+            Ok(s) => s,
+            Err(code) => return Ok(code),
+        },
     };
     let exit = crate::desktop::open(crate::desktop::Options {
         file: a.scenario.clone(),
@@ -428,10 +486,33 @@ fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
         frames: a.frames,
         select: a.select,
         why: a.why,
+        journal: journal.map(|j| j.entries).unwrap_or_default(),
+        record: a.record,
+        remote: remote.map(|(_, r)| r),
+        orders,
+        messages: a.messages,
     });
     Ok(match exit {
         bevy::app::AppExit::Success => ExitCode::SUCCESS,
         bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
+    })
+}
+
+/// A RON list from a file (edit scripts, scripted inputs), problems placed.
+#[cfg(feature = "desktop")]
+fn read_ron_list<T: serde::de::DeserializeOwned>(p: &Path) -> std::result::Result<Vec<T>, ExitCode> {
+    let t = match scenario::load::read_capped(p) {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("error: {e}\nhint: {}", scenario::load::read_hint(&e));
+            return Err(ExitCode::from(BAD_INPUT));
+        }
+    };
+    let mut problems = scenario::Problems::default();
+    let src = problems.add_source(&p.display().to_string(), t.clone());
+    scenario::load::parse_ron::<Vec<T>>(&mut problems, src, &t).ok_or_else(|| {
+        report(&problems);
+        ExitCode::from(BAD_INPUT)
     })
 }
 

@@ -3,14 +3,18 @@
 //!
 //! Plugins: `run` (the simulation and its driver: the very same `SimTick` schedule the batch
 //! runner uses, advanced by whole ticks from the speed setting; a window being open changes no
-//! result), `ui` (egui panels and the map canvas), `map` (the base map from the simulation's own
-//! grid), `symbols` (unit symbols). `--screenshot` renders a chosen moment and exits, for the
-//! documentation and the tests under Xvfb.
+//! result; orders during play and their journal), `remote` (a seat of an exercise served by
+//! `jets serve`: the same views, filled from the server's), `ui` (egui panels and the map
+//! canvas), `orders` (the order form, quick orders, the control's triggers and injects), `map`
+//! (the base map from the simulation's own grid), `symbols` (unit symbols). `--screenshot`
+//! renders a chosen moment and exits, for the documentation and the tests under Xvfb.
 //!
 //! Must not: be used by the library (`scenario`, `sim`, `batch` never see it).
 
 pub mod author;
 pub mod map;
+pub mod orders;
+pub mod remote;
 pub mod run;
 pub mod symbols;
 pub mod ui;
@@ -55,6 +59,16 @@ pub struct Options {
     pub zoom_km: Option<f64>,
     /// Edit commands to apply, one a frame, before the screenshot (tests, demonstrations).
     pub script: Vec<author::EditCommand>,
+    /// Inputs to replay at their ticks (`--journal`).
+    pub journal: Vec<jets::sim::input::Entry>,
+    /// Write the session's journal here (`--record`).
+    pub record: Option<PathBuf>,
+    /// A seat's connection, already made (`--connect`): the run it feeds.
+    pub remote: Option<Run>,
+    /// Orders to give once the app is up, one a frame (`--orders`, for tests and demonstrations).
+    pub orders: Vec<(String, jets::sim::input::Input)>,
+    /// Show the messages instead of the event log.
+    pub messages: bool,
 }
 
 /// Screenshot mode.
@@ -72,13 +86,30 @@ struct Shot {
 }
 
 /// Opens the app; returns the process exit code.
-pub fn open(opts: Options) -> AppExit {
-    let run = Run::start(opts.loaded.clone(), opts.seed, opts.at_s, opts.play);
-    let why = run.events.clone();
+pub fn open(mut opts: Options) -> AppExit {
+    let run = match opts.remote.take() {
+        Some(r) => r,
+        None => Run::start_with(
+            opts.loaded.clone(),
+            run::Start {
+                seed: opts.seed,
+                at_s: opts.at_s,
+                play: opts.play,
+                journal: std::mem::take(&mut opts.journal),
+                record: opts.record.clone(),
+            },
+        ),
+    };
+    // the chain behind --why: in the log the view shows (a side's own)
+    let why = run.log_of(opts.side).to_vec();
     let run_units: Vec<(f64, f64)> = run.snapshot.units.iter().map(|u| u.pos).collect();
     let side = opts.side.map_or(ViewSide::Umpire, ViewSide::Side);
-    let title = format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed);
-    let mut authoring = author::Authoring::new(&opts.loaded, opts.file.clone(), opts.seed);
+    let title = match &run.seat {
+        Some((seat, _)) => format!("jets — {} — seat {seat}", opts.loaded.scenario.meta.name),
+        None => format!("jets — {} (seed {})", opts.loaded.scenario.meta.name, opts.seed),
+    };
+    let remote = run.seat.is_some();
+    let mut authoring = author::Authoring::new(&opts.loaded, if remote { None } else { opts.file.clone() }, opts.seed);
     authoring.editing = opts.edit;
     authoring.valid = Some(opts.loaded.clone());
     if opts.edit {
@@ -107,6 +138,7 @@ pub fn open(opts: Options) -> AppExit {
     .insert_resource(run)
     .insert_resource({
         let mut v = View::new(side);
+        v.show_messages = opts.messages;
         v.selected = opts.select.as_ref().and_then(|id| opts.loaded.scenario.units.iter().position(|u| &u.id == id));
         if let Some(km) = opts.zoom_km {
             let t = &opts.loaded.terrain;
@@ -127,7 +159,8 @@ pub fn open(opts: Options) -> AppExit {
     .add_systems(Startup, |mut commands: Commands| {
         commands.spawn(Camera2d);
     })
-    .add_systems(Update, (author::script, author::commands, author::watch, run::drive).chain())
+    .insert_resource(ScriptedOrders(opts.orders.clone()))
+    .add_systems(Update, (author::script, author::commands, author::watch, scripted_orders, run::drive).chain())
     .add_systems(Last, author::close_requested.before(bevy::window::ExitSystems))
     .add_systems(EguiPrimaryContextPass, ui::ui);
     if let Some(path) = opts.screenshot {
@@ -144,6 +177,17 @@ pub fn open(opts: Options) -> AppExit {
         app.insert_resource(EventsOnExit(path)).add_systems(Last, write_events_on_exit);
     }
     app.run()
+}
+
+/// Orders given once the app is up, one a frame (`--orders`).
+#[derive(Resource)]
+struct ScriptedOrders(Vec<(String, jets::sim::input::Input)>);
+
+fn scripted_orders(mut list: ResMut<ScriptedOrders>, mut cmds: MessageWriter<RunCommand>) {
+    if !list.0.is_empty() {
+        let (seat, input) = list.0.remove(0);
+        cmds.write(RunCommand::Input { seat, input });
+    }
 }
 
 /// Where to write the events when the window closes.
@@ -199,17 +243,20 @@ fn shoot(
         let units: Vec<serde_json::Value> = view
             .drawn
             .iter()
-            .map(|(k, at, fill)| {
-                let id = if authoring.editing {
-                    authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
-                } else {
-                    run.snapshot.units.get(*k).map(|u| u.id.clone())
-                };
-                serde_json::json!({
-                    "id": id,
+            .map(|(k, at, fill)| match k {
+                ui::Drawn::Unit(k) => {
+                    let id = if authoring.editing {
+                        authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
+                    } else {
+                        run.snapshot.units.iter().find(|u| u.index == *k).map(|u| u.id.clone())
+                    };
+                    serde_json::json!({ "id": id, "x": at.x, "y": at.y, "fill": [fill.r(), fill.g(), fill.b()] })
+                }
+                ui::Drawn::Track(n) => serde_json::json!({
+                    "track": jets::sim::messages::track_name(*n),
                     "x": at.x, "y": at.y,
                     "fill": [fill.r(), fill.g(), fill.b()],
-                })
+                }),
             })
             .collect();
         let r = view.map_rect;
@@ -224,6 +271,11 @@ fn shoot(
             "edits_unsaved": authoring.editor.changes(),
             "centre": [view.centre.0, view.centre.1],
             "scale": view.scale,
+            // every line of text the panels, the log and the tooltip showed
+            "texts": view.texts,
+            "run_status": run.status,
+            "inputs": run.inputs,
+            "seat": run.seat.as_ref().map(|s| s.0.clone()),
         });
         let mut p = shot.path.clone().into_os_string();
         p.push(".json");

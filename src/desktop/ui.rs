@@ -18,8 +18,17 @@ use jets::sim::sun::Light;
 
 use super::author::{self, Authoring, EditCommand};
 use super::map::{self, LineKind, Vectors};
+use super::orders::{self, OrderForm};
 use super::run::{ContactView, Run, RunCommand, UnitView};
 use super::symbols::{self, Affiliation, State, Symbol};
+use jets::sim::messages::track_name;
+
+/// What a drawn symbol stands for: a unit seen in full (spawn index), or a side's track.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Drawn {
+    Unit(usize),
+    Track(u32),
+}
 
 /// Whose picture is shown.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -40,6 +49,12 @@ pub struct View {
     pub side: ViewSide,
     /// Selected unit (spawn index).
     pub selected: Option<usize>,
+    /// Selected track of the side shown.
+    pub track: Option<u32>,
+    /// The order being prepared.
+    pub order: OrderForm,
+    /// The bottom panel shows the messages instead of the event log.
+    pub show_messages: bool,
     /// In a side's view, also show where the enemy really is (after-action review).
     pub show_truth: bool,
     pub log_filter: String,
@@ -55,8 +70,10 @@ pub struct View {
     pub contour_labels: Vec<((f64, f64), f64)>,
     /// The map area on screen last frame (for screenshots and tests).
     pub map_rect: egui::Rect,
-    /// Where each drawn symbol is on screen (spawn index, centre, fill), last frame.
-    pub drawn: Vec<(usize, Pos2, Color32)>,
+    /// Where each drawn symbol is on screen (what, centre, fill), last frame.
+    pub drawn: Vec<(Drawn, Pos2, Color32)>,
+    /// Every line of text the panels showed last frame (for the tests: what a view tells).
+    pub texts: Vec<String>,
     /// Timeline position being dragged, seconds.
     scrub: Option<u64>,
     pub jump_time: String,
@@ -73,6 +90,9 @@ impl View {
             scale: 100.0,
             side,
             selected: None,
+            track: None,
+            order: OrderForm::default(),
+            show_messages: false,
             show_truth: false,
             log_filter: String::new(),
             log_kinds: LOG_KINDS.iter().map(|(k, _)| *k).filter(|k| *k != "movement").collect(),
@@ -85,6 +105,7 @@ impl View {
             contour_labels: Vec::new(),
             map_rect: egui::Rect::NOTHING,
             drawn: Vec::new(),
+            texts: Vec::new(),
             scrub: None,
             jump_time: String::new(),
             fitted: false,
@@ -212,54 +233,38 @@ pub fn describe(e: &EventKind) -> (&'static str, Option<String>, String) {
     }
 }
 
-/// The side that knows of an event first-hand (its own units' doings, its reports and orders,
-/// its sightings and its own losses); `None` for the exercise director's (triggers, light,
-/// the outcome), which only the umpire's log shows.
-pub fn actor_side(e: &EventKind, units: &[UnitView], th: &Theatre) -> Option<usize> {
-    use EventKind::*;
-    let of_unit = |id: &str| units.iter().find(|u| u.id == id).map(|u| u.side);
-    let of_name = |name: &str| {
-        of_unit(name).or_else(|| {
-            let c = name.split(' ').next().unwrap_or("");
-            th.contingents.iter().find(|k| k.id == c).map(|k| k.side).or_else(|| th.sides.iter().position(|s| s == c))
-        })
-    };
-    match e {
-        Report { from, .. } => of_name(from),
-        Order { from, .. } => of_name(from),
-        Detected { observer, .. } => of_unit(observer),
-        ContactLost { side, .. } => th.sides.iter().position(|s| s == side),
-        Engaged { shooter, .. } => of_unit(shooter),
-        FireMission { unit, .. }
-        | Sortie { unit, .. }
-        | Casualties { unit, .. }
-        | Suppressed { unit, .. }
-        | Withdrew { unit, .. }
-        | Broke { unit, .. }
-        | Surrendered { unit, .. }
-        | Plan { unit, .. }
-        | Tactic { unit, .. }
-        | HostagesTaken { unit, .. }
-        | HostagesFreed { unit, .. }
-        | HostagesKilled { unit, .. }
-        | RoutePlanned { unit, .. }
-        | RouteFailed { unit, .. }
-        | Halted { unit, .. }
-        | Resumed { unit }
-        | Arrived { unit, .. }
-        | PatrolCompleted { unit, .. }
-        | MovedThroughPass { unit, .. }
-        | ReachedObjective { unit, .. }
-        | Exfiltrated { unit, .. }
-        | Spawned { unit, .. }
-        | DugIn { unit } => of_unit(unit),
-        Trigger { .. } | Input { .. } | Light { .. } | Outcome { .. } | CivilianCasualties { .. } => None,
-    }
-}
-
 /// A sim time as "D+1 06:30".
 pub fn clock_text(t: u64) -> String {
     format!("D+{} {:02}:{:02}", t / 86_400, (t % 86_400) / 3600, (t % 3600) / 60)
+}
+
+/// The chain behind a casualty event of a view's log: the umpire's (every side's part), or a
+/// side's own (what it knows of it: its detections of the shooters, its reports and orders,
+/// the fire exchanged).
+pub fn chain_of(events: &[Event], units: &[UnitView], k: usize, side: Option<usize>) -> Vec<usize> {
+    if side.is_none() {
+        return chain(events, units, k);
+    }
+    let Some(EventKind::Casualties { unit, by, .. }) = events.get(k).map(|e| &e.kind) else { return vec![] };
+    let mut out: Vec<usize> = events[..k]
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| match &e.kind {
+            EventKind::Detected { target, .. } => by.contains(target),
+            EventKind::Report { about, .. } => by.contains(about),
+            EventKind::Order { to, about, .. } => to == unit || by.contains(about),
+            EventKind::Engaged { shooter, target, .. } => {
+                (target == unit && by.contains(shooter)) || (shooter == unit && by.contains(target))
+            }
+            _ => false,
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // the latest few of each: the chain, not the whole history
+    if out.len() > 12 {
+        out.drain(..out.len() - 12);
+    }
+    out
 }
 
 /// The chain behind a casualty event: the detection of the unit hit by the shooters' side,
@@ -324,8 +329,20 @@ pub fn ui(
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut out: Vec<EditCommand> = Vec::new();
+    let mut run_cmds: Vec<RunCommand> = Vec::new();
     author::close_dialog(ctx, &mut author, &mut out);
     let th: &Theatre = &run.theatre;
+    // a connected seat sees what its seat sees, nothing else
+    if let Some((_, role)) = &run.seat {
+        view.side = match role.side(th) {
+            Some(s) => ViewSide::Side(s),
+            None => ViewSide::Umpire,
+        };
+        view.show_truth = false;
+    }
+    let remote = run.seat.is_some();
+    let control = orders::seat_of(&run, &view).is_some_and(|(_, r)| r == jets::exercise::view::Role::Control);
+    view.texts.clear();
     if view.texture.is_none() {
         let pic = map::picture(&run.loaded.terrain);
         let img = egui::ColorImage::from_rgba_unmultiplied([pic.w, pic.h], &pic.rgba);
@@ -340,30 +357,37 @@ pub fn ui(
     );
     let snap = &run.snapshot;
     let t = snap.t;
+    let side = match view.side {
+        ViewSide::Umpire => None,
+        ViewSide::Side(s) => Some(s),
+    };
     // ---- top: time controls and the timeline
     egui::Panel::top("time").show(&mut root, |ui| {
         ui.horizontal(|ui| {
-            if run.paused {
-                if ui.button("▶ Play").clicked() {
-                    cmds.write(RunCommand::Play);
+            // time is the control's: a side's seat watches it go
+            ui.add_enabled_ui(!remote || control, |ui| {
+                if run.paused {
+                    if ui.button("▶ Play").clicked() {
+                        cmds.write(RunCommand::Play);
+                    }
+                } else if ui.button("|| Pause").clicked() {
+                    cmds.write(RunCommand::Pause);
                 }
-            } else if ui.button("|| Pause").clicked() {
-                cmds.write(RunCommand::Pause);
-            }
-            if ui.button("Step").clicked() {
-                cmds.write(RunCommand::Step);
-            }
-            let mut lg = run.speed.log10();
-            ui.label("speed");
-            if ui.add(egui::Slider::new(&mut lg, 0.0..=5.0).show_value(false)).changed() {
-                cmds.write(RunCommand::Speed(10f64.powf(lg).round()));
-            }
-            ui.label(format!("{:.0}×", run.speed));
-            for s in [1.0, 60.0, 3600.0, 100_000.0] {
-                if ui.small_button(format!("{s:.0}×")).clicked() {
-                    cmds.write(RunCommand::Speed(s));
+                if ui.button("Step").clicked() {
+                    cmds.write(RunCommand::Step);
                 }
-            }
+                let mut lg = run.speed.log10();
+                ui.label("speed");
+                if ui.add(egui::Slider::new(&mut lg, 0.0..=5.0).show_value(false)).changed() {
+                    cmds.write(RunCommand::Speed(10f64.powf(lg).round()));
+                }
+                ui.label(format!("{:.0}×", run.speed));
+                for s in [1.0, 60.0, 3600.0, 100_000.0] {
+                    if ui.small_button(format!("{s:.0}×")).clicked() {
+                        cmds.write(RunCommand::Speed(s));
+                    }
+                }
+            });
             ui.separator();
             let light = match snap.light {
                 Some(Light::Day) => "day",
@@ -377,16 +401,23 @@ pub fn ui(
                 .unwrap_or_default();
             ui.strong(format!("{}  ({date} local)  {light}", clock_text(t)));
             ui.separator();
-            let label = if author.editing { "Done editing" } else { "Edit scenario" };
-            if ui.button(label).on_hover_text("add, move and change units, places, tasks and triggers; save").clicked()
-            {
-                out.push(EditCommand::Editing(!author.editing));
+            if !remote {
+                let label = if author.editing { "Done editing" } else { "Edit scenario" };
+                if ui
+                    .button(label)
+                    .on_hover_text("add, move and change units, places, tasks and triggers; save")
+                    .clicked()
+                {
+                    out.push(EditCommand::Editing(!author.editing));
+                }
+                ui.separator();
+                ui.label(format!(
+                    "sim {:.1} ms/frame (max {:.1}), {:.0}× achieved",
+                    run.sim_ms, run.sim_ms_max, run.achieved
+                ));
+            } else if let Some((seat, _)) = &run.seat {
+                ui.label(format!("seat {seat} — {}", run.link));
             }
-            ui.separator();
-            ui.label(format!(
-                "sim {:.1} ms/frame (max {:.1}), {:.0}× achieved",
-                run.sim_ms, run.sim_ms_max, run.achieved
-            ));
         });
         ui.horizontal(|ui| {
             let dur = run.duration_s();
@@ -394,7 +425,21 @@ pub fn ui(
             ui.label("timeline (h)");
             let w = ui.available_width() - 260.0;
             ui.spacing_mut().slider_width = w.max(100.0);
-            let r = ui.add(egui::Slider::new(&mut pos, 0.0..=dur as f64 / 3600.0).show_value(false));
+            let r = ui.add_enabled(!remote, egui::Slider::new(&mut pos, 0.0..=dur as f64 / 3600.0).show_value(false));
+            // the messages of the view, marked on the timeline (after-action review)
+            let marks = ui.painter_at(r.rect);
+            for m in messages_of(&run, side).iter().filter(|m| m.t <= t) {
+                let x = r.rect.left() + r.rect.width() * (m.t as f32 / dur.max(1) as f32);
+                let col = match m.kind {
+                    jets::sim::messages::MessageKind::SpotRep => Color32::from_rgb(200, 40, 40),
+                    jets::sim::messages::MessageKind::SitRep => Color32::from_rgb(60, 60, 60),
+                    _ => Color32::from_rgb(0, 90, 200),
+                };
+                marks.line_segment(
+                    [Pos2::new(x, r.rect.top()), Pos2::new(x, r.rect.top() + 4.0)],
+                    Stroke::new(1.0, col),
+                );
+            }
             if r.dragged() || r.changed() {
                 view.scrub = Some((pos * 3600.0) as u64);
             }
@@ -412,141 +457,201 @@ pub fn ui(
                 cmds.write(RunCommand::JumpTo(s));
             }
         });
+        if !run.status.is_empty() {
+            let given = if remote { String::new() } else { format!("  ({} input(s) in the journal)", run.inputs) };
+            ui.label(egui::RichText::new(format!("{}{given}", run.status)).small());
+        }
     });
-    // ---- left: view side, selected unit, outcome
-    egui::Panel::left("unit").default_size(270.0).size_range(220.0..=420.0).resizable(true).show(&mut root, |ui| {
+    // ---- left: view side, selected unit or track, orders, control, outcome
+    egui::Panel::left("unit").default_size(290.0).size_range(220.0..=440.0).resizable(true).show(&mut root, |ui| {
         if author.editing {
             egui::ScrollArea::vertical().id_salt("editor").show(ui, |ui| {
                 author::panel(ui, &mut author, &run, &mut out);
             });
             return;
         }
-        ui.heading("View");
-        let names: Vec<String> = th.sides.clone();
-        let current = match view.side {
-            ViewSide::Umpire => "umpire (truth)".to_string(),
-            ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
-        };
-        egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
-            ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
-            for (k, n) in names.iter().enumerate() {
-                ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
+        egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+            ui.heading("View");
+            let names: Vec<String> = th.sides.clone();
+            if remote {
+                ui.label(match view.side {
+                    ViewSide::Umpire => "the control (truth)".to_string(),
+                    ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+                });
+            } else {
+                let current = match view.side {
+                    ViewSide::Umpire => "umpire (truth)".to_string(),
+                    ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+                };
+                egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
+                    ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
+                    for (k, n) in names.iter().enumerate() {
+                        ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
+                    }
+                });
+                if matches!(view.side, ViewSide::Side(_)) {
+                    ui.checkbox(&mut view.show_truth, "after-action: show the truth beside the belief");
+                }
+            }
+            ui.separator();
+            let shown = view
+                .selected
+                .and_then(|k| snap.units.iter().find(|u| u.index == k))
+                .filter(|u| side.is_none_or(|s| s == u.side));
+            match (shown, view.track, side) {
+                (Some(u), _, _) => {
+                    ui.heading("Selected unit");
+                    let lines = unit_lines(u, th, snap, side);
+                    unit_panel(ui, u, &lines);
+                    view.texts.extend(lines);
+                    let k = u.index;
+                    orders::panel(ui, &mut view, &run, k, &mut run_cmds);
+                }
+                (None, Some(tr), Some(s)) => {
+                    ui.heading("Selected contact");
+                    for l in track_lines(snap, s, tr) {
+                        ui.label(&l);
+                        view.texts.push(l);
+                    }
+                }
+                _ => {
+                    ui.heading("Selected unit");
+                    ui.label("Click a symbol on the map; right-click the map to order the selected unit.");
+                }
+            }
+            if let Some(k) = view.chain_of {
+                ui.separator();
+                ui.heading("Why: detection -> report -> order -> fire");
+                let log = run.log_of(side);
+                for i in chain_of(log, &snap.units, k, side) {
+                    let (_, _, text) = describe(&log[i].kind);
+                    let l = format!("{}  {text}", clock_text(log[i].t));
+                    ui.label(&l);
+                    view.texts.push(l);
+                }
+                if ui.button("clear").clicked() {
+                    view.chain_of = None;
+                }
+            }
+            if control {
+                orders::control_panel(ui, &mut view, &run, &mut run_cmds);
+            }
+            if run.ended {
+                ui.separator();
+                ui.heading("Outcome");
+                let lines = outcome_lines(&run, side);
+                egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
+                    for l in &lines {
+                        ui.label(l);
+                    }
+                });
+                view.texts.extend(lines);
             }
         });
-        if matches!(view.side, ViewSide::Side(_)) {
-            ui.checkbox(&mut view.show_truth, "show the truth beside the belief");
-        }
-        ui.separator();
-        ui.heading("Selected unit");
-        match view.selected.and_then(|k| snap.units.get(k)) {
-            None => {
-                ui.label("Click a symbol on the map.");
-            }
-            Some(u) => unit_panel(ui, u, th, snap, view.side),
-        }
-        if let Some(k) = view.chain_of {
-            ui.separator();
-            ui.heading("Why: detection -> report -> order -> fire");
-            for i in chain(&run.events, &snap.units, k) {
-                let (_, _, text) = describe(&run.events[i].kind);
-                ui.label(format!("{}  {text}", clock_text(run.events[i].t)));
-            }
-            if ui.button("clear").clicked() {
-                view.chain_of = None;
-            }
-        }
-        if run.ended {
-            ui.separator();
-            ui.heading("Outcome");
-            match &run.summary {
-                Some((s, reason)) => {
-                    ui.strong(format!("{}: {reason}", s["outcome"].as_str().unwrap_or("?")));
-                    egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
-                        egui::Grid::new("measures").num_columns(2).striped(true).show(ui, |ui| {
-                            if let Some(m) = s.as_object() {
-                                for (k, v) in m {
-                                    if v.is_number() || v.is_string() {
-                                        ui.label(k);
-                                        ui.label(v.to_string().trim_matches('"').to_string());
-                                        ui.end_row();
-                                    }
-                                }
-                            }
-                        });
-                    });
-                }
-                None => {
-                    ui.label("the run has ended");
-                }
-            }
-        }
     });
     // ---- right: strength over time
     egui::Panel::right("charts").default_size(280.0).size_range(220.0..=380.0).show(&mut root, |ui| {
         ui.heading("Strength in the fight");
-        let only = match view.side {
-            ViewSide::Umpire => None,
-            ViewSide::Side(s) => Some(s),
-        };
-        if only.is_some() {
+        if side.is_some() {
             ui.label("own side only (fog of war)");
         }
-        strength_chart(ui, &run, th, true, only);
+        strength_chart(ui, &run, th, true, side);
         ui.separator();
         ui.label("by contingent");
-        strength_chart(ui, &run, th, false, only);
+        strength_chart(ui, &run, th, false, side);
         ui.separator();
-        summary_table(ui, snap, th, only);
+        summary_table(ui, snap, th, side);
     });
-    // ---- bottom: the event log
+    // ---- bottom: the event log or the messages
     if author.editing || !author.rows.is_empty() || !author.status.is_empty() {
         egui::Panel::bottom("problems").resizable(false).show(&mut root, |ui| {
             author::problems(ui, &mut author, &mut view, &run);
         });
     }
     egui::Panel::bottom("log").default_size(190.0).resizable(true).show(&mut root, |ui| {
+        let msgs = messages_of(&run, side);
         ui.horizontal(|ui| {
-            ui.strong("Event log");
+            if ui.selectable_label(!view.show_messages, egui::RichText::new("Event log").strong()).clicked() {
+                view.show_messages = false;
+            }
+            if ui
+                .selectable_label(
+                    view.show_messages,
+                    egui::RichText::new(format!("Messages ({})", msgs.iter().filter(|m| m.t <= t).count())).strong(),
+                )
+                .clicked()
+            {
+                view.show_messages = true;
+            }
+            ui.separator();
             ui.add(
                 egui::TextEdit::singleline(&mut view.log_filter).desired_width(160.0).hint_text("filter (unit, word)"),
             );
-            for (k, tip) in LOG_KINDS {
-                let mut on = view.log_kinds.contains(k);
-                if ui.checkbox(&mut on, k).on_hover_text(tip).changed() {
-                    if on {
-                        view.log_kinds.insert(k);
-                    } else {
-                        view.log_kinds.remove(k);
+            if !view.show_messages {
+                for (k, tip) in LOG_KINDS {
+                    let mut on = view.log_kinds.contains(k);
+                    if ui.checkbox(&mut on, k).on_hover_text(tip).changed() {
+                        if on {
+                            view.log_kinds.insert(k);
+                        } else {
+                            view.log_kinds.remove(k);
+                        }
+                        view.scanned = 0;
+                        view.filtered.clear();
                     }
-                    view.scanned = 0;
-                    view.filtered.clear();
                 }
             }
         });
+        let needle = view.log_filter.to_lowercase();
+        if view.show_messages {
+            let shown: Vec<&jets::sim::messages::Message> = msgs
+                .iter()
+                .copied()
+                .filter(|m| m.t <= t && (needle.is_empty() || m.text.to_lowercase().contains(&needle)))
+                .collect();
+            let mut jump = None;
+            egui::ScrollArea::vertical().id_salt("messages").stick_to_bottom(true).auto_shrink([false, false]).show(
+                ui,
+                |ui| {
+                    for m in &shown {
+                        let head = m.text.lines().next().unwrap_or("");
+                        let r =
+                            ui.selectable_label(false, format!("{}  {head}", clock_text(m.t))).on_hover_text(&m.text);
+                        if r.clicked() {
+                            jump = Some(m.t);
+                        }
+                        view.texts.push(m.text.clone());
+                    }
+                },
+            );
+            if let Some(tm) = jump
+                && tm != t
+                && !remote
+            {
+                cmds.write(RunCommand::JumpTo(tm));
+            }
+            return;
+        }
+        let log = run.log_of(side);
         // the filter is applied to new events only (and from scratch when it changes), so the
         // cost of a frame does not grow with the log
         let key = (format!("{}|{:?}", view.log_filter, view.side), view.log_kinds.len());
-        if key != view.filter_key || run.events.len() < view.scanned {
+        if key != view.filter_key || log.len() < view.scanned {
             view.filter_key = key;
             view.scanned = 0;
             view.filtered.clear();
         }
-        let needle = view.log_filter.to_lowercase();
-        for i in view.scanned..run.events.len() {
-            let (kind, _, text) = describe(&run.events[i].kind);
-            let side_ok = match view.side {
-                ViewSide::Umpire => true,
-                ViewSide::Side(s) => actor_side(&run.events[i].kind, &snap.units, th) == Some(s),
-            };
-            if side_ok && view.log_kinds.contains(kind) && (needle.is_empty() || text.to_lowercase().contains(&needle))
-            {
+        for i in view.scanned..log.len() {
+            let (kind, _, text) = describe(&log[i].kind);
+            if view.log_kinds.contains(kind) && (needle.is_empty() || text.to_lowercase().contains(&needle)) {
                 view.filtered.push(i);
             }
         }
-        view.scanned = run.events.len();
+        view.scanned = log.len();
         let row_h = 18.0;
         let n = view.filtered.len();
         let mut clicked = None;
+        let mut rows = Vec::new();
         egui::ScrollArea::vertical().stick_to_bottom(true).auto_shrink([false, false]).show_rows(
             ui,
             row_h,
@@ -554,99 +659,148 @@ pub fn ui(
             |ui, range| {
                 for r in range {
                     let i = view.filtered[r];
-                    let e = &run.events[i];
+                    let e = &log[i];
                     let (_, _, text) = describe(&e.kind);
-                    let resp = ui.selectable_label(view.chain_of == Some(i), format!("{}  {text}", clock_text(e.t)));
+                    let line = format!("{}  {text}", clock_text(e.t));
+                    let resp = ui.selectable_label(view.chain_of == Some(i), &line);
+                    rows.push(line);
                     if resp.clicked() {
                         clicked = Some(i);
                     }
                 }
             },
         );
+        view.texts.extend(rows);
         if let Some(i) = clicked {
-            let e = &run.events[i];
+            let e = &log[i];
             let (_, unit, _) = describe(&e.kind);
             if let Some(u) = unit.and_then(|id| snap.units.iter().find(|u| u.id == id)) {
                 view.selected = Some(u.index);
+                view.track = None;
                 view.centre = u.pos;
             }
             if matches!(e.kind, EventKind::Casualties { .. }) {
                 view.chain_of = Some(i);
             }
-            if e.t != t {
+            if e.t != t && !remote {
                 cmds.write(RunCommand::JumpTo(e.t));
             }
         }
     });
     // ---- the map
     egui::CentralPanel::no_frame().show(&mut root, |ui| {
-        map_canvas(ui, &mut view, &run, th, &mut author, &mut out);
+        map_canvas(ui, &mut view, &run, th, &mut author, &mut out, &mut run_cmds);
     });
     for c in out {
         edits.write(c);
     }
+    for c in run_cmds {
+        cmds.write(c);
+    }
     Ok(())
 }
 
-fn unit_panel(ui: &mut egui::Ui, u: &UnitView, th: &Theatre, snap: &super::run::Snapshot, side: ViewSide) {
+/// The messages a view shows: every side's (the umpire's run), a side's own, or what a
+/// connected seat received.
+pub fn messages_of(run: &Run, side: Option<usize>) -> Vec<&jets::sim::messages::Message> {
+    run.messages.iter().filter(|m| run.seat.is_some() || side.is_none_or(|s| m.side == s)).collect()
+}
+
+/// The lines of a unit's panel (a unit the view sees in full).
+pub fn unit_lines(u: &UnitView, th: &Theatre, snap: &super::run::Snapshot, side: Option<usize>) -> Vec<String> {
     let ty = &th.types[u.ty];
-    let own = match side {
-        ViewSide::Umpire => true,
-        ViewSide::Side(s) => s == u.side,
-    };
-    ui.strong(&u.name);
-    ui.label(format!("{} · {} · {}", u.id, ty.name, th.contingents[u.contingent].id));
-    if !own {
-        ui.label("(an enemy unit: only what your side believes is shown on the map)");
-        return;
-    }
     let p = &u.pers;
-    egui::Grid::new("unit").num_columns(2).show(ui, |ui| {
-        ui.label("strength");
-        ui.label(format!("{} of {}", p.active, p.start));
-        ui.end_row();
-        ui.label("casualties");
-        ui.label(format!("{} killed, {} wounded, {} captured", p.killed, p.wounded, p.captured));
-        ui.end_row();
-        ui.label("task");
-        ui.label(format!("{} ({:?})", u.task, u.phase));
-        ui.end_row();
-        ui.label("posture");
-        ui.label(format!("{:?}", u.posture));
-        ui.end_row();
-        ui.label("state");
-        ui.label(format!("{:?}", u.status));
-        ui.end_row();
-        ui.label("morale");
-        ui.add(egui::ProgressBar::new(u.morale as f32).text(format!("{:.2}", u.morale)));
-        ui.end_row();
-        ui.label("suppression");
-        ui.add(egui::ProgressBar::new(u.suppression as f32).text(format!("{:.2}", u.suppression)));
-        ui.end_row();
-        if u.hostages > 0 {
-            ui.label("hostages");
-            ui.label(u.hostages.to_string());
-            ui.end_row();
-        }
-    });
-    if !u.ammo.is_empty() {
-        ui.label("ammunition");
-        for (w, a, full) in &u.ammo {
-            ui.add(egui::ProgressBar::new((*a / full.max(1.0)) as f32).text(format!("{w}: {a:.0}")));
-        }
+    let mut l = vec![
+        u.name.clone(),
+        format!("{} · {} · {}", u.id, ty.name, th.contingents[u.contingent].id),
+        format!("strength {} of {}", p.active, p.start),
+        format!("casualties {} killed, {} wounded, {} captured", p.killed, p.wounded, p.captured),
+        format!("task {} ({})", u.task, u.phase),
+        format!("posture {:?}, state {:?}", u.posture, u.status),
+        format!("morale {:.2}, suppression {:.2}", u.morale, u.suppression),
+    ];
+    if u.hostages > 0 {
+        l.push(format!("hostages {}", u.hostages));
     }
-    let contacts = &snap.pictures[u.side];
-    ui.label(format!("contacts known to its side: {}", contacts.len()));
+    for (w, a, _) in &u.ammo {
+        l.push(format!("ammunition {w}: {a:.0}"));
+    }
+    let contacts = &snap.pictures[side.unwrap_or(u.side)];
+    l.push(format!("contacts its side's headquarters hold: {}", contacts.len()));
     for c in contacts.iter().take(12) {
-        ui.label(format!(
-            "  {} est. {} ± {:.0} m, seen {} min ago{}",
-            c.unit,
-            c.strength,
-            c.error_m,
-            c.age_s / 60,
-            if c.known { "" } else { " (not yet reported)" }
-        ));
+        l.push(contact_text(c));
     }
+    l
+}
+
+/// A contact as its side knows it.
+pub fn contact_text(c: &ContactView) -> String {
+    format!(
+        "{}: {}est. {} ± {:.0} m, seen {} min ago",
+        track_name(c.track),
+        c.class.map(|k| format!("{k:?}, ")).unwrap_or_else(|| "unidentified, ".into()),
+        c.strength,
+        c.error_m,
+        c.age_s / 60
+    )
+}
+
+/// The lines of a selected track's panel.
+pub fn track_lines(snap: &super::run::Snapshot, side: usize, track: u32) -> Vec<String> {
+    match snap.pictures.get(side).and_then(|p| p.iter().find(|c| c.track == track)) {
+        Some(c) => vec![
+            track_name(c.track),
+            format!("category: {}", c.class.map(|k| format!("{k:?}")).unwrap_or_else(|| "not identified".into())),
+            format!("strength: about {}", c.strength),
+            format!("position: {:.2} km E {:.2} km N, ± {:.0} m", c.est.0 / 1000.0, c.est.1 / 1000.0, c.error_m),
+            format!("last seen {} min ago", c.age_s / 60),
+        ],
+        None => vec![format!("{}: no longer held", track_name(track))],
+    }
+}
+
+/// The end-of-run lines: the umpire's whole summary, or a side's own totals.
+pub fn outcome_lines(run: &Run, side: Option<usize>) -> Vec<String> {
+    let flat = |prefix: &str, v: &serde_json::Value, out: &mut Vec<String>| {
+        if let Some(m) = v.as_object() {
+            for (k, x) in m {
+                if x.is_number() || x.is_string() {
+                    out.push(format!("{prefix}{k}: {}", x.to_string().trim_matches('"')));
+                }
+            }
+        }
+    };
+    let mut out = Vec::new();
+    match side {
+        None => match &run.summary {
+            Some((s, reason)) => {
+                out.push(format!("{}: {reason}", s["outcome"].as_str().unwrap_or("?")));
+                flat("", s, &mut out);
+            }
+            None => out.push("the run has ended".into()),
+        },
+        Some(si) => match run.side_totals.get(si).and_then(|x| x.as_ref()) {
+            Some(v) => {
+                out.push(format!("{}: own totals (the outcome is the umpire's to announce)", run.theatre.sides[si]));
+                flat("", &v["personnel"], &mut out);
+                if let Some(c) = v["contingents"].as_object() {
+                    for (id, x) in c {
+                        flat(&format!("{id} "), x, &mut out);
+                    }
+                }
+            }
+            None => out.push("the run has ended".into()),
+        },
+    }
+    out
+}
+
+fn unit_panel(ui: &mut egui::Ui, u: &UnitView, lines: &[String]) {
+    ui.strong(&u.name);
+    for l in &lines[1..] {
+        ui.label(l);
+    }
+    ui.add(egui::ProgressBar::new(u.morale as f32).text(format!("morale {:.2}", u.morale)));
 }
 
 fn strength_chart(ui: &mut egui::Ui, run: &Run, th: &Theatre, sides: bool, only: Option<usize>) {
@@ -739,6 +893,7 @@ fn map_canvas(
     th: &Theatre,
     author: &mut Authoring,
     out: &mut Vec<EditCommand>,
+    cmds: &mut Vec<RunCommand>,
 ) {
     let rect = ui.max_rect();
     view.map_rect = rect;
@@ -838,7 +993,13 @@ fn map_canvas(
                 );
             }
         }
-        for pl in v.places.iter().filter(|_| !author.editing) {
+        // the attackers' objectives are theirs and the umpire's to know
+        let hide_objectives = matches!(view.side, ViewSide::Side(s) if s != th.attacker);
+        for pl in v
+            .places
+            .iter()
+            .filter(|pl| !author.editing && !(hide_objectives && matches!(pl.kind, PlaceKind::Objective)))
+        {
             let s = view.to_screen(rect, pl.at);
             let ink = Color32::from_rgb(20, 20, 20);
             match pl.kind {
@@ -880,7 +1041,7 @@ fn map_canvas(
     if author.editing {
         author::draw(&p, &resp, view, rect, author, run, out);
     } else {
-        units_and_picking(ui, &p, &resp, view, rect, run, th);
+        units_and_picking(ui, &p, &resp, view, rect, run, th, cmds);
     }
     // the cursor readout
     if let Some(q) = resp.hover_pos() {
@@ -913,7 +1074,10 @@ fn map_canvas(
 }
 
 /// The run's units (trails, the selection's rings and sight lines, the chain behind a
-/// casualty, symbols and contacts), clicking to select and the tooltip.
+/// casualty, symbols and contacts), clicking to select (or to set a position of the order
+/// being prepared), the context menu of quick orders, and the tooltip. In a side's view only
+/// its own units are drawn from the truth; the enemy is its picture, track by track.
+#[allow(clippy::too_many_arguments)]
 fn units_and_picking(
     ui: &mut egui::Ui,
     p: &egui::Painter,
@@ -922,15 +1086,17 @@ fn units_and_picking(
     rect: egui::Rect,
     run: &Run,
     th: &Theatre,
+    cmds: &mut Vec<RunCommand>,
 ) {
     let ter = &run.loaded.terrain;
+    let side = match view.side {
+        ViewSide::Umpire => None,
+        ViewSide::Side(s) => Some(s),
+    };
+    let mine = |u: &UnitView| side.is_none_or(|s| s == u.side);
     // trails of own (or all) units
-    for u in &run.snapshot.units {
-        let shown = match view.side {
-            ViewSide::Umpire => true,
-            ViewSide::Side(s) => s == u.side,
-        };
-        if shown && let Some(tr) = run.trails.get(&u.entity) {
+    for u in run.snapshot.units.iter().filter(|u| mine(u)) {
+        if let Some(tr) = run.trails.get(&u.index) {
             let mut pts: Vec<Pos2> = tr.iter().map(|&q| view.to_screen(rect, q)).collect();
             pts.push(view.to_screen(rect, u.pos));
             if pts.len() > 1 {
@@ -943,78 +1109,77 @@ fn units_and_picking(
             }
         }
     }
-    // the selection's range rings and lines of sight
+    // the selection's range rings and lines of sight: to the enemy where it is (umpire), or
+    // to the contacts its side holds (a side)
     let light = run.snapshot.light.unwrap_or(Light::Day);
-    if let Some(sel) = view.selected.and_then(|k| run.snapshot.units.get(k)) {
-        let visible_to_view = match view.side {
-            ViewSide::Umpire => true,
-            ViewSide::Side(s) => s == sel.side,
+    if let Some(sel) = view.selected.and_then(|k| run.snapshot.units.iter().find(|u| u.index == k)).filter(|u| mine(u))
+    {
+        let ty = &th.types[sel.ty];
+        let c = view.to_screen(rect, sel.pos);
+        let sensor = ty.sensors.iter().map(|s| jets::sim::sensing::sensor_range(s, light)).fold(0.0, f64::max);
+        if sensor > 0.0 {
+            p.circle_stroke(c, (sensor / view.scale) as f32, Stroke::new(1.2, Color32::from_rgb(0, 140, 0)));
+        }
+        for wpn in &ty.weapons {
+            let col = if matches!(wpn.kind, WeaponKind::Mortar | WeaponKind::Howitzer | WeaponKind::RocketLauncher) {
+                Color32::from_rgb(200, 100, 0)
+            } else {
+                Color32::from_rgb(200, 0, 0)
+            };
+            p.circle_stroke(c, (wpn.max_range_m / view.scale) as f32, Stroke::new(1.0, col));
+        }
+        let eye = ty.sensors.iter().map(|s| s.height_m).fold(1.8, f64::max);
+        let targets: Vec<(f64, f64)> = match side {
+            None => {
+                run.snapshot.units.iter().filter(|u| u.side != sel.side && u.pers.active > 0).map(|u| u.pos).collect()
+            }
+            Some(s) => run.snapshot.pictures[s].iter().map(|k| k.est).collect(),
         };
-        if visible_to_view {
-            let ty = &th.types[sel.ty];
-            let c = view.to_screen(rect, sel.pos);
-            let sensor = ty.sensors.iter().map(|s| jets::sim::sensing::sensor_range(s, light)).fold(0.0, f64::max);
-            if sensor > 0.0 {
-                p.circle_stroke(c, (sensor / view.scale) as f32, Stroke::new(1.2, Color32::from_rgb(0, 140, 0)));
+        for tp in targets {
+            let d = ((tp.0 - sel.pos.0).powi(2) + (tp.1 - sel.pos.1).powi(2)).sqrt();
+            if d > 2.0 * sensor.max(1000.0) {
+                continue;
             }
-            for wpn in &ty.weapons {
-                let col = if matches!(wpn.kind, WeaponKind::Mortar | WeaponKind::Howitzer | WeaponKind::RocketLauncher)
-                {
-                    Color32::from_rgb(200, 100, 0)
-                } else {
-                    Color32::from_rgb(200, 0, 0)
-                };
-                p.circle_stroke(c, (wpn.max_range_m / view.scale) as f32, Stroke::new(1.0, col));
-            }
-            let eye = ty.sensors.iter().map(|s| s.height_m).fold(1.8, f64::max);
-            for u in run.snapshot.units.iter().filter(|u| u.side != sel.side && u.pers.active > 0) {
-                let d = ((u.pos.0 - sel.pos.0).powi(2) + (u.pos.1 - sel.pos.1).powi(2)).sqrt();
-                if d > 2.0 * sensor.max(1000.0) {
-                    continue;
-                }
-                // in a side's view, lines only to the enemy it knows
-                let target = match view.side {
-                    ViewSide::Umpire => Some(u.pos),
-                    ViewSide::Side(s) => run.snapshot.pictures[s].iter().find(|k| k.uid == u.uid).map(|k| k.est),
-                };
-                let Some(tp) = target else { continue };
-                let seen = jets::terrain::los::visible(ter, sel.pos, eye, tp, 1.5);
-                let col = if seen { Color32::from_rgb(0, 170, 0) } else { Color32::from_rgb(200, 0, 0) };
-                let pts = [c, view.to_screen(rect, tp)];
-                if seen {
-                    p.line_segment(pts, Stroke::new(1.5, col));
-                } else {
-                    p.extend(egui::Shape::dashed_line(&pts, Stroke::new(1.2, col), 5.0, 4.0));
-                }
+            let seen = jets::terrain::los::visible(ter, sel.pos, eye, tp, 1.5);
+            let col = if seen { Color32::from_rgb(0, 170, 0) } else { Color32::from_rgb(200, 0, 0) };
+            let pts = [c, view.to_screen(rect, tp)];
+            if seen {
+                p.line_segment(pts, Stroke::new(1.5, col));
+            } else {
+                p.extend(egui::Shape::dashed_line(&pts, Stroke::new(1.2, col), 5.0, 4.0));
             }
         }
     }
-    // the chain behind a casualty, highlighted
-    let mut chain_units: Vec<String> = Vec::new();
+    // the chain behind a casualty, highlighted: units by where they are, tracks where the
+    // side believes them
     if let Some(k) = view.chain_of {
-        for i in chain(&run.events, &run.snapshot.units, k) {
-            match &run.events[i].kind {
-                EventKind::Detected { observer, target, .. } => chain_units.extend([observer.clone(), target.clone()]),
-                EventKind::Engaged { shooter, target, .. } => chain_units.extend([shooter.clone(), target.clone()]),
-                EventKind::Order { to, .. } => chain_units.push(to.clone()),
+        let log = run.log_of(side);
+        let mut names: Vec<String> = Vec::new();
+        for i in chain_of(log, &run.snapshot.units, k, side) {
+            match &log[i].kind {
+                EventKind::Detected { observer, target, .. } => names.extend([observer.clone(), target.clone()]),
+                EventKind::Engaged { shooter, target, .. } => names.extend([shooter.clone(), target.clone()]),
+                EventKind::Order { to, .. } => names.push(to.clone()),
                 _ => {}
             }
         }
-        for u in run.snapshot.units.iter().filter(|u| chain_units.contains(&u.id)) {
-            p.circle_stroke(view.to_screen(rect, u.pos), 22.0, Stroke::new(3.0, Color32::from_rgb(255, 120, 0)));
+        let ring = Stroke::new(3.0, Color32::from_rgb(255, 120, 0));
+        for u in run.snapshot.units.iter().filter(|u| mine(u) && names.contains(&u.id)) {
+            p.circle_stroke(view.to_screen(rect, u.pos), 22.0, ring);
+        }
+        if let Some(s) = side {
+            for c in run.snapshot.pictures[s].iter().filter(|c| names.contains(&track_name(c.track))) {
+                p.circle_stroke(view.to_screen(rect, c.est), 22.0, ring);
+            }
         }
     }
     // units and contacts
     view.drawn.clear();
     let defender = th.defender;
-    let mut hits: Vec<(usize, egui::Rect)> = Vec::new();
+    let mut hits: Vec<(Drawn, egui::Rect)> = Vec::new();
     for u in &run.snapshot.units {
-        let mine = match view.side {
-            ViewSide::Umpire => true,
-            ViewSide::Side(s) => s == u.side,
-        };
-        let truth_ghost = !mine && view.show_truth;
-        if !mine && !truth_ghost {
+        let truth_ghost = !mine(u) && view.show_truth && run.seat.is_none();
+        if !mine(u) && !truth_ghost {
             continue;
         }
         if u.pers.active == 0 && u.status == Status::Out && u.pers.killed + u.pers.wounded + u.pers.captured == 0 {
@@ -1035,44 +1200,80 @@ fn units_and_picking(
         let at = view.to_screen(rect, u.pos);
         let r = symbols::draw(p, at, &s);
         if !truth_ghost {
-            view.drawn.push((u.index, at, symbols::fill(aff)));
-            hits.push((u.index, r));
+            view.drawn.push((Drawn::Unit(u.index), at, symbols::fill(aff)));
+            hits.push((Drawn::Unit(u.index), r));
         }
     }
-    if let ViewSide::Side(s) = view.side {
+    if let Some(s) = side {
         for c in &run.snapshot.pictures[s] {
-            contact_symbol(p, view, rect, c, &mut hits, &run.snapshot.units);
+            let selected = view.track == Some(c.track);
+            contact_symbol(p, view, rect, c, &mut hits, selected);
         }
     }
-    // picking and the tooltip
+    // clicking: a position for the order being prepared, else a selection
     let pointer = resp.hover_pos();
     let under = |q: Pos2| hits.iter().rev().find(|(_, r)| r.contains(q)).map(|(k, _)| *k);
-    if resp.clicked() {
-        view.selected = resp.interact_pointer_pos().and_then(under);
+    if resp.clicked()
+        && let Some(q) = resp.interact_pointer_pos()
+    {
+        let at = view.to_world(rect, q);
+        if !orders::take_click(view, at) {
+            match under(q) {
+                Some(Drawn::Unit(k)) => {
+                    view.selected = Some(k);
+                    view.track = None;
+                }
+                Some(Drawn::Track(n)) => {
+                    view.track = Some(n);
+                    view.selected = None;
+                }
+                None => {
+                    view.selected = None;
+                    view.track = None;
+                }
+            }
+        }
     }
+    // right-click: quick orders for the selected unit at that point
+    if let Some(q) = resp.interact_pointer_pos().filter(|_| resp.secondary_clicked()) {
+        view.order.picking = None;
+        ui.ctx().data_mut(|d| d.insert_temp(egui::Id::new("order_at"), view.to_world(rect, q)));
+    }
+    let at: Option<(f64, f64)> = ui.ctx().data(|d| d.get_temp(egui::Id::new("order_at")));
+    resp.context_menu(|ui| {
+        if let Some(at) = at {
+            orders::quick(ui, view, run, at, cmds);
+        }
+    });
+    // the tooltip: a unit as the view sees it, a track as its side holds it
     if let Some(q) = pointer
         && let Some(k) = under(q)
     {
-        {
-            let u = &run.snapshot.units[k];
-            let text = match view.side {
-                ViewSide::Side(s) if s != u.side => {
-                    let c = run.snapshot.pictures[s].iter().find(|c| c.uid == u.uid);
-                    c.map(|c| format!("{}: est. {} ± {:.0} m, {} min old", c.unit, c.strength, c.error_m, c.age_s / 60))
-                        .unwrap_or_default()
-                }
-                _ => format!("{} — {}, {} of {}, {}", u.name, th.types[u.ty].name, u.pers.active, u.pers.start, u.task),
-            };
-            egui::Tooltip::always_open(
-                ui.ctx().clone(),
-                ui.layer_id(),
-                egui::Id::new("unit_tip"),
-                egui::PopupAnchor::Pointer,
-            )
-            .show(|ui| {
-                ui.label(text);
-            });
-        }
+        let text = match k {
+            Drawn::Unit(i) => run
+                .snapshot
+                .units
+                .iter()
+                .find(|u| u.index == i)
+                .map(|u| {
+                    format!("{} — {}, {} of {}, {}", u.name, th.types[u.ty].name, u.pers.active, u.pers.start, u.task)
+                })
+                .unwrap_or_default(),
+            Drawn::Track(n) => side
+                .and_then(|s| run.snapshot.pictures[s].iter().find(|c| c.track == n))
+                .map(contact_text)
+                .unwrap_or_default(),
+        };
+        view.texts.push(text.clone());
+        egui::Tooltip::always_open(
+            ui.ctx().clone(),
+            ui.layer_id(),
+            egui::Id::new("unit_tip"),
+            egui::PopupAnchor::Pointer,
+        )
+        .show(|ui| {
+            ui.label(text);
+        });
     }
 }
 
@@ -1095,8 +1296,8 @@ fn contact_symbol(
     view: &mut View,
     rect: egui::Rect,
     c: &ContactView,
-    hits: &mut Vec<(usize, egui::Rect)>,
-    units: &[UnitView],
+    hits: &mut Vec<(Drawn, egui::Rect)>,
+    selected: bool,
 ) {
     let at = view.to_screen(rect, c.est);
     // error ellipse (one standard error), then the symbol fading with age
@@ -1114,23 +1315,20 @@ fn contact_symbol(
         band: None,
         strength: Some(format!("~{}", c.strength)),
         state: State::Fighting,
-        selected: false,
+        selected,
         alpha,
     };
     let r = symbols::draw(p, at, &s);
-    if c.age_s >= 60 {
-        p.text(
-            at + Vec2::new(-symbols::HALF.x, symbols::HALF.y + 10.0),
-            egui::Align2::LEFT_CENTER,
-            format!("{} min", c.age_s / 60),
-            egui::FontId::proportional(9.0),
-            Color32::from_rgb(120, 0, 0),
-        );
-    }
-    if let Some(u) = units.iter().find(|u| u.uid == c.uid) {
-        view.drawn.push((u.index, at, symbols::fill(aff)));
-        hits.push((u.index, r));
-    }
+    let age = if c.age_s >= 60 { format!(" {} min", c.age_s / 60) } else { String::new() };
+    p.text(
+        at + Vec2::new(-symbols::HALF.x, symbols::HALF.y + 10.0),
+        egui::Align2::LEFT_CENTER,
+        format!("{}{age}", track_name(c.track)),
+        egui::FontId::proportional(9.0),
+        Color32::from_rgb(120, 0, 0),
+    );
+    view.drawn.push((Drawn::Track(c.track), at, symbols::fill(aff)));
+    hits.push((Drawn::Track(c.track), r));
 }
 
 fn scale_bar(p: &egui::Painter, rect: egui::Rect, scale: f64) {
@@ -1173,4 +1371,79 @@ fn north_arrow(p: &egui::Painter, rect: egui::Rect) {
         egui::FontId::proportional(12.0),
         Color32::BLACK,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::desktop::run::Run;
+
+    /// Every line a side's view can show — its log, the chain behind each of its casualties,
+    /// its contacts' tooltips and panels, its units' panels, its messages, its end-of-run
+    /// totals — names no enemy unit and no enemy unit's name.
+    #[test]
+    fn a_sides_view_names_no_enemy_unit() {
+        let loaded = Arc::new(jets::scenario::load_default().unwrap());
+        for at in [12 * 3600, loaded.duration_s] {
+            let run = Run::start(loaded.clone(), 2000, at, false);
+            let th = run.theatre.clone();
+            for s in 0..th.sides.len() {
+                let mut lines: Vec<String> = Vec::new();
+                let log = run.log_of(Some(s));
+                assert!(!log.is_empty(), "side {s} has a log");
+                for (k, e) in log.iter().enumerate() {
+                    lines.push(describe(&e.kind).2);
+                    if matches!(e.kind, EventKind::Casualties { .. }) {
+                        for i in chain_of(log, &run.snapshot.units, k, Some(s)) {
+                            lines.push(describe(&log[i].kind).2);
+                        }
+                    }
+                }
+                for c in &run.snapshot.pictures[s] {
+                    lines.push(contact_text(c));
+                    lines.extend(track_lines(&run.snapshot, s, c.track));
+                }
+                for u in run.snapshot.units.iter().filter(|u| u.side == s) {
+                    lines.extend(unit_lines(u, &th, &run.snapshot, Some(s)));
+                }
+                lines.extend(messages_of(&run, Some(s)).iter().map(|m| m.text.clone()));
+                if at == loaded.duration_s {
+                    assert!(run.ended);
+                    let out = outcome_lines(&run, Some(s));
+                    assert!(out.len() > 3, "{out:?}");
+                    let verdicts = ["interdicted", "incursion_succeeded", "contested"];
+                    assert!(
+                        !out.iter().any(|l| verdicts.iter().any(|v| l.contains(v))),
+                        "the umpire's outcome: {out:?}"
+                    );
+                    let enemy = &th.sides[1 - s];
+                    assert!(!out.iter().any(|l| l.contains(enemy.as_str())), "the enemy's totals: {out:?}");
+                    lines.extend(out);
+                }
+                assert!(lines.len() > 20, "side {s} shows {} lines", lines.len());
+                for u in loaded.scenario.units.iter().filter(|u| u.side != th.sides[s]) {
+                    for l in &lines {
+                        assert!(
+                            !l.contains(&u.id) && !l.contains(&format!("{} ", u.name)) && !l.ends_with(&u.name),
+                            "side {} shows `{l}`: it names enemy {} ({})",
+                            th.sides[s],
+                            u.id,
+                            u.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The umpire's view is the truth: its log and chain name the units.
+    #[test]
+    fn the_umpires_view_is_the_truth() {
+        let loaded = Arc::new(jets::scenario::load_default().unwrap());
+        let run = Run::start(loaded.clone(), 2000, 12 * 3600, false);
+        let text: String = run.log_of(None).iter().map(|e| describe(&e.kind).2 + "\n").collect();
+        assert!(text.contains("irg_band_") && text.contains("kg_"), "both sides' units by name");
+    }
 }

@@ -191,10 +191,18 @@ impl Session {
     /// units, a contingent's its own contingent's; the control may order any unit and act on
     /// the triggers) and against the scenario, then given to the run (it takes effect in the
     /// next tick, which is returned) and written to the journal.
-    pub fn submit(&mut self, seat: &str, input: Input) -> Result<u64, String> {
+    pub fn submit(&mut self, seat: &str, mut input: Input) -> Result<u64, String> {
         let role = self.role(seat)?;
         if self.sim.finished() {
             return Err("the run has ended".into());
+        }
+        if role != Role::Control {
+            // a side names an enemy by its track: the redactor knows which unit that is now
+            let sim = &mut self.sim;
+            let red = self.redactors.entry(role).or_insert_with(|| view::Redactor::new(role, sim));
+            let log = sim.world().resource::<crate::sim::events::EventLog>();
+            red.feed(&self.theatre, &log.events);
+            red.resolve(&mut input)?;
         }
         let th = &self.theatre;
         match (&input, role) {

@@ -104,6 +104,8 @@ pub struct UnitState {
     pub ammo: Vec<(String, f64, f64)>,
     /// The task in a few words.
     pub task: String,
+    /// Where it is in its task (`moving`, `in place`...).
+    pub phase: String,
     /// Hostages held.
     pub hostages: u32,
 }
@@ -378,6 +380,24 @@ impl Redactor {
         }
     }
 
+    /// A seat names an enemy by its track (`Pursue(unit: "T-0004")`): the unit the track is
+    /// now, for the run. A track the seat's picture does not hold is refused.
+    pub fn resolve(&self, input: &mut crate::sim::input::Input) -> Result<(), String> {
+        use crate::scenario::schema::Task;
+        if let crate::sim::input::Input::Order { task: Task::Pursue { unit }, .. } = input
+            && let Some(n) = unit.strip_prefix("T-").and_then(|n| n.parse::<u32>().ok())
+        {
+            let found = self.tracks.by_unit.iter().find(|(_, k)| **k == n).map(|(u, _)| u.clone());
+            *unit = found.ok_or_else(|| format!("no track T-{n:04} in your picture"))?;
+        }
+        Ok(())
+    }
+
+    /// The current track of an enemy unit in this seat's numbering.
+    pub fn track_of(&self, unit: &str) -> Option<u32> {
+        self.tracks.by_unit.get(unit).copied()
+    }
+
     /// How this seat names a unit: its own side's by id, an enemy by its current track, or
     /// "an unseen enemy".
     fn name(&self, unit: &str, side: usize) -> String {
@@ -388,6 +408,23 @@ impl Redactor {
             None => unit.to_string(),
         }
     }
+}
+
+/// The run's triggers and their state (the control's view).
+pub fn trigger_states(world: &World) -> Vec<TriggerState> {
+    world
+        .resource::<Triggers>()
+        .list
+        .iter()
+        .map(|tr| TriggerState {
+            id: tr.def.id.clone(),
+            condition: crate::sim::command::condition_text(&tr.def.when),
+            orders: tr.def.orders.len(),
+            held: tr.held,
+            fired: tr.fired,
+            injected: tr.injected,
+        })
+        .collect()
 }
 
 /// The units of the run, in full.
@@ -421,6 +458,7 @@ pub fn unit_states(sim: &mut Sim) -> Vec<UnitState> {
                     .map(|(w, a)| (w.name.clone(), *a, w.ammo as f64 * w.count as f64))
                     .collect(),
                 task: o.task.label().to_string(),
+                phase: format!("{:?}", o.phase).to_lowercase(),
                 hostages: h.held,
             }
         })
@@ -468,19 +506,7 @@ pub fn build(sim: &mut Sim, seat: &str, role: Role, redactor: &mut Redactor, cur
                 .collect();
             let mut msgs: Vec<Message> = comms.log.iter().filter(|m| m.t <= t && after(m)).cloned().collect();
             msgs.sort_by_key(|m| m.t);
-            let trig = world.resource::<Triggers>();
-            let triggers = trig
-                .list
-                .iter()
-                .map(|tr| TriggerState {
-                    id: tr.def.id.clone(),
-                    condition: format!("{:?}", tr.def.when),
-                    orders: tr.def.orders.len(),
-                    held: tr.held,
-                    fired: tr.fired,
-                    injected: tr.injected,
-                })
-                .collect();
+            let triggers = trigger_states(world);
             (units, Vec::new(), pictures, msgs, triggers)
         }
         Some(side) => {

@@ -664,7 +664,7 @@ fn command(
 }
 
 /// Describes a trigger's condition for the log.
-fn condition_text(c: &Condition) -> String {
+pub fn condition_text(c: &Condition) -> String {
     match c {
         Condition::At(d) => format!("time {d}"),
         Condition::Contact { side, radius_m, .. } => format!("{side} knows an enemy within {radius_m} m of the area"),

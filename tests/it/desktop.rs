@@ -161,19 +161,26 @@ fn a_side_sees_only_its_units_and_its_contacts() {
     let meta = sidecar(&shot);
     assert_eq!(meta["side"], "Side(1)");
     let units = meta["units"].as_array().unwrap();
-    // own bands in the friendly frame; CIS units only as contacts (hostile or unknown frames)
+    // own bands in the friendly frame; CIS units only as tracks (hostile or unknown frames),
+    // never named
     let friendly = [128, 224, 255];
+    let mut tracks = 0;
     for u in units {
-        let id = u["id"].as_str().unwrap();
         let fill: Vec<u64> = u["fill"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-        if id.starts_with("irg") {
-            assert_eq!(fill, friendly, "{id}");
-        } else {
-            assert_ne!(fill, friendly, "{id} is an enemy contact in the armed groups' view");
+        match (u["id"].as_str(), u["track"].as_str()) {
+            (Some(id), None) => {
+                assert!(id.starts_with("irg"), "{id}: only its own units are drawn from the truth");
+                assert_eq!(fill, friendly, "{id}");
+            }
+            (None, Some(t)) => {
+                assert!(t.starts_with("T-"), "{t}");
+                assert_ne!(fill, friendly, "{t} is an enemy contact in the armed groups' view");
+                tracks += 1;
+            }
+            other => panic!("a drawn symbol is neither a unit nor a track: {other:?}"),
         }
     }
-    let cis_shown = units.iter().filter(|u| !u["id"].as_str().unwrap().starts_with("irg")).count();
-    assert!(cis_shown < 30, "fog of war: the armed groups do not see every CIS unit ({cis_shown})");
+    assert!(tracks < 30, "fog of war: the armed groups do not see every CIS unit ({tracks})");
     // a side that does not exist is bad input
     let (code, _) = view(&["--side", "nato", "--screenshot", shot.to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -329,5 +336,194 @@ fn the_app_reloads_the_file_when_it_changes_and_lists_its_problems() {
         let scale = meta["scale"].as_f64().unwrap();
         let map = meta["map_rect"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect::<Vec<_>>();
         assert!((scale * (map[2] - map[0]) - 30_000.0).abs() < 1.0, "{scale}");
+    }
+}
+
+/// A side's view as the app shows it — the drawn symbols, the log, the panel of a selected
+/// unit, the chain behind a loss — names no enemy unit.
+#[test]
+fn a_sides_view_in_the_app_names_no_enemy() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let shot = dir.path().join("cis_12h.png");
+    let args = [
+        "--screenshot",
+        shot.to_str().unwrap(),
+        "--at",
+        "12h",
+        "--side",
+        "cis",
+        "--select",
+        "kg_mrc_1",
+        "--why",
+        "kg_bp_3",
+    ];
+    let (code, err) = view(&args);
+    assert_eq!(code, 0, "{err}");
+    let meta = sidecar(&shot);
+    let shown = serde_json::to_string(&meta["units"]).unwrap() + &serde_json::to_string(&meta["texts"]).unwrap();
+    let texts = meta["texts"].as_array().unwrap();
+    assert!(texts.len() > 10, "the panels and the log were recorded: {texts:?}");
+    assert!(texts.iter().any(|t| t.as_str().unwrap().contains("kg_mrc_1")), "the selected unit's panel");
+    let loaded = jets::scenario::load_default().unwrap();
+    for u in loaded.scenario.units.iter().filter(|u| u.side == "irg") {
+        assert!(!shown.contains(&u.id), "the CIS view shows {}", u.id);
+        assert!(!shown.contains(&format!("\"{}\"", u.name)), "the CIS view shows {}", u.name);
+    }
+    // the messages, too
+    let (code, err) = view(&["--screenshot", shot.to_str().unwrap(), "--at", "12h", "--side", "cis", "--messages"]);
+    assert_eq!(code, 0, "{err}");
+    let meta = sidecar(&shot);
+    let texts = serde_json::to_string(&meta["texts"]).unwrap();
+    assert!(texts.contains("SPOTREP") && texts.contains("SITREP"), "spot and situation reports: {texts}");
+    for u in loaded.scenario.units.iter().filter(|u| u.side == "irg") {
+        assert!(!texts.contains(&u.id), "a CIS message names {}", u.id);
+    }
+}
+
+/// Orders given in the app go into its journal; the journal replays the same run, headless
+/// and in the app.
+#[test]
+fn orders_in_the_app_are_journalled_and_replay() {
+    if skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders.ron");
+    std::fs::write(
+        &orders,
+        r#"[
+            ("cis", Order(unit: "kg_mrc_1", task: Move(to: Place("kan")))),
+            ("control", HoldTrigger("release_reserves")),
+            ("irg", Order(unit: "irg_band_01", task: Defend(at: Place("zardaly_pass")))),
+            ("cis", Order(unit: "irg_band_02", task: Reserve(at: None))),
+        ]"#,
+    )
+    .unwrap();
+    let (journal, shot, events) = (dir.path().join("j.ron"), dir.path().join("s.png"), dir.path().join("e.jsonl"));
+    let (code, err) = view(&[
+        "--at",
+        "1h",
+        "--play",
+        "--frames",
+        "60",
+        "--orders",
+        orders.to_str().unwrap(),
+        "--record",
+        journal.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        "--screenshot",
+        shot.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let meta = sidecar(&shot);
+    let t = meta["t"].as_u64().unwrap();
+    let j = jets::exercise::Journal::read(&journal).unwrap_or_else(|p| panic!("{}", p.render(false)));
+    assert!(j.entries.len() >= 2, "the cis and irg orders are in the journal: {:?}", j.entries);
+    assert!(
+        !j.entries
+            .iter()
+            .any(|e| matches!(&e.input, jets::sim::input::Input::Order { unit, .. } if unit == "irg_band_02")),
+        "cis cannot order a band"
+    );
+    let live = std::fs::read_to_string(&events).unwrap();
+    assert!(live.contains("\"kind\":\"input\""), "the inputs are in the log");
+    // headless replay to the same moment
+    let replay = dir.path().join("r.jsonl");
+    let until = format!("{t}s");
+    let (code, _, err) =
+        jets(&["run", "--journal", journal.to_str().unwrap(), "--until", &until, "--events", replay.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let replayed = std::fs::read_to_string(&replay).unwrap();
+    let without_outcome: String =
+        replayed.lines().filter(|l| !l.contains("\"kind\":\"outcome\"")).map(|l| format!("{l}\n")).collect();
+    crate::assert_same("the app's log vs the journal's headless replay", &live, &without_outcome);
+    // the app's replay of the journal
+    let (shot2, events2) = (dir.path().join("s2.png"), dir.path().join("e2.jsonl"));
+    let (code, err) = view(&[
+        "--journal",
+        journal.to_str().unwrap(),
+        "--at",
+        &until,
+        "--events",
+        events2.to_str().unwrap(),
+        "--screenshot",
+        shot2.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    crate::assert_same(
+        "the app's log vs its replay of the journal",
+        &live,
+        &std::fs::read_to_string(&events2).unwrap(),
+    );
+}
+
+/// A seat joins an exercise served on loopback and sees its own side only.
+#[test]
+fn a_seat_joins_a_served_exercise() {
+    if skip() {
+        return;
+    }
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let seats = dir.path().join("seats.ron");
+    std::fs::write(
+        &seats,
+        r#"[(seat: "control", token: "control-secret-0000000000"), (seat: "irg", token: "irg-secret-00000000000000")]"#,
+    )
+    .unwrap();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_jets"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--seats", seats.to_str().unwrap(), "--play", "--speed", "3600"])
+        .args(["--record", dir.path().join("j.ron").to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut addr = String::new();
+    for l in std::io::BufReader::new(server.stdout.take().unwrap()).lines().map_while(Result::ok).take(20) {
+        if let Some(a) = l.split("ws://").nth(1) {
+            addr = a.trim().to_string();
+            break;
+        }
+    }
+    let shot = dir.path().join("seat.png");
+    let (code, err) = view(&[
+        "--connect",
+        &addr,
+        "--seat",
+        "irg",
+        "--token",
+        "irg-secret-00000000000000",
+        "--frames",
+        "120",
+        "--screenshot",
+        shot.to_str().unwrap(),
+    ]);
+    let (bad, _) = view(&[
+        "--connect",
+        &addr,
+        "--seat",
+        "irg",
+        "--token",
+        "wrong-token-000000000000",
+        "--screenshot",
+        dir.path().join("bad.png").to_str().unwrap(),
+    ]);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(bad, 2, "a wrong token is refused");
+    let meta = sidecar(&shot);
+    assert_eq!(meta["seat"], "irg");
+    assert!(meta["t"].as_u64().unwrap() > 0, "the exercise was running");
+    let ids: Vec<&str> = meta["units"].as_array().unwrap().iter().filter_map(|u| u["id"].as_str()).collect();
+    assert!(!ids.is_empty() && ids.iter().all(|id| id.starts_with("irg")), "its own units only: {ids:?}");
+    let shown = serde_json::to_string(&meta).unwrap();
+    let loaded = jets::scenario::load_default().unwrap();
+    for u in loaded.scenario.units.iter().filter(|u| u.side == "cis") {
+        assert!(!shown.contains(&format!("\"{}\"", u.id)), "the irg seat shows {}", u.id);
     }
 }

@@ -195,7 +195,7 @@ pub fn draw(
             let d = Vec2::new(r.sin(), -r.cos());
             p.arrow(s + d * 12.0, d * 14.0, Stroke::new(2.0, Color32::from_rgb(0, 60, 160)));
         }
-        view.drawn.push((k, s, symbols::fill(aff)));
+        view.drawn.push((super::super::ui::Drawn::Unit(k), s, symbols::fill(aff)));
     }
     // clicks: the tool's action, or select
     if resp.clicked()

@@ -1,0 +1,232 @@
+//! A seat of an exercise served elsewhere (`jets view --connect ADDR --seat SEAT`): the app
+//! draws the seat's briefing (its map, its units) and its views as the server sends them; it
+//! holds nothing else. Orders and control actions go to the server, which checks them; a lost
+//! connection is retried every second with the seat's cursor, so nothing sent meanwhile is
+//! missed.
+//!
+//! Owns: the connection thread and how a view fills the app's publication. Must not: keep or
+//! infer anything the server did not send.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jets::exercise::client::Client;
+use jets::exercise::protocol::{ToClient, ToServer};
+use jets::exercise::view::Role;
+use jets::exercise::{Cursor, SeatView, TimeControl};
+use jets::scenario::Loaded;
+use jets::sim::setup::Theatre;
+use jets::sim::sun::Light;
+
+use super::run::{ContactView, Published, Run, RunCommand, SAMPLE_S, Sample, Snapshot, unit_view};
+
+/// Connects as a seat and returns the seat's scenario and the run fed by the connection.
+pub fn connect(addr: &str, seat: &str, token: &str) -> Result<(Arc<Loaded>, Run), String> {
+    let client = Client::connect(addr, seat, token, Cursor::default(), Duration::from_secs(15))?;
+    let dir = std::env::temp_dir().join(format!("jets-seat-{}-{}", std::process::id(), seat));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let loaded = Arc::new(client.briefing.load(&dir).map_err(|p| p.render(false))?);
+    let role = client.briefing.role;
+    let sim = jets::sim::Sim::new(loaded.clone(), &jets::sim::RunOptions::default());
+    let theatre = Arc::new(sim.world().resource::<Theatre>().clone());
+    let shared = Arc::new(Mutex::new(Published {
+        paused: client.briefing.paused,
+        speed: client.briefing.speed,
+        ..Default::default()
+    }));
+    let (tx, rx) = channel();
+    let link = Link {
+        addr: addr.to_string(),
+        seat: seat.to_string(),
+        token: token.to_string(),
+        role,
+        theatre: theatre.clone(),
+        cursor: Cursor::default(),
+        last_sample: None,
+        trails: BTreeMap::new(),
+        history: Vec::new(),
+    };
+    let out = shared.clone();
+    std::thread::Builder::new().name("jets-seat".into()).spawn(move || link.run(client, rx, out)).ok();
+    let mut run = Run::new(loaded.clone(), theatre, tx, shared, Some((seat.to_string(), role)));
+    run.take();
+    Ok((loaded, run))
+}
+
+struct Link {
+    addr: String,
+    seat: String,
+    token: String,
+    role: Role,
+    theatre: Arc<Theatre>,
+    cursor: Cursor,
+    last_sample: Option<u64>,
+    trails: BTreeMap<usize, Vec<(f64, f64)>>,
+    history: Vec<Sample>,
+}
+
+fn lock(m: &Mutex<Published>) -> std::sync::MutexGuard<'_, Published> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Link {
+    fn run(mut self, first: Client, rx: Receiver<RunCommand>, out: Arc<Mutex<Published>>) {
+        let mut client = Some(first);
+        let mut retry = Instant::now();
+        loop {
+            // the view's commands, as messages to the server
+            loop {
+                match rx.try_recv() {
+                    Ok(c) => {
+                        let msg = match c {
+                            RunCommand::Input { input, .. } => Some(ToServer::Input(input)),
+                            RunCommand::Play => Some(ToServer::Time(TimeControl::Play)),
+                            RunCommand::Pause => Some(ToServer::Time(TimeControl::Pause)),
+                            RunCommand::Step => Some(ToServer::Time(TimeControl::Step)),
+                            RunCommand::Speed(s) => Some(ToServer::Time(TimeControl::Speed(s))),
+                            RunCommand::JumpTo(_) => {
+                                lock(&out).status =
+                                    "a live exercise cannot go back in time; replay its journal afterwards \
+                                                     (jets view --journal FILE)"
+                                        .into();
+                                None
+                            }
+                        };
+                        if let (Some(m), Some(c)) = (msg, client.as_mut())
+                            && c.send(&m).is_err()
+                        {
+                            client = None;
+                        }
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            }
+            match client.as_mut() {
+                Some(c) => match c.recv(Duration::from_millis(30)) {
+                    Ok(Some(m)) => self.take(m, &out),
+                    Ok(None) => {}
+                    Err(e) => {
+                        lock(&out).link = format!("connection lost ({e}); reconnecting");
+                        client = None;
+                    }
+                },
+                None => {
+                    if retry.elapsed() >= Duration::from_secs(1) {
+                        retry = Instant::now();
+                        match Client::connect(&self.addr, &self.seat, &self.token, self.cursor, Duration::from_secs(5))
+                        {
+                            Ok(c) => {
+                                lock(&out).link = format!("connected to {} as {}", self.addr, self.seat);
+                                client = Some(c);
+                            }
+                            Err(e) => lock(&out).link = format!("reconnecting to {}: {e}", self.addr),
+                        }
+                    }
+                    std::thread::sleep(Duration::from_millis(30));
+                }
+            }
+        }
+    }
+
+    fn take(&mut self, m: ToClient, out: &Mutex<Published>) {
+        match m {
+            ToClient::View(v) => self.view(v, out),
+            ToClient::Accepted { tick, what } => lock(out).status = format!("{what} (takes effect at tick {tick})"),
+            ToClient::Refused(why) => lock(out).status = format!("refused: {why}"),
+            ToClient::Clock { paused, speed } => {
+                let mut p = lock(out);
+                p.paused = paused;
+                p.speed = speed;
+            }
+            ToClient::Error(e) => lock(out).link = format!("the server says: {e}"),
+            ToClient::Welcome(_) => {}
+        }
+    }
+
+    fn view(&mut self, v: SeatView, out: &Mutex<Published>) {
+        let th = &self.theatre;
+        let n = th.sides.len();
+        let units: Vec<_> = v.units.iter().map(|u| unit_view(u, th)).collect();
+        let mut pictures = vec![Vec::new(); n];
+        match self.role.side(th) {
+            Some(s) => {
+                pictures[s] = v
+                    .tracks
+                    .iter()
+                    .map(|c| ContactView {
+                        track: c.track,
+                        est: (c.x, c.y),
+                        error_m: c.error_m,
+                        strength: c.strength,
+                        class: c.category,
+                        age_s: v.t.saturating_sub(c.last_seen),
+                    })
+                    .collect();
+            }
+            None => {
+                for (s, p) in v.pictures.iter().enumerate().take(n) {
+                    pictures[s] = p
+                        .iter()
+                        .filter(|c| c.known)
+                        .map(|c| ContactView {
+                            track: c.track,
+                            est: (c.x, c.y),
+                            error_m: c.error_m,
+                            strength: c.strength,
+                            class: c.category,
+                            age_s: v.t.saturating_sub(c.last_seen),
+                        })
+                        .collect();
+                }
+            }
+        }
+        // history and trails from the views, on the app's sampling interval
+        let slot = v.t / SAMPLE_S;
+        if self.last_sample != Some(slot) {
+            self.last_sample = Some(slot);
+            let mut sides = vec![0u32; n];
+            let mut contingents = vec![0u32; th.contingents.len()];
+            for u in &units {
+                sides[u.side] += u.pers.active;
+                contingents[u.contingent] += u.pers.active;
+                if u.pers.active > 0 {
+                    self.trails.entry(u.index).or_default().push(u.pos);
+                }
+            }
+            self.history.push(Sample { t: v.t, sides, contingents });
+        }
+        let light = match v.light.as_str() {
+            "night" => Light::Night,
+            "twilight" => Light::Twilight,
+            _ => Light::Day,
+        };
+        self.cursor = v.cursor;
+        let mut p = lock(out);
+        p.snapshot = Snapshot { t: v.t, light: Some(light), units, pictures, triggers: v.triggers };
+        p.history.clone_from(&self.history);
+        p.trails.clone_from(&self.trails);
+        p.new_side_events.resize(n, Vec::new());
+        match self.role.side(th) {
+            Some(s) => p.new_side_events[s].extend(v.events),
+            None => p.new_events.extend(v.events),
+        }
+        p.new_messages.extend(v.messages);
+        p.ended = v.ended;
+        p.side_totals.resize(n, None);
+        if let Some(m) = v.measures {
+            match self.role.side(th) {
+                Some(s) => p.side_totals[s] = Some(m),
+                None => {
+                    let reason = m["reason"].as_str().unwrap_or("").to_string();
+                    p.summary = Some((m["summary"].clone(), reason));
+                }
+            }
+        }
+        if p.link.is_empty() {
+            p.link = format!("connected to {} as {}", self.addr, self.seat);
+        }
+    }
+}
