@@ -211,3 +211,86 @@ fn batch_bench(out: &mut impl Write, scenario: Option<&std::path::Path>, quick: 
     )?;
     Ok(())
 }
+
+/// `jets bench --exercise`: one served exercise with seven seats connected on loopback (the
+/// control, both sides, four contingents' headquarters), time at `speed` for `seconds` of wall
+/// time, then at full speed to the end. Prints the server's tick rate, the share of its time
+/// spent running ticks, and the bytes each seat was sent per second.
+pub fn bench_exercise(loaded: Loaded, speed: f64, seconds: f64) -> Result<()> {
+    use jets::exercise::client::Client;
+    use jets::exercise::protocol::{ToClient, ToServer};
+    use jets::exercise::{Cursor, SeatSpec, Session, TimeControl, server};
+    use std::time::Duration;
+    let loaded = Arc::new(loaded);
+    let mut ids: Vec<String> = vec!["control".into()];
+    ids.extend(loaded.scenario.sides.iter().map(|s| s.id.clone()));
+    ids.extend(loaded.scenario.sides.iter().flat_map(|s| s.contingents.iter().map(|c| c.id.clone())));
+    ids.truncate(7);
+    let seats: Vec<SeatSpec> =
+        ids.iter().map(|s| SeatSpec { seat: s.clone(), token: format!("{s}-bench-token-0123456789") }).collect();
+    let mut session = Session::new(loaded.clone(), loaded.scenario.meta.seed, &seats, None, String::new())
+        .map_err(anyhow::Error::msg)?;
+    session.speed = speed;
+    session.paused = false;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?.to_string();
+    let opts = server::ServeOptions { exit_at_end: true, ..Default::default() };
+    let srv = std::thread::spawn(move || server::serve(session, listener, &opts, &mut |_| {}));
+    let mut clients = Vec::new();
+    for s in &seats {
+        let (addr, s) = (addr.clone(), s.clone());
+        clients.push(std::thread::spawn(move || -> Result<(u64, f64), String> {
+            let mut c = Client::connect(&addr, &s.seat, &s.token, Cursor::default(), Duration::from_secs(20))?;
+            let start = Instant::now();
+            let mut sped_up = false;
+            loop {
+                if s.seat == "control" && !sped_up && start.elapsed().as_secs_f64() >= seconds {
+                    c.send(&ToServer::Time(TimeControl::Speed(jets::exercise::MAX_SPEED)))?;
+                    sped_up = true;
+                }
+                match c.recv(Duration::from_millis(50)) {
+                    Ok(Some(ToClient::View(v))) if v.ended => return Ok((c.received, start.elapsed().as_secs_f64())),
+                    Ok(_) => {}
+                    Err(_) => return Ok((c.received, start.elapsed().as_secs_f64())),
+                }
+            }
+        }));
+    }
+    let results: Vec<_> = clients.into_iter().map(|h| h.join()).collect();
+    let report = srv.join().map_err(|_| anyhow::anyhow!("the server thread panicked"))?.map_err(anyhow::Error::msg)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "jets {} bench --exercise — {}", jets::VERSION, loaded.scenario.meta.name)?;
+    writeln!(out, "machine: {}", machine())?;
+    writeln!(
+        out,
+        "{} seats on loopback, {speed:.0}x for {seconds:.0} s of wall time, then full speed to the end\n",
+        seats.len()
+    )?;
+    let tick_s = loaded.scenario.meta.tick_s as f64;
+    writeln!(out, "| measure | value |")?;
+    writeln!(out, "|---|---|")?;
+    writeln!(out, "| ticks served | {} ({:.1} h simulated) |", report.ticks, report.ticks as f64 * tick_s / 3600.0)?;
+    writeln!(out, "| wall time | {:.1} s |", report.wall_s)?;
+    writeln!(
+        out,
+        "| time running ticks | {:.2} s ({:.0} ticks/s while running) |",
+        report.sim_s,
+        report.ticks as f64 / report.sim_s.max(1e-9)
+    )?;
+    writeln!(out, "| ticks/s needed at {speed:.0}x | {:.0} |", speed / tick_s)?;
+    for (s, st) in &report.seats {
+        writeln!(
+            out,
+            "| seat {s} | {} views, {:.0} kB, {:.1} kB/s while connected |",
+            st.views,
+            st.bytes as f64 / 1000.0,
+            st.bytes as f64 / 1000.0 / st.connected_s.max(1e-9)
+        )?;
+    }
+    for (s, r) in seats.iter().zip(results) {
+        if let Ok(Err(e)) = r {
+            writeln!(out, "| seat {} | failed: {e} |", s.seat)?;
+        }
+    }
+    Ok(())
+}

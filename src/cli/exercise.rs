@@ -48,6 +48,12 @@ pub struct ServeArgs {
     /// Views sent to each seat a second
     #[arg(long, default_value_t = 5.0)]
     pub views_per_s: f64,
+    /// End the exercise at this sim time (an excerpt, e.g. 2h); replay with `jets run --journal FILE --until 2h`
+    #[arg(long, value_parser = super::parse_dur)]
+    pub until: Option<u64>,
+    /// Stop time at this sim time (a phase line, a briefing); the control plays on
+    #[arg(long, value_parser = super::parse_dur)]
+    pub pause_at: Option<u64>,
     /// At the end, write the event log (events.jsonl) and the summary (summary.json) here
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -114,6 +120,10 @@ pub fn cmd_serve(a: ServeArgs) -> Result<ExitCode> {
         }
     };
     session.speed = a.speed.min(jets::exercise::MAX_SPEED);
+    if let Some(u) = a.until {
+        session.sim.end_at(u);
+    }
+    session.pause_at = a.pause_at;
     session.paused = !a.play;
     outln!("jets serve: {} (seed {seed}) on ws://{addr}", loaded.scenario.meta.name);
     outln!("journal: {}", a.record.display());

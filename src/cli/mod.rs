@@ -129,6 +129,15 @@ enum Command {
         /// One repetition per size instead of five
         #[arg(long)]
         quick: bool,
+        /// Measure a served exercise instead: seven seats on loopback, --speed for --seconds
+        #[arg(long)]
+        exercise: bool,
+        /// With --exercise: sim seconds per wall second
+        #[arg(long, default_value_t = 3600.0)]
+        speed: f64,
+        /// With --exercise: wall seconds at --speed before running to the end
+        #[arg(long, default_value_t = 60.0)]
+        seconds: f64,
         /// Scenario to measure (default: embedded Cooperation 2000)
         scenario: Option<PathBuf>,
     },
@@ -282,7 +291,7 @@ enum SummaryFormat {
     Json,
 }
 
-fn parse_dur(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_dur(s: &str) -> Result<u64, String> {
     scenario::duration::parse_duration(s)
 }
 
@@ -362,12 +371,16 @@ pub fn run() -> Result<ExitCode> {
             exercise::cmd_journal(&file, to_excursion.as_deref(), scenario.as_deref(), force)
         }
         Some(Command::New { file, from, force }) => cmd_new(&file, from.as_deref(), force),
-        Some(Command::Bench { quick, scenario }) => {
+        Some(Command::Bench { quick, scenario, exercise, speed, seconds }) => {
             let t0 = std::time::Instant::now();
             let loaded = match load(scenario.as_deref()) {
                 Ok(l) => l,
                 Err(code) => return Ok(code),
             };
+            if exercise {
+                bench::bench_exercise(loaded, speed.clamp(1.0, jets::exercise::MAX_SPEED), seconds.max(1.0))?;
+                return Ok(ExitCode::SUCCESS);
+            }
             bench::bench(loaded, scenario.as_deref(), t0.elapsed().as_secs_f64(), quick)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -153,7 +153,7 @@ pub fn panel(ui: &mut egui::Ui, view: &mut View, run: &Run, unit: usize, cmds: &
         // a side pursues what its picture holds: a track
         "Pursue" => match role {
             Role::Control => run.snapshot.units.iter().filter(|x| x.side != u.side).map(|x| x.id.clone()).collect(),
-            _ => run.snapshot.pictures[u.side].iter().map(|c| jets::sim::messages::track_name(c.track)).collect(),
+            _ => run.snapshot.picture(u.side).iter().map(|c| jets::sim::messages::track_name(c.track)).collect(),
         },
         _ => Vec::new(),
     };

@@ -101,6 +101,13 @@ pub struct Snapshot {
     pub triggers: Vec<TriggerState>,
 }
 
+impl Snapshot {
+    /// A side's picture (empty before the first publication).
+    pub fn picture(&self, side: usize) -> &[ContactView] {
+        self.pictures.get(side).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 /// Strength in the fight per side and per contingent at a time.
 #[derive(Clone, Debug)]
 pub struct Sample {

@@ -725,7 +725,7 @@ pub fn unit_lines(u: &UnitView, th: &Theatre, snap: &super::run::Snapshot, side:
     for (w, a, _) in &u.ammo {
         l.push(format!("ammunition {w}: {a:.0}"));
     }
-    let contacts = &snap.pictures[side.unwrap_or(u.side)];
+    let contacts = snap.picture(side.unwrap_or(u.side));
     l.push(format!("contacts its side's headquarters hold: {}", contacts.len()));
     for c in contacts.iter().take(12) {
         l.push(contact_text(c));
@@ -1133,7 +1133,7 @@ fn units_and_picking(
             None => {
                 run.snapshot.units.iter().filter(|u| u.side != sel.side && u.pers.active > 0).map(|u| u.pos).collect()
             }
-            Some(s) => run.snapshot.pictures[s].iter().map(|k| k.est).collect(),
+            Some(s) => run.snapshot.picture(s).iter().map(|k| k.est).collect(),
         };
         for tp in targets {
             let d = ((tp.0 - sel.pos.0).powi(2) + (tp.1 - sel.pos.1).powi(2)).sqrt();
@@ -1168,7 +1168,7 @@ fn units_and_picking(
             p.circle_stroke(view.to_screen(rect, u.pos), 22.0, ring);
         }
         if let Some(s) = side {
-            for c in run.snapshot.pictures[s].iter().filter(|c| names.contains(&track_name(c.track))) {
+            for c in run.snapshot.picture(s).iter().filter(|c| names.contains(&track_name(c.track))) {
                 p.circle_stroke(view.to_screen(rect, c.est), 22.0, ring);
             }
         }
@@ -1205,7 +1205,7 @@ fn units_and_picking(
         }
     }
     if let Some(s) = side {
-        for c in &run.snapshot.pictures[s] {
+        for c in run.snapshot.picture(s) {
             let selected = view.track == Some(c.track);
             contact_symbol(p, view, rect, c, &mut hits, selected);
         }
@@ -1260,7 +1260,7 @@ fn units_and_picking(
                 })
                 .unwrap_or_default(),
             Drawn::Track(n) => side
-                .and_then(|s| run.snapshot.pictures[s].iter().find(|c| c.track == n))
+                .and_then(|s| run.snapshot.picture(s).iter().find(|c| c.track == n))
                 .map(contact_text)
                 .unwrap_or_default(),
         };
@@ -1401,7 +1401,7 @@ mod tests {
                         }
                     }
                 }
-                for c in &run.snapshot.pictures[s] {
+                for c in run.snapshot.picture(s) {
                     lines.push(contact_text(c));
                     lines.extend(track_lines(&run.snapshot, s, c.track));
                 }

@@ -111,6 +111,8 @@ pub struct Session {
     pub paused: bool,
     /// Sim seconds per wall second.
     pub speed: f64,
+    /// Time stops by itself at this sim time (the control plays on).
+    pub pause_at: Option<u64>,
     carry: f64,
     theatre: Arc<Theatre>,
     redactors: BTreeMap<Role, view::Redactor>,
@@ -153,6 +155,7 @@ impl Session {
             record,
             paused: true,
             speed: 3600.0,
+            pause_at: None,
             carry: 0.0,
             theatre,
             redactors: BTreeMap::new(),
@@ -275,6 +278,13 @@ impl Session {
         let start = Instant::now();
         let mut done = 0;
         while done < n && !self.sim.finished() {
+            if let Some(p) = self.pause_at
+                && self.sim.world().resource::<crate::sim::clock::Clock>().t >= p
+            {
+                self.pause_at = None;
+                self.paused = true;
+                break;
+            }
             self.sim.step();
             done += 1;
             if start.elapsed() > budget {

@@ -458,7 +458,15 @@ pub fn unit_states(sim: &mut Sim) -> Vec<UnitState> {
                     .map(|(w, a)| (w.name.clone(), *a, w.ammo as f64 * w.count as f64))
                     .collect(),
                 task: o.task.label().to_string(),
-                phase: format!("{:?}", o.phase).to_lowercase(),
+                phase: match o.phase {
+                    Phase::Start => "starting",
+                    Phase::Routing => "planning its route",
+                    Phase::Moving => "moving",
+                    Phase::Arrived => "arrived",
+                    Phase::InPlace => "in place",
+                    Phase::Done => "done",
+                }
+                .to_string(),
                 hostages: h.held,
             }
         })

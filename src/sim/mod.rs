@@ -187,6 +187,13 @@ impl Sim {
         &mut self.world
     }
 
+    /// Ends the run at `until_s` sim seconds (never beyond the scenario's end).
+    pub fn end_at(&mut self, until_s: u64) {
+        let tick_s = self.world.resource::<clock::Clock>().tick_s.max(1) as u64;
+        let mut cfg = self.world.resource_mut::<setup::RunConfig>();
+        cfg.end_tick = cfg.end_tick.min(until_s.div_ceil(tick_s));
+    }
+
     /// Ticks run so far (0 before the first).
     pub fn tick(&self) -> u64 {
         self.world.resource::<clock::Clock>().tick
