@@ -126,7 +126,7 @@ pub fn briefing(session: &Session, seat: &str, role: Role) -> Briefing {
     let used: std::collections::BTreeSet<&str> = scn.units.iter().map(|u| u.unit_type.as_str()).collect();
     let lib = Library { format: 1, types: th.types.iter().filter(|t| used.contains(t.id.as_str())).cloned().collect() };
     scn.library = vec!["library.ron".into()];
-    scn.map.terrain = Terrain::Dem(Dem { path: "terrain.asc".into(), units: DemUnits::LocalMetres });
+    scn.map.terrain = Terrain::Dem(Dem { path: "terrain.asc".into(), units: DemUnits::LocalMetres, detail: None });
     let cfg = ron::ser::PrettyConfig::new().depth_limit(3);
     let scenario = ron::ser::to_string_pretty(&scn, cfg.clone()).unwrap_or_default();
     let library = ron::ser::to_string_pretty(&lib, cfg).unwrap_or_default();

@@ -19,6 +19,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("assets/units/cis.ron", include_str!("../../assets/units/cis.ron")),
     ("assets/units/armed_groups.ron", include_str!("../../assets/units/armed_groups.ron")),
     ("assets/templates/scenario.ron", include_str!("../../assets/templates/scenario.ron")),
+    // the real ground of the Batken box (GEBCO 2023; assets/terrain/ATTRIBUTION.md)
+    ("assets/terrain/batken_gebco2023.asc", include_str!("../../assets/terrain/batken_gebco2023.asc")),
 ];
 
 /// Path of the embedded default scenario.
@@ -79,6 +81,19 @@ impl Origin {
 }
 
 impl Origin {
+    /// Like [`Origin::read_relative`], for files that need not be text (a DEM): the bytes.
+    pub fn read_relative_bytes(&self, rel: &str) -> Result<(Origin, Arc<[u8]>), String> {
+        match self {
+            Origin::Disk(p) if !rel.starts_with("builtin:") => {
+                let dir = p.parent().unwrap_or(FsPath::new("."));
+                let path = dir.join(rel);
+                let bytes = read_bytes_capped(&path, MAX_FILE_BYTES)?;
+                Ok((Origin::Disk(path), Arc::from(bytes)))
+            }
+            _ => self.read_relative(rel).map(|(o, t)| (o, Arc::from(t.as_bytes()))),
+        }
+    }
+
     /// `rel` (a path relative to this file, as a scenario names its library and DEM files) as
     /// seen from a file saved at `to`: the same file on disk, or the built-in copy of an
     /// embedded one. `builtin:` paths stay as they are.

@@ -56,7 +56,7 @@ pub struct Meta {
     /// What the scenario plays and where its facts come from.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
-    /// Start date and time with UTC offset, RFC 3339: `"2000-03-29T18:00:00+05:00"`.
+    /// Start date and time with UTC offset, RFC 3339: `"2000-03-29T19:00:00+06:00"`.
     pub start: String,
     /// Simulated duration: `"72h"`, `"3d"`, `"90m"`, `"1h30m"`.
     pub duration: String,
@@ -224,11 +224,17 @@ impl Default for Noise {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dem {
-    /// Path to an ESRI ASCII grid (`.asc`), relative to the scenario file.
+    /// Path to the elevation model, relative to the scenario file: an ESRI ASCII grid
+    /// (`.asc`), an SRTM tile (`.hgt`, named by its south-west corner like `N39E070.hgt`) or a
+    /// GeoTIFF in geographic coordinates (`.tif`, `.tiff`).
     pub path: String,
-    /// Units of the grid's corner and cell size.
+    /// Units of an ASCII grid's corner and cell size (SRTM and GeoTIFF are in degrees).
     #[serde(default)]
     pub units: DemUnits,
+    /// Fractal detail added where the ground is steep, below the DEM's own cell size (section
+    /// 3.2): valley floors, cols and plateaus keep their heights. Seeded by `seed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Noise>,
 }
 
 /// Coordinate units of a DEM header.

@@ -55,6 +55,25 @@ impl Ctx<'_> {
     }
 }
 
+/// Checks a noise description; true when it is sound.
+fn check_noise(c: &mut Ctx, np: &Path, n: &Noise) -> bool {
+    let mut ok = c.range(&np.f("amplitude_m"), "noise amplitude_m", n.amplitude_m, 0.0, 5000.0, " m");
+    ok &= c.range(&np.f("wavelength_m"), "noise wavelength_m", n.wavelength_m, 10.0, 1_000_000.0, " m");
+    if !(1..=8).contains(&n.octaves) {
+        ok = false;
+        c.err(
+            &np.f("octaves"),
+            format!("octaves {} is outside 1..=8", n.octaves),
+            Some("use 1 to 8 octaves of noise (4 is usual)".into()),
+        );
+    }
+    ok
+}
+
+fn noise_xy(n: &Noise) -> NoiseXy {
+    NoiseXy { amplitude_m: n.amplitude_m, wavelength_m: n.wavelength_m, octaves: n.octaves, seed: n.seed }
+}
+
 /// Checks a duration field (`"36h"`): it must parse and be at most 60 days.
 fn duration(c: &mut Ctx, path: Path, d: &str) {
     match parse_duration(d) {
@@ -532,7 +551,7 @@ pub(super) fn validate(
         c.err(
             &mp.f("start"),
             format!("`{}` is not a date-time with UTC offset: {e}", scn.meta.start),
-            Some("write RFC 3339, e.g. \"2000-03-29T18:00:00+05:00\"".into()),
+            Some("write RFC 3339, e.g. \"2000-03-29T19:00:00+06:00\" (Kyrgyz summer time from 26 March 2000)".into()),
         );
     }
     let duration_s = match parse_duration(&scn.meta.duration) {
@@ -698,35 +717,18 @@ pub(super) fn validate(
                     None => ok = false,
                 }
             }
-            let n = &pr.noise;
-            let np = tp.f("noise");
-            ok &= c.range(&np.f("amplitude_m"), "noise amplitude_m", n.amplitude_m, 0.0, 5000.0, " m");
-            ok &= c.range(&np.f("wavelength_m"), "noise wavelength_m", n.wavelength_m, 10.0, 1_000_000.0, " m");
-            if !(1..=8).contains(&n.octaves) {
-                ok = false;
-                c.err(
-                    &np.f("octaves"),
-                    format!("octaves {} is outside 1..=8", n.octaves),
-                    Some("use 1 to 8 octaves of noise (4 is usual)".into()),
-                );
-            }
+            ok &= check_noise(&mut c, &tp.f("noise"), &pr.noise);
             ok.then_some({
-                ElevationSource::Procedural(Relief {
-                    base_m: pr.base_m,
-                    ridges,
-                    valleys,
-                    noise: NoiseXy {
-                        amplitude_m: n.amplitude_m,
-                        wavelength_m: n.wavelength_m,
-                        octaves: n.octaves,
-                        seed: n.seed,
-                    },
-                })
+                ElevationSource::Procedural(Relief { base_m: pr.base_m, ridges, valleys, noise: noise_xy(&pr.noise) })
             })
         }
         Terrain_::Dem(d) => {
             let dp = tp.f("Dem").f("path");
-            match origin.read_relative(&d.path) {
+            let detail = match &d.detail {
+                Some(n) => check_noise(&mut c, &tp.f("Dem").f("detail"), n).then_some(Some(noise_xy(n))),
+                None => Some(None),
+            };
+            match origin.read_relative_bytes(&d.path) {
                 Err(e) => {
                     let hint = if e.contains("not UTF-8") || e.contains("regular file") || e.contains("the limit") {
                         load::read_hint(&e)
@@ -736,31 +738,41 @@ pub(super) fn validate(
                     c.err(&dp, e, Some(hint));
                     None
                 }
-                Ok((dem_origin, text)) => {
+                Ok((dem_origin, bytes)) => {
                     hasher.update(d.path.as_bytes());
-                    hasher.update(text.as_bytes());
-                    match DemGrid::parse(&text, d.units) {
-                        Ok(g) => Some(ElevationSource::Dem(g)),
+                    hasher.update(&bytes);
+                    let format = crate::terrain::dem::DemFormat::of(&d.path);
+                    match DemGrid::read(&d.path, &bytes, d.units) {
+                        Ok(g) => detail.map(|n| ElevationSource::Dem(g, n)),
                         Err(e) => {
-                            // the file may not be a DEM at all: show the offending token only
-                            let dsrc = c.p.add_source(&dem_origin.name(), text.clone());
-                            c.p.show_token_only(dsrc);
-                            let hint = Some(
-                                "an ESRI ASCII grid: header lines (ncols, nrows, xllcorner, yllcorner, cellsize, \
-                                 nodata_value), then nrows rows of ncols elevations, north first"
+                            let hint = Some(match format {
+                                crate::terrain::dem::DemFormat::Ascii => "an ESRI ASCII grid: header lines (ncols, nrows, \
+                                    xllcorner, yllcorner, cellsize, nodata_value), then nrows rows of ncols elevations, north first"
                                     .to_string(),
-                            );
-                            if e.line > 0 {
-                                let start = super::locate::offset_of(&text, e.line, 1);
-                                let start = start
-                                    + text[start..]
-                                        .find(|c: char| !c.is_whitespace())
-                                        .unwrap_or(0)
-                                        .min(text[start..].find('\n').unwrap_or(text.len() - start));
-                                let end = (start + 1).min(text.len());
-                                c.p.error_at(dsrc, start..end, format!("bad DEM: {}", e.message), hint);
-                            } else {
-                                c.p.error_bare(format!("{}: bad DEM: {}", dem_origin.name(), e.message), hint);
+                                crate::terrain::dem::DemFormat::Hgt => "an SRTM .hgt tile as downloaded, named by its \
+                                    south-west corner (N39E070.hgt)"
+                                    .to_string(),
+                                crate::terrain::dem::DemFormat::GeoTiff => "a one-band GeoTIFF in geographic WGS 84 \
+                                    degrees (gdalwarp -t_srs EPSG:4326 makes one)"
+                                    .to_string(),
+                            });
+                            let text = std::str::from_utf8(&bytes).ok().filter(|_| e.line > 0);
+                            match text {
+                                Some(text) => {
+                                    // the file may not be a DEM at all: show the offending token only
+                                    let text: Arc<str> = Arc::from(text);
+                                    let dsrc = c.p.add_source(&dem_origin.name(), text.clone());
+                                    c.p.show_token_only(dsrc);
+                                    let start = super::locate::offset_of(&text, e.line, 1);
+                                    let start = start
+                                        + text[start..]
+                                            .find(|c: char| !c.is_whitespace())
+                                            .unwrap_or(0)
+                                            .min(text[start..].find('\n').unwrap_or(text.len() - start));
+                                    let end = (start + 1).min(text.len());
+                                    c.p.error_at(dsrc, start..end, format!("bad DEM: {}", e.message), hint);
+                                }
+                                None => c.p.error_bare(format!("{}: bad DEM: {}", dem_origin.name(), e.message), hint),
                             }
                             None
                         }

@@ -235,8 +235,9 @@ fn direct_fire(
             if !c.known_to(s.uid, s.contingent, t) {
                 continue;
             }
+            // what the weapons reach where the shooter believes the target is
             let est_r = geom::dist(s.pos, c.est);
-            if est_r > reach + c.error_m {
+            if est_r > reach {
                 continue;
             }
             let Some(&ti) = index.get(&c.entity) else { continue };
@@ -261,7 +262,7 @@ fn direct_fire(
                 }
             }
         }
-        let Some((_, ti)) = best else {
+        let Some((est_r, ti)) = best else {
             combat.target = None;
             continue;
         };
@@ -269,12 +270,13 @@ fn direct_fire(
         let r = geom::dist(s.pos, tu.pos);
         if combat.target != Some(tu.uid) {
             combat.target = Some(tu.uid);
+            // the range the shooter engages at: to where it believes the target is
             log.push(
                 t,
                 EventKind::Engaged {
                     shooter: info.id.clone(),
                     target: th.unit_ids[units[ti].index].clone(),
-                    range_m: m(r),
+                    range_m: m(est_r),
                 },
             );
         }

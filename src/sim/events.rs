@@ -69,7 +69,8 @@ pub enum EventKind {
     Order { from: String, to: String, task: String, about: String, delay_s: u64, readiness_s: u64, disrupted: bool },
     /// A contact was dropped from a side's picture, not seen for too long.
     ContactLost { side: String, target: String },
-    /// A unit opened fire on a (new) target.
+    /// A unit opened fire on a (new) target; `range_m` is the range to where the shooter
+    /// believes the target is (its side's estimate), which its weapons reach.
     Engaged { shooter: String, target: String, range_m: f64 },
     /// A unit lost people to fire.
     Casualties { unit: String, killed: u32, wounded: u32, remaining: u32, by: Vec<String> },
@@ -99,14 +100,14 @@ pub enum EventKind {
     Outcome { outcome: super::metrics::Outcome, reason: String },
 }
 
-/// Rounds a coordinate to whole metres for the log.
+/// Rounds a coordinate to whole metres for the log (never `-0`).
 pub fn m(v: f64) -> f64 {
-    v.round()
+    v.round() + 0.0
 }
 
-/// Rounds to two decimals.
+/// Rounds to two decimals (never `-0`: a zero-length route is 0.0 km).
 pub fn r2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    (v * 100.0).round() / 100.0 + 0.0
 }
 
 /// All events of the run, in order.

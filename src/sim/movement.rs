@@ -61,11 +61,17 @@ fn move_units(
         let ty = &th.types[info.unit_type];
         // troops carried by helicopter move like aircraft
         let ground = prof.on_ground() && mover.carried.is_none();
+        // a broken unit runs: it neither rests nor lies up for the day (it ends a rest or a
+        // daylight halt begun before it broke)
+        let broken = combat.status == Status::Broken;
         if ground {
+            if broken && mover.rest_until > t {
+                mover.rest_until = t;
+            }
             if mover.rest_until > t {
                 continue;
             }
-            let night_mover = ty.movement.moves_by_night && clock.light == Light::Day;
+            let night_mover = ty.movement.moves_by_night && clock.light == Light::Day && !broken;
             match (mover.halted, night_mover) {
                 (Some("daylight"), true) => continue,
                 (_, true) => {

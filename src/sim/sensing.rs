@@ -267,7 +267,10 @@ fn sense(
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
-    let units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c)| Snap::of(e, i, p, pe, st, c)).collect();
+    // in spawn order: each observer draws its detections in this order, which must not depend
+    // on how the ECS happens to store units
+    let mut units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c)| Snap::of(e, i, p, pe, st, c)).collect();
+    units.sort_by_key(|u| u.index);
     // the largest signature x size factor of any target now bounds how far anyone can see
     let most_visible = units
         .iter()

@@ -1,9 +1,14 @@
-//! ESRI ASCII grid (`.asc`) elevation models.
+//! Elevation models: ESRI ASCII grids (`.asc`), SRTM tiles (`.hgt`) and GeoTIFFs in
+//! geographic coordinates (`.tif`, `.tiff`), chosen by the file's extension.
 //!
-//! Header keys (any order, case-insensitive): `ncols`, `nrows`, `xllcorner` or `xllcenter`,
-//! `yllcorner` or `yllcenter`, `cellsize`, optional `nodata_value`. Data rows follow, north
-//! first. NODATA cells are filled from their valid neighbours; a grid with no valid cell is an
-//! error. Sizes are checked before anything is allocated.
+//! ASCII header keys (any order, case-insensitive): `ncols`, `nrows`, `xllcorner` or
+//! `xllcenter`, `yllcorner` or `yllcenter`, `cellsize`, optional `nodata_value`. Data rows
+//! follow, north first. An SRTM tile is 1201 x 1201 (3") or 3601 x 3601 (1") big-endian 16-bit
+//! samples, north row first, its south-west corner in its name (`N39E070.hgt`), -32768 void.
+//! A GeoTIFF is one band of integers or floats with its `ModelPixelScale` and `ModelTiepoint`
+//! tags (pixel-is-area corners) and optionally `GDAL_NODATA`; its model must be geographic
+//! (degrees). NODATA cells are filled from their valid neighbours; a grid with no valid cell is
+//! an error. Sizes are checked before anything is allocated.
 
 use crate::scenario::geo::GeoFrame;
 use crate::scenario::schema::DemUnits;
@@ -43,7 +48,172 @@ fn err(line: usize, message: impl Into<String>) -> DemError {
     DemError { line, message: message.into() }
 }
 
+/// The formats read, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemFormat {
+    /// ESRI ASCII grid.
+    Ascii,
+    /// SRTM height tile.
+    Hgt,
+    /// GeoTIFF.
+    GeoTiff,
+}
+
+impl DemFormat {
+    /// The format of a file by its name (ASCII when the extension says nothing else).
+    pub fn of(name: &str) -> DemFormat {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".hgt") {
+            DemFormat::Hgt
+        } else if lower.ends_with(".tif") || lower.ends_with(".tiff") {
+            DemFormat::GeoTiff
+        } else {
+            DemFormat::Ascii
+        }
+    }
+}
+
 impl DemGrid {
+    /// Reads a DEM file's bytes in the format its name says (`units` applies to ASCII grids).
+    pub fn read(name: &str, bytes: &[u8], units: DemUnits) -> Result<DemGrid, DemError> {
+        match DemFormat::of(name) {
+            DemFormat::Ascii => match std::str::from_utf8(bytes) {
+                Ok(text) => DemGrid::parse(text, units),
+                Err(e) => Err(err(0, format!("an ASCII grid must be text; byte {} is not UTF-8", e.valid_up_to()))),
+            },
+            DemFormat::Hgt => DemGrid::from_hgt(name, bytes),
+            DemFormat::GeoTiff => DemGrid::from_geotiff(bytes),
+        }
+    }
+
+    /// An SRTM tile; its south-west corner is read from its file name (`N39E070.hgt`).
+    pub fn from_hgt(name: &str, bytes: &[u8]) -> Result<DemGrid, DemError> {
+        let n = match bytes.len() {
+            l if l == 1201 * 1201 * 2 => 1201,
+            l if l == 3601 * 3601 * 2 => 3601,
+            l => {
+                return Err(err(
+                    0,
+                    format!("an SRTM tile is 1201 x 1201 or 3601 x 3601 samples of 2 bytes, not {l} bytes"),
+                ));
+            }
+        };
+        let stem = std::path::Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("").to_ascii_uppercase();
+        let corner = (|| {
+            let (ns, rest) = stem.split_at_checked(1)?;
+            let e = rest.find(['E', 'W'])?;
+            let lat: f64 = rest[..e].parse().ok()?;
+            let lon: f64 = rest[e + 1..].parse().ok()?;
+            let lat = if ns == "S" {
+                -lat
+            } else if ns == "N" {
+                lat
+            } else {
+                return None;
+            };
+            let lon = if &rest[e..e + 1] == "W" { -lon } else { lon };
+            Some((lat, lon))
+        })();
+        let Some((lat, lon)) = corner else {
+            return Err(err(0, format!("`{name}`: an SRTM tile is named by its south-west corner, like N39E070.hgt")));
+        };
+        let mut z = vec![f32::NAN; n * n];
+        for (k, c) in bytes.chunks_exact(2).enumerate() {
+            let v = i16::from_be_bytes([c[0], c[1]]);
+            let (row_from_north, col) = (k / n, k % n);
+            if v != -32768 {
+                z[(n - 1 - row_from_north) * n + col] = v as f32;
+            }
+        }
+        fill_nodata(&mut z, n, n).map_err(|m| err(0, m))?;
+        Ok(DemGrid { ncols: n, nrows: n, x0: lon, y0: lat, cell: 1.0 / (n - 1) as f64, units: DemUnits::Degrees, z })
+    }
+
+    /// A one-band GeoTIFF in geographic coordinates.
+    pub fn from_geotiff(bytes: &[u8]) -> Result<DemGrid, DemError> {
+        use tiff::decoder::{Decoder, DecodingResult, Limits};
+        use tiff::tags::Tag;
+        let tiff_err = |e: tiff::TiffError| err(0, format!("not a readable GeoTIFF: {e}"));
+        let mut limits = Limits::default();
+        limits.decoding_buffer_size = MAX_DEM_CELLS * 8;
+        let mut d = Decoder::new(std::io::Cursor::new(bytes)).map_err(tiff_err)?.with_limits(limits);
+        let (w, h) = d.dimensions().map_err(tiff_err)?;
+        let (ncols, nrows) = (w as usize, h as usize);
+        if ncols < 2 || nrows < 2 || ncols.saturating_mul(nrows) > MAX_DEM_CELLS {
+            return Err(err(
+                0,
+                format!("a GeoTIFF of {ncols} x {nrows} pixels is outside 2 x 2 .. {MAX_DEM_CELLS} cells"),
+            ));
+        }
+        let floats = |t: Tag, d: &mut Decoder<std::io::Cursor<&[u8]>>| -> Result<Vec<f64>, DemError> {
+            match d.find_tag(t).map_err(tiff_err)? {
+                Some(v) => v.into_f64_vec().map_err(tiff_err),
+                None => Err(err(0, format!("the GeoTIFF has no {t:?}: it is not georeferenced"))),
+            }
+        };
+        let scale = floats(Tag::ModelPixelScaleTag, &mut d)?;
+        let tie = floats(Tag::ModelTiepointTag, &mut d)?;
+        if scale.len() < 2
+            || tie.len() < 6
+            || scale[0] <= 0.0
+            || scale[1] <= 0.0
+            || (scale[0] - scale[1]).abs() > 1e-9 * scale[0]
+        {
+            return Err(err(0, "the GeoTIFF's pixels must be square, with one tie point"));
+        }
+        // GTModelTypeGeoKey (1024) = 2: geographic. Other models need reprojecting first.
+        if let Ok(Some(keys)) = d.find_tag_unsigned_vec::<u16>(Tag::GeoKeyDirectoryTag) {
+            let model = keys.chunks_exact(4).skip(1).find(|k| k[0] == 1024).map(|k| k[3]);
+            if model.is_some_and(|m| m != 2) {
+                return Err(err(
+                    0,
+                    "the GeoTIFF is projected; reproject it to geographic WGS 84 degrees (EPSG:4326), e.g. with gdalwarp -t_srs EPSG:4326",
+                ));
+            }
+        }
+        let nodata: Option<f64> = match d.find_tag(Tag::GdalNodata) {
+            Ok(Some(v)) => v.into_string().ok().and_then(|s| s.trim_matches(char::from(0)).trim().parse().ok()),
+            _ => None,
+        };
+        let values: Vec<f64> = match d.read_image().map_err(tiff_err)? {
+            DecodingResult::I16(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::U16(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::I32(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::U32(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::F32(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::F64(v) => v,
+            DecodingResult::I8(v) => v.into_iter().map(f64::from).collect(),
+            DecodingResult::U8(v) => v.into_iter().map(f64::from).collect(),
+            _ => return Err(err(0, "the GeoTIFF's samples must be integers or floats of one band")),
+        };
+        if values.len() != ncols * nrows {
+            return Err(err(0, "the GeoTIFF must have one band"));
+        }
+        let mut z = vec![f32::NAN; ncols * nrows];
+        for (k, v) in values.into_iter().enumerate() {
+            let (row_from_north, col) = (k / ncols, k % ncols);
+            let bad = !v.is_finite() || nodata.is_some_and(|nd| v == nd) || v.abs() > 20_000.0;
+            if !bad {
+                z[(nrows - 1 - row_from_north) * ncols + col] = v as f32;
+            }
+        }
+        fill_nodata(&mut z, ncols, nrows).map_err(|m| err(0, m))?;
+        let cell = scale[0];
+        // the tie point: raster (i, j) at model (x, y), pixel corners (pixel-is-area)
+        let (i, j, x, y) = (tie[0], tie[1], tie[3], tie[4]);
+        let left = x - i * cell;
+        let top = y + j * cell;
+        Ok(DemGrid {
+            ncols,
+            nrows,
+            x0: left + cell / 2.0,
+            y0: top - (nrows as f64 - 0.5) * cell,
+            cell,
+            units: DemUnits::Degrees,
+            z,
+        })
+    }
+
     /// Parses the text of an ESRI ASCII grid.
     pub fn parse(text: &str, units: DemUnits) -> Result<DemGrid, DemError> {
         let mut lines = text.lines().enumerate().peekable();
@@ -254,6 +424,62 @@ mod tests {
         z[0] = 5.0;
         fill_nodata(&mut z, nx, ny).unwrap();
         assert_eq!(z[nx * ny - 1], 5.0);
+    }
+
+    #[test]
+    fn reads_srtm_tiles_by_their_name() {
+        let n = 1201;
+        let mut bytes = vec![0u8; n * n * 2];
+        // north-west sample 1000 m, south-east 2000 m, one void
+        bytes[0..2].copy_from_slice(&1000i16.to_be_bytes());
+        let last = (n * n - 1) * 2;
+        bytes[last..last + 2].copy_from_slice(&2000i16.to_be_bytes());
+        bytes[2..4].copy_from_slice(&(-32768i16).to_be_bytes());
+        let g = DemGrid::read("N39E070.hgt", &bytes, DemUnits::LocalMetres).unwrap();
+        assert_eq!((g.ncols, g.nrows, g.x0, g.y0, g.units), (1201, 1201, 70.0, 39.0, DemUnits::Degrees));
+        assert_eq!(g.z[(n - 1) * n], 1000.0, "north-west");
+        assert_eq!(g.z[n - 1], 2000.0, "south-east");
+        assert!(!g.z[(n - 1) * n + 1].is_nan(), "the void filled");
+        let s = DemGrid::read("S03W061.hgt", &bytes, DemUnits::LocalMetres).unwrap();
+        assert_eq!((s.x0, s.y0), (-61.0, -3.0));
+        assert!(DemGrid::read("tile.hgt", &bytes, DemUnits::LocalMetres).is_err(), "no corner in the name");
+        assert!(DemGrid::read("N39E070.hgt", &bytes[..100], DemUnits::LocalMetres).is_err(), "wrong size");
+    }
+
+    #[test]
+    fn reads_geographic_geotiffs() {
+        use tiff::encoder::{TiffEncoder, colortype};
+        use tiff::tags::Tag;
+        let (w, h) = (4u32, 3u32);
+        let data: Vec<i16> = (0..(w * h) as i16).map(|v| 1000 + v * 10).collect();
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut enc = TiffEncoder::new(&mut buf).unwrap();
+            let mut img = enc.new_image::<colortype::GrayI16>(w, h).unwrap();
+            img.encoder().write_tag(Tag::ModelPixelScaleTag, &[0.01f64, 0.01, 0.0][..]).unwrap();
+            img.encoder().write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, 70.0, 40.0, 0.0][..]).unwrap();
+            img.encoder().write_tag(Tag::GeoKeyDirectoryTag, &[1u16, 1, 0, 1, 1024, 0, 1, 2][..]).unwrap();
+            img.write_data(&data).unwrap();
+        }
+        let g = DemGrid::read("dem.tif", buf.get_ref(), DemUnits::LocalMetres).unwrap();
+        assert_eq!((g.ncols, g.nrows, g.units), (4, 3, DemUnits::Degrees));
+        assert!((g.x0 - 70.005).abs() < 1e-9 && (g.y0 - 39.975).abs() < 1e-9, "{} {}", g.x0, g.y0);
+        // the first row of the file is the north row
+        assert_eq!(g.z[2 * 4], 1000.0);
+        assert_eq!(g.z[3], 1000.0 + 11.0 * 10.0);
+        // a projected model is refused with a hint
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut enc = TiffEncoder::new(&mut buf).unwrap();
+            let mut img = enc.new_image::<colortype::GrayI16>(w, h).unwrap();
+            img.encoder().write_tag(Tag::ModelPixelScaleTag, &[30.0f64, 30.0, 0.0][..]).unwrap();
+            img.encoder().write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, 500000.0, 4400000.0, 0.0][..]).unwrap();
+            img.encoder().write_tag(Tag::GeoKeyDirectoryTag, &[1u16, 1, 0, 1, 1024, 0, 1, 1][..]).unwrap();
+            img.write_data(&data).unwrap();
+        }
+        let e = DemGrid::read("utm.tiff", buf.get_ref(), DemUnits::LocalMetres).unwrap_err();
+        assert!(e.message.contains("EPSG:4326"), "{}", e.message);
+        assert!(DemGrid::read("x.tif", b"not a tiff", DemUnits::LocalMetres).is_err());
     }
 
     #[test]

@@ -25,6 +25,21 @@ use geom::P2;
 /// Largest grid the loader accepts, in cells.
 pub const MAX_CELLS: usize = 4_000_000;
 
+/// Slope from which a DEM's fractal detail has its full amplitude, degrees (flatter ground gets
+/// proportionally less).
+pub const DETAIL_FULL_SLOPE_DEG: f64 = 25.0;
+
+/// The Catmull-Rom cubic through `p0..p3` at `t` in 0..1 between `p1` and `p2` (exact for
+/// quadratics).
+fn catmull_rom(p0: f64, p1: f64, p2: f64, p3: f64, t: f64) -> f64 {
+    let (t2, t3) = (t * t, t * t * t);
+    0.5 * (2.0 * p1 + (p2 - p0) * t + (2.0 * p0 - 5.0 * p1 + 4.0 * p2 - p3) * t2 + (3.0 * (p1 - p2) + p3 - p0) * t3)
+}
+
+fn n_cells(t: &Terrain) -> usize {
+    t.elev.len()
+}
+
 /// Road class of a cell (0 none).
 pub const ROAD_NONE: u8 = 0;
 /// Footpath or mule trail.
@@ -55,8 +70,9 @@ pub fn nation_code(n: Nation) -> u8 {
 pub enum ElevationSource {
     /// Procedural description.
     Procedural(procedural::Relief),
-    /// A DEM read into memory.
-    Dem(dem::DemGrid),
+    /// A DEM read into memory, refined bilinearly to the grid, with optional fractal detail
+    /// on steep ground.
+    Dem(dem::DemGrid, Option<procedural::NoiseXy>),
 }
 
 /// Everything needed to build a [`Terrain`], in local metres.
@@ -139,7 +155,7 @@ impl Terrain {
                     *e = prepared.elevation(centre(k)) as f32;
                 }
             }
-            ElevationSource::Dem(grid) => {
+            ElevationSource::Dem(grid, _) => {
                 for (k, e) in elev.iter_mut().enumerate() {
                     let (x, y) = centre(k);
                     *e = grid.sample(&spec.frame, x, y).ok_or_else(|| {
@@ -152,6 +168,12 @@ impl Terrain {
                 }
             }
         }
+        // detail on steep ground only: weight 0 on flat ground, 1 from DETAIL_FULL_SLOPE_DEG up,
+        // so valley floors, cols and plateaus keep the DEM's heights
+        let detail = match &spec.source {
+            ElevationSource::Dem(_, Some(n)) if n.amplitude_m > 0.0 => Some(*n),
+            _ => None,
+        };
         let mut t = Terrain {
             frame: spec.frame,
             nx,
@@ -167,6 +189,13 @@ impl Terrain {
             components: Arc::default(),
         };
         t.compute_slope();
+        if let Some(n) = detail {
+            for k in 0..n_cells(&t) {
+                let w = (t.slope_deg[k] as f64 / DETAIL_FULL_SLOPE_DEG).min(1.0);
+                t.elev[k] += (procedural::fbm(centre(k), &n) * n.amplitude_m * w) as f32;
+            }
+            t.compute_slope();
+        }
         for (kind, line) in &spec.roads {
             let code = road_code(*kind);
             t.rasterize(line, |t, k| t.road[k] = t.road[k].max(code));
@@ -326,6 +355,22 @@ impl Terrain {
         let a = e(i0, j0) + (e(i1, j0) - e(i0, j0)) * tx;
         let b = e(i0, j1) + (e(i1, j1) - e(i0, j1)) * tx;
         a + (b - a) * ty
+    }
+
+    /// Elevation at a point on the smooth surface through the cell centres (Catmull-Rom
+    /// bicubic over the 4 x 4 nearest centres), for line of sight. Unlike the bilinear
+    /// [`Terrain::elevation_at`], it reproduces a valley or ridge whose cross-section is
+    /// quadratic whatever its direction on the grid, so a level valley floor diagonal to the
+    /// grid is not cut by bumps between its cells.
+    pub fn surface_at(&self, p: P2) -> f64 {
+        let fx = (p.0 / self.cell_m - 0.5).clamp(0.0, (self.nx - 1) as f64);
+        let fy = (p.1 / self.cell_m - 0.5).clamp(0.0, (self.ny - 1) as f64);
+        let (i0, j0) = (fx.floor() as i64, fy.floor() as i64);
+        let (tx, ty) = (fx - i0 as f64, fy - j0 as f64);
+        let (nx, ny) = (self.nx as i64, self.ny as i64);
+        let e = |i: i64, j: i64| self.elev[(j.clamp(0, ny - 1) * nx + i.clamp(0, nx - 1)) as usize] as f64;
+        let row = |j: i64| catmull_rom(e(i0 - 1, j), e(i0, j), e(i0 + 1, j), e(i0 + 2, j), tx);
+        catmull_rom(row(j0 - 1), row(j0), row(j0 + 1), row(j0 + 2), ty)
     }
 
     /// Nation owning the cell at a point.

@@ -25,6 +25,7 @@ fn dem_scenario_reads_the_grid() {
     scn.map.terrain = scenario::schema::Terrain::Dem(scenario::schema::Dem {
         path: "plane.asc".into(),
         units: scenario::schema::DemUnits::LocalMetres,
+        detail: None,
     });
     scn.map.roads.clear();
     scn.map.rivers.clear();

@@ -610,3 +610,54 @@ fn a_unit_facing_away_sees_behind_it_at_half_range() {
     let ratio = sum_away as f64 / sum_toward as f64;
     assert!((2.5..=6.0).contains(&ratio), "facing away: {ratio:.2} times later (toward {sum_toward}, away {sum_away})");
 }
+
+/// Defects found by reading event logs, kept out: across every shipped scenario and a few
+/// seeds, (a) a broken unit never halts to rest or lie up for the day (it runs), (b) every
+/// `engaged` event is at a range the shooter's weapons reach (the range to its estimate), and
+/// (c) no number is logged as `-0`.
+#[test]
+fn event_logs_tell_a_sane_story() {
+    for file in ["cooperation_2000", "batken_1999", "karavshin_2000", "winter_closed_passes"] {
+        let l = Arc::new(scenario::load_file(&super::repo(&format!("scenarios/{file}.ron"))).unwrap());
+        let reach: std::collections::BTreeMap<&str, f64> = l
+            .scenario
+            .units
+            .iter()
+            .map(|u| {
+                let t = &l.types[&u.unit_type];
+                (u.id.as_str(), t.weapons.iter().map(|w| w.max_range_m).fold(0.0, f64::max))
+            })
+            .collect();
+        for seed in [1, 2, 3] {
+            let r = sim::run(l.clone(), &RunOptions { seed: Some(seed), ..Default::default() });
+            let mut broken = std::collections::BTreeSet::new();
+            for e in &r.events {
+                match &e.kind {
+                    EventKind::Broke { unit, .. } => {
+                        broken.insert(unit.clone());
+                    }
+                    EventKind::Halted { unit, reason } => {
+                        assert!(
+                            !broken.contains(unit),
+                            "{file} seed {seed}: broken {unit} halts ({reason}) at {}",
+                            e.t
+                        );
+                    }
+                    EventKind::Engaged { shooter, range_m, .. } => {
+                        let max = reach[shooter.split('~').next().unwrap_or(shooter)];
+                        assert!(
+                            *range_m <= max + 0.5,
+                            "{file} seed {seed}: {shooter} engages at {range_m} m, beyond its {max} m"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            let log = sim::events::to_jsonl(&r.events);
+            assert!(
+                !log.contains(":-0.0,") && !log.contains(":-0.0}") && !log.contains(":-0,"),
+                "{file} seed {seed}: a -0 in the log"
+            );
+        }
+    }
+}
