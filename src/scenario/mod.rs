@@ -26,7 +26,7 @@ use sha2::{Digest, Sha256};
 pub use diag::{Problem, Problems, Severity};
 pub use load::{DEFAULT_SCENARIO, Origin};
 use schema::{Loc, Scenario, UnitType};
-pub use validate::{highest_on_line, profile_of};
+pub use validate::profile_of;
 
 use crate::terrain::Terrain;
 use crate::terrain::geom::P2;

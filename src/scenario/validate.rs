@@ -14,7 +14,7 @@ use super::locate::Path;
 use super::schema::*;
 use super::{Loaded, MAX_UNITS, duration::parse_duration, resolve};
 use crate::terrain::dem::DemGrid;
-use crate::terrain::geom::{self, P2};
+use crate::terrain::geom::P2;
 use crate::terrain::nav::MoveProfile;
 use crate::terrain::procedural::{NoiseXy, Relief, RidgeXy, ValleyXy};
 use crate::terrain::{ElevationSource, MAX_CELLS, Terrain, TerrainSpec, nation_code};
@@ -1641,9 +1641,8 @@ fn check_unit_on_terrain(
         if let Task::Move { to } = task
             && let Some(dest) = resolve(frame, places, to)
         {
-            let top = highest_on_line(terrain, pos, dest);
-            if top + 150.0 > t.movement.ceiling_m {
-                c.err(&tp.f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", t.movement.ceiling_m, t.id), Some("route the flight through a lower valley with intermediate moves".into()));
+            if let Some(top) = terrain.flight_blocked(pos, dest, t.movement.ceiling_m) {
+                c.err(&tp.f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)", t.movement.ceiling_m, t.id, crate::terrain::FLIGHT_CLEARANCE_M), Some("route the flight through a lower valley with intermediate moves".into()));
             }
         }
         return;
@@ -1725,9 +1724,8 @@ fn check_unit_on_terrain(
                 c.err(&tp.f("lz"), format!("the landing zone at {ze:.0} m is less than 300 m under the {cb:.0} m cloud base: no lift could fly there"), Some("choose a lower landing zone or raise `environment.cloud_base_m`".into()));
             }
             if let Some(ht) = scn.units.iter().find(|x| &x.id == lift).and_then(|h| types.get(&h.unit_type)) {
-                let top = highest_on_line(terrain, pos, d);
-                if top + 150.0 > ht.movement.ceiling_m {
-                    c.err(&tp.f("lz"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with 150 m clearance)", ht.movement.ceiling_m, ht.id), Some("choose a landing zone the helicopters can reach below their ceiling".into()));
+                if let Some(top) = terrain.flight_blocked(pos, d, ht.movement.ceiling_m) {
+                    c.err(&tp.f("lz"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)", ht.movement.ceiling_m, ht.id, crate::terrain::FLIGHT_CLEARANCE_M), Some("choose a landing zone the helicopters can reach below their ceiling".into()));
                 }
             }
         }
@@ -1822,16 +1820,4 @@ fn blocked_reason(terrain: &Terrain, prof: &MoveProfile, k: usize) -> String {
         "the slope there is {slope:.0}°, steeper than the {:.0}° it can cross (elevation {z:.0} m)",
         prof.max_slope_deg
     )
-}
-
-/// Highest terrain along a straight line, sampled every half cell.
-pub fn highest_on_line(t: &Terrain, a: P2, b: P2) -> f64 {
-    let d = geom::dist(a, b);
-    let n = ((d / (t.cell_m / 2.0)).ceil() as usize).clamp(1, 100_000);
-    (0..=n)
-        .map(|s| {
-            let f = s as f64 / n as f64;
-            t.elevation_at((a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f))
-        })
-        .fold(f64::NEG_INFINITY, f64::max)
 }

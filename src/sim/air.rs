@@ -84,7 +84,7 @@ pub fn grounded(
     {
         return Some("low cloud over the target");
     }
-    if crate::scenario::highest_on_line(ter, from, aim) + 150.0 > ty.movement.ceiling_m {
+    if ter.flight_blocked(from, aim, ty.movement.ceiling_m).is_some() {
         return Some("terrain above the ceiling");
     }
     if !super::fires::clear_of_villages(th, side, aim) {

@@ -22,8 +22,6 @@
 //! started (armed groups exfiltrate across the border); below `break_below` it breaks: it no
 //! longer fires, and with an enemy within 500 m it surrenders at the type's `surrender_per_h`.
 
-use std::collections::BTreeMap;
-
 use bevy::prelude::*;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -163,6 +161,16 @@ fn may_engage(
     }
 }
 
+/// What direct fire keeps between ticks to spare allocations.
+#[derive(Default)]
+struct FireBuffers {
+    units: Vec<Snap>,
+    airborne: Vec<bool>,
+    /// Entity -> snapshot index, sorted by entity.
+    index: Vec<(Entity, usize)>,
+    damage: Vec<Damage>,
+}
+
 #[derive(Default, Clone)]
 struct Damage {
     killed: u32,
@@ -189,25 +197,34 @@ fn direct_fire(
         &Orders,
         Option<&super::air::Sortie>,
     )>,
+    mut buf: Local<FireBuffers>,
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
-    let units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c, ..)| Snap::of(e, i, p, pe, st, c)).collect();
-    let index: BTreeMap<Entity, usize> = units.iter().enumerate().map(|(k, u)| (u.e, k)).collect();
-    // aircraft in the air: only heavy machine guns and cannon reach them, at a tenth of the odds
-    let airborne: Vec<bool> = q
-        .iter()
-        .map(|(.., s)| {
-            s.is_some_and(|s| {
-                matches!(
-                    s.state,
-                    super::air::AirState::Outbound | super::air::AirState::OnStation | super::air::AirState::Returning
-                )
-            })
-        })
-        .collect();
-    let mut damage: Vec<Damage> = vec![Damage::default(); units.len()];
+    let FireBuffers { units, airborne, index, damage } = &mut *buf;
+    units.clear();
+    airborne.clear();
+    for (e, i, p, pe, st, c, _, sortie) in q.iter() {
+        units.push(Snap::of(e, i, p, pe, st, c));
+        // aircraft in the air: only heavy machine guns and cannon reach them, at a tenth of the odds
+        airborne.push(sortie.is_some_and(|s| {
+            matches!(
+                s.state,
+                super::air::AirState::Outbound | super::air::AirState::OnStation | super::air::AirState::Returning
+            )
+        }));
+    }
+    damage.clear();
+    damage.resize(units.len(), Damage::default());
+    // nobody fires while no side knows of an enemy (most ticks)
+    let any_contact = pics.sides.iter().any(|p| !p.is_empty());
+    if any_contact {
+        index.clear();
+        index.extend(units.iter().enumerate().map(|(k, u)| (u.e, k)));
+        index.sort_unstable_by_key(|x| x.0);
+    }
+    let units = &*units;
     for (si, (_, info, _, _, stance, mut combat, orders, sortie)) in q.iter_mut().enumerate() {
         let s = &units[si];
         if !s.present() {
@@ -215,19 +232,25 @@ fn direct_fire(
         }
         let ty: &UnitType = &th.types[s.ty];
         let on_station = sortie.is_some_and(|x| x.on_station());
-        let usable: Vec<usize> = ty
+        let usable = |k: usize, w: &crate::scenario::schema::Weapon| {
+            (is_direct(w.kind) || (on_station && w.kind == WeaponKind::AirToGround)) && combat.ammo[k] >= 1.0
+        };
+        let reach = ty
             .weapons
             .iter()
             .enumerate()
-            .filter(|(k, w)| {
-                (is_direct(w.kind) || (on_station && w.kind == WeaponKind::AirToGround)) && combat.ammo[*k] >= 1.0
-            })
-            .map(|(k, _)| k)
-            .collect();
-        if usable.is_empty() {
+            .filter(|(k, w)| usable(*k, w))
+            .map(|(_, w)| w.max_range_m)
+            .fold(0.0, f64::max);
+        if reach <= 0.0 {
             continue;
         }
-        let reach = usable.iter().map(|&k| ty.weapons[k].max_range_m).fold(0.0, f64::max);
+        if pics.sides[s.side].is_empty() {
+            // nothing known to fire at
+            combat.target = None;
+            continue;
+        }
+        let has_aa = ty.weapons.iter().enumerate().any(|(k, w)| usable(k, w) && is_anti_air(w.kind));
         // nearest known contact within reach, by estimated range, that the unit can see
         let picture = &pics.sides[s.side];
         let mut best: Option<(f64, usize)> = None;
@@ -240,12 +263,13 @@ fn direct_fire(
             if est_r > reach {
                 continue;
             }
-            let Some(&ti) = index.get(&c.entity) else { continue };
+            let Ok(pos) = index.binary_search_by_key(&c.entity, |x| x.0) else { continue };
+            let ti = index[pos].1;
             let tu = &units[ti];
             if !tu.present() || tu.side == s.side {
                 continue;
             }
-            if airborne[ti] && !usable.iter().any(|&k| is_anti_air(ty.weapons[k].kind)) {
+            if airborne[ti] && !has_aa {
                 continue;
             }
             let hidden = matches!(
@@ -266,6 +290,7 @@ fn direct_fire(
             combat.target = None;
             continue;
         };
+        let usable: Vec<usize> = ty.weapons.iter().enumerate().filter(|(k, w)| usable(*k, w)).map(|(k, _)| k).collect();
         let tu = &units[ti];
         let r = geom::dist(s.pos, tu.pos);
         if combat.target != Some(tu.uid) {
@@ -321,9 +346,9 @@ fn direct_fire(
         }
     }
     // apply all damage at once
+    let decay = libm::exp(-dt / 120.0);
     for (ti, (_, info, _, mut pers, _, mut combat, _, _)) in q.iter_mut().enumerate() {
         let d = &damage[ti];
-        let decay = libm::exp(-dt / 120.0);
         let before = combat.suppression;
         combat.suppression *= decay;
         if d.rounds <= 0.0 {
@@ -371,12 +396,17 @@ fn morale(
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
-    let units: Vec<(usize, super::super::terrain::geom::P2, bool)> = q
-        .iter()
-        .map(|(_, i, p, pe, _, c, ..)| {
-            (i.side, p.0, pe.active > 0 && !matches!(c.status, Status::Surrendered | Status::Out))
-        })
-        .collect();
+    // positions for the isolation rule, needed only while someone is under fire
+    let under_fire = |c: &Combat| c.fired_upon_at.is_some_and(|f| t.saturating_sub(f) <= 900);
+    let units: Vec<(usize, super::super::terrain::geom::P2, bool)> = if q.iter().any(|(.., c, _, _)| under_fire(c)) {
+        q.iter()
+            .map(|(_, i, p, pe, _, c, ..)| {
+                (i.side, p.0, pe.active > 0 && !matches!(c.status, Status::Surrendered | Status::Out))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (k, (_, info, pos, mut pers, _, mut combat, mut orders, mut mover)) in q.iter_mut().enumerate() {
         if matches!(combat.status, Status::Surrendered | Status::Out) {
             continue;

@@ -212,7 +212,7 @@ pub fn lift_to(
     if env.cloud_base_m.is_some_and(|cb| cb - ter.elevation_at(lz) < 300.0) {
         return Err("the landing zone is within 300 m of the cloud base");
     }
-    if crate::scenario::highest_on_line(ter, from, lz) + 150.0 > heli.movement.ceiling_m {
+    if ter.flight_blocked(from, lz, heli.movement.ceiling_m).is_some() {
         return Err("the flight would cross ground above the helicopters' ceiling");
     }
     let waves = n.div_ceil(capacity);

@@ -80,13 +80,21 @@ fn indirect_fire(
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
-    let friends: Vec<(Entity, usize, P2, u32, f64)> = q
-        .iter()
-        .map(|(e, i, p, pe, st, ..)| (e, i.side, p.0, pe.active, th.types[i.unit_type].exposure.get(st.posture)))
-        .collect();
+    // no mission without a contact: the friendly positions are needed only then
+    let friends: Vec<(Entity, usize, P2, u32, f64)> = if pics.sides.iter().any(|p| !p.is_empty()) {
+        q.iter()
+            .map(|(e, i, p, pe, st, ..)| (e, i.side, p.0, pe.active, th.types[i.unit_type].exposure.get(st.posture)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut hits: Vec<(Entity, u32, u32, String)> = Vec::new();
     for (_, info, pos, pers, _, mut combat, orders, mut fires) in q.iter_mut() {
         let ty = &th.types[info.unit_type];
+        // only units with guns, mortars or rockets fire missions (the others never hold one)
+        if !ty.weapons.iter().any(|w| is_indirect(w.kind)) {
+            continue;
+        }
         if pers.active == 0 || combat.status != Status::Fighting || orders.phase != Phase::InPlace {
             fires.mission = None;
             continue;

@@ -18,7 +18,7 @@ use super::setup::{TerrainRes, Theatre};
 use crate::scenario::schema::Posture;
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
-use crate::terrain::nav::{self, MoveProfile, NoRoute, Workspace};
+use crate::terrain::nav::{MoveProfile, NoRoute, Workspace};
 
 /// The planner's thread pool (`None`: plan on the calling thread).
 #[derive(Resource, Clone, Default)]
@@ -49,7 +49,7 @@ pub fn plan(
     let mut from = start;
     for &(to, pass) in &req.legs {
         if prof.on_ground() {
-            let route = WORKSPACE.with(|ws| nav::astar(terrain, prof, from, to, &mut ws.borrow_mut()))?;
+            let route = WORKSPACE.with(|ws| terrain.route(prof, from, to, &mut ws.borrow_mut()))?;
             time += route.time_s;
             // skip the leg's first cell (it is where the previous leg ended)
             for &c in route.cells.iter().skip(1) {

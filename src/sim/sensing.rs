@@ -192,6 +192,13 @@ pub struct Buckets {
 impl Buckets {
     /// Indexes positions on a map of the given size.
     pub fn new(width: f64, height: f64, pos: impl Iterator<Item = P2> + Clone) -> Buckets {
+        let mut b = Buckets { nx: 0, ny: 0, start: Vec::new(), items: Vec::new() };
+        b.rebuild(width, height, pos.enumerate().map(|(k, p)| (k as u32, p)));
+        b
+    }
+
+    /// Indexes `(index, position)` items again, reusing the buckets' memory.
+    pub fn rebuild(&mut self, width: f64, height: f64, items: impl Iterator<Item = (u32, P2)> + Clone) {
         let nx = ((width / BUCKET_M).ceil() as usize).max(1);
         let ny = ((height / BUCKET_M).ceil() as usize).max(1);
         let cell = |p: P2| {
@@ -199,26 +206,32 @@ impl Buckets {
             let j = ((p.1 / BUCKET_M).max(0.0) as usize).min(ny - 1);
             j * nx + i
         };
-        let mut count = vec![0u32; nx * ny + 1];
-        for p in pos.clone() {
-            count[cell(p) + 1] += 1;
+        (self.nx, self.ny) = (nx, ny);
+        self.start.clear();
+        self.start.resize(nx * ny + 2, 0);
+        for (_, p) in items.clone() {
+            self.start[cell(p) + 2] += 1;
         }
-        for k in 1..count.len() {
-            count[k] += count[k - 1];
+        for k in 2..self.start.len() {
+            self.start[k] += self.start[k - 1];
         }
-        let mut fill = count.clone();
-        let mut items = vec![0u32; count[nx * ny] as usize];
-        for (idx, p) in pos.enumerate() {
-            let c = cell(p);
-            items[fill[c] as usize] = idx as u32;
-            fill[c] += 1;
+        // while filling, start[c + 1] is where bucket c's next item goes; after, bucket c is
+        // start[c]..start[c + 1]
+        self.items.clear();
+        self.items.resize(self.start[nx * ny + 1] as usize, 0);
+        for (idx, p) in items {
+            let c = cell(p) + 1;
+            self.items[self.start[c] as usize] = idx;
+            self.start[c] += 1;
         }
-        Buckets { nx, ny, start: count, items }
     }
 
-    /// Indices of units in buckets within `radius` of `p`, in ascending index order.
-    pub fn near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
-        out.clear();
+    /// Appends the indices in buckets within `radius` of `p` (bucket by bucket; sort them for
+    /// an order).
+    pub fn extend_near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
+        if self.items.is_empty() {
+            return;
+        }
         let i0 = (((p.0 - radius) / BUCKET_M).floor().max(0.0) as usize).min(self.nx - 1);
         let i1 = (((p.0 + radius) / BUCKET_M).floor().max(0.0) as usize).min(self.nx - 1);
         let j0 = (((p.1 - radius) / BUCKET_M).floor().max(0.0) as usize).min(self.ny - 1);
@@ -229,8 +242,64 @@ impl Buckets {
                 out.extend_from_slice(&self.items[self.start[c] as usize..self.start[c + 1] as usize]);
             }
         }
+    }
+
+    /// Indices of units in buckets within `radius` of `p`, in ascending index order.
+    pub fn near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
+        out.clear();
+        self.extend_near(p, radius, out);
         out.sort_unstable();
     }
+}
+
+/// A side's units in play, for the question "which of them are near this point": a plain
+/// list while the side is small, with a grid of buckets on top when it is large.
+pub struct SideIndex {
+    list: Vec<(u32, P2)>,
+    buckets: Buckets,
+    bucketed: bool,
+}
+
+/// Sides up to this many units in play are searched by scanning their list.
+const SCAN_UP_TO: usize = 64;
+
+impl SideIndex {
+    fn rebuild(&mut self, width: f64, height: f64, items: impl Iterator<Item = (u32, P2)>) {
+        self.list.clear();
+        self.list.extend(items);
+        self.bucketed = self.list.len() > SCAN_UP_TO;
+        if self.bucketed {
+            self.buckets.rebuild(width, height, self.list.iter().copied());
+        }
+    }
+
+    /// Appends the indices of the units within `radius` of `p` (a superset when bucketed: the
+    /// caller checks the range).
+    fn extend_near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
+        if self.bucketed {
+            self.buckets.extend_near(p, radius, out);
+        } else {
+            let r2 = radius * radius;
+            out.extend(
+                self.list.iter().filter(|(_, q)| (q.0 - p.0).powi(2) + (q.1 - p.1).powi(2) <= r2).map(|(k, _)| *k),
+            );
+        }
+    }
+}
+
+impl Default for SideIndex {
+    fn default() -> Self {
+        SideIndex { list: Vec::new(), buckets: Buckets::new(1.0, 1.0, std::iter::empty()), bucketed: false }
+    }
+}
+
+/// What sensing keeps between ticks to spare allocations: the snapshot, one index of
+/// positions per side, the candidate list.
+#[derive(Default)]
+pub struct SenseBuffers {
+    units: Vec<Snap>,
+    sides: Vec<SideIndex>,
+    near: Vec<u32>,
 }
 
 impl Snap {
@@ -263,14 +332,27 @@ fn sense(
     q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Stance, &Combat)>,
     aircraft: Query<&super::air::Sortie>,
     tasks: Query<&Orders>,
+    mut buf: Local<SenseBuffers>,
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
+    let SenseBuffers { units, sides, near } = &mut *buf;
     // in spawn order: each observer draws its detections in this order, which must not depend
     // on how the ECS happens to store units
-    let mut units: Vec<Snap> = q.iter().map(|(e, i, p, pe, st, c)| Snap::of(e, i, p, pe, st, c)).collect();
+    units.clear();
+    units.extend(q.iter().map(|(e, i, p, pe, st, c)| Snap::of(e, i, p, pe, st, c)));
     units.sort_by_key(|u| u.index);
+    let units = &*units;
+    // one index per side of its units in play: an observer looks only at the enemy's
+    sides.resize_with(th.sides.len(), SideIndex::default);
+    for (si, b) in sides.iter_mut().enumerate() {
+        b.rebuild(
+            ter.width_m(),
+            ter.height_m(),
+            units.iter().enumerate().filter(|(_, u)| u.side == si && u.present()).map(|(k, u)| (k as u32, u.pos)),
+        );
+    }
     // the largest signature x size factor of any target now bounds how far anyone can see
     let most_visible = units
         .iter()
@@ -281,9 +363,7 @@ fn sense(
         })
         .fold(0.0, f64::max);
     let name = |k: usize| th.unit_ids[units[k].index].clone();
-    let buckets = Buckets::new(ter.width_m(), ter.height_m(), units.iter().map(|u| u.pos));
     let visibility = th.loaded.scenario.environment.visibility_m;
-    let mut near = Vec::new();
     for (oi, o) in units.iter().enumerate() {
         if !o.present() || o.status == Status::Broken {
             continue;
@@ -299,17 +379,18 @@ fn sense(
         }
         let oty = &th.types[o.ty];
         // transport aircraft (no sortie cycle) look out only while they fly
+        let orders = tasks.get(o.e).ok();
         if oty.air.is_none()
             && matches!(
                 oty.mobility,
                 crate::scenario::schema::Mobility::Rotary | crate::scenario::schema::Mobility::FixedWing
             )
-            && tasks.get(o.e).is_ok_and(|ord| ord.phase != Phase::Moving)
+            && orders.is_some_and(|ord| ord.phase != Phase::Moving)
         {
             continue;
         }
         // a unit searching a village sees into it at SEARCH_BOOST times its usual range
-        let search = tasks.get(o.e).ok().and_then(|ord| match ord.task {
+        let search = orders.and_then(|ord| match ord.task {
             TaskRt::Search { village, since: Some(_), .. } => Some(&th.places[village]),
             _ => None,
         });
@@ -319,9 +400,20 @@ fn sense(
         if reach <= 0.0 {
             continue;
         }
-        buckets.near(o.pos, reach, &mut near);
+        // the enemy units within reach: none (most ticks), nothing to do
+        near.clear();
+        for (si, b) in sides.iter().enumerate() {
+            if si != o.side {
+                b.extend_near(o.pos, reach, near);
+            }
+        }
+        if near.is_empty() {
+            continue;
+        }
+        // the candidates within this observer's reach are among those: in spawn order
+        near.sort_unstable();
         let mut stream: Option<ChaCha8Rng> = None;
-        for &ti in &near {
+        for &ti in near.iter() {
             let tu = &units[ti as usize];
             if tu.side == o.side || !tu.present() {
                 continue;

@@ -132,6 +132,30 @@ pub struct Terrain {
     pub closed_above_m: Option<f64>,
     /// Connected components per movement profile, computed on first use.
     components: Arc<Mutex<Vec<(nav::MoveProfile, Arc<Vec<u32>>)>>>,
+    /// Routes planned on this terrain, by profile, start cell and goal cell: a route depends on
+    /// nothing else, so the replications of a batch (which share the terrain) plan each once.
+    routes: Arc<Mutex<RouteCache>>,
+    /// The highest ground on straight lines asked about (flights), by their exact ends.
+    lines: Arc<Mutex<std::collections::HashMap<[u64; 4], f64>>>,
+}
+
+/// Metres an aircraft keeps above the highest ground on its straight line of flight.
+pub const FLIGHT_CLEARANCE_M: f64 = 150.0;
+
+/// Routes by (profile index, start cell, goal cell); the profiles seen so far.
+#[derive(Default)]
+struct RouteCache {
+    profiles: Vec<nav::MoveProfile>,
+    routes: std::collections::HashMap<(u32, u32, u32), Result<Arc<nav::Route>, nav::NoRoute>>,
+}
+
+/// Most routes kept per terrain (the cache starts afresh when full).
+const MAX_CACHED_ROUTES: usize = 200_000;
+
+impl std::fmt::Debug for RouteCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} cached routes", self.routes.len())
+    }
 }
 
 impl Terrain {
@@ -187,6 +211,8 @@ impl Terrain {
             snow_line_m: spec.snow_line_m,
             closed_above_m: spec.closed_above_m,
             components: Arc::default(),
+            routes: Arc::default(),
+            lines: Arc::default(),
         };
         t.compute_slope();
         if let Some(n) = detail {
@@ -303,6 +329,76 @@ impl Terrain {
             cache.push((prof.clone(), c.clone()));
         }
         c
+    }
+
+    /// The fastest route for a profile between the cells of two points (A*, `nav::astar`),
+    /// from the terrain's cache when it was planned before: the same answer, bit for bit.
+    pub fn route(
+        &self,
+        prof: &nav::MoveProfile,
+        start: P2,
+        goal: P2,
+        ws: &mut nav::Workspace,
+    ) -> Result<Arc<nav::Route>, nav::NoRoute> {
+        let (Some(s), Some(g)) = (self.index_at(start), self.index_at(goal)) else {
+            return Err(nav::NoRoute::OffMap);
+        };
+        let key = |c: &mut RouteCache| {
+            let p = match c.profiles.iter().position(|x| x == prof) {
+                Some(p) => p,
+                None => {
+                    c.profiles.push(prof.clone());
+                    c.profiles.len() - 1
+                }
+            };
+            (p as u32, s as u32, g as u32)
+        };
+        if let Ok(mut c) = self.routes.lock() {
+            let k = key(&mut c);
+            if let Some(r) = c.routes.get(&k) {
+                return r.clone();
+            }
+        }
+        let r = nav::astar(self, prof, start, goal, ws).map(Arc::new);
+        if let Ok(mut c) = self.routes.lock() {
+            if c.routes.len() >= MAX_CACHED_ROUTES {
+                c.routes.clear();
+            }
+            let k = key(&mut c);
+            c.routes.insert(k, r.clone());
+        }
+        r
+    }
+
+    /// The highest ground on the straight line from `a` to `b`, sampled every half cell
+    /// (cached by the exact ends: an aircraft asks about the same line tick after tick).
+    pub fn highest_on_line(&self, a: P2, b: P2) -> f64 {
+        let key = [a.0.to_bits(), a.1.to_bits(), b.0.to_bits(), b.1.to_bits()];
+        if let Some(v) = self.lines.lock().ok().and_then(|c| c.get(&key).copied()) {
+            return v;
+        }
+        let d = geom::dist(a, b);
+        let n = ((d / (self.cell_m / 2.0)).ceil() as usize).clamp(1, 100_000);
+        let top = (0..=n)
+            .map(|s| {
+                let f = s as f64 / n as f64;
+                self.elevation_at((a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f))
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        if let Ok(mut c) = self.lines.lock() {
+            if c.len() >= MAX_CACHED_ROUTES {
+                c.clear();
+            }
+            c.insert(key, top);
+        }
+        top
+    }
+
+    /// The highest ground a flight from `a` to `b` with this ceiling cannot clear by
+    /// [`FLIGHT_CLEARANCE_M`], if any: the one rule for flights, in validation and in the run.
+    pub fn flight_blocked(&self, a: P2, b: P2, ceiling_m: f64) -> Option<f64> {
+        let top = self.highest_on_line(a, b);
+        (top + FLIGHT_CLEARANCE_M > ceiling_m).then_some(top)
     }
 
     /// Number of cells.
