@@ -1,5 +1,5 @@
 //! `jets bench`: the performance suite. Measures wall time and real-time factor of one
-//! replication single-threaded, with the forces at x1, x2, x4 and x8. A benchmark, never a
+//! replication single-threaded, with the forces at x1, x2, x4, x8, x16 and x32. A benchmark, never a
 //! test: figures go into BENCHMARKS.md with the machine they ran on.
 
 use std::io::Write;
@@ -58,7 +58,7 @@ pub fn bench(loaded: Loaded, scenario: Option<&std::path::Path>, load_s: f64, qu
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
     let mut base = None;
-    for k in [1u32, 2, 4, 8] {
+    for k in [1u32, 2, 4, 8, 16, 32] {
         let mut l = loaded.clone();
         if let Err(e) = scenario::scale_units(&mut l, k) {
             writeln!(out, "| x{k} | — | skipped: {e} |")?;
@@ -124,7 +124,10 @@ pub fn bench(loaded: Loaded, scenario: Option<&std::path::Path>, load_s: f64, qu
     authoring_bench(&mut out, &loaded, scenario, reps)?;
     writeln!(
         out,
-        "\nTargets (2-core machine): x1 under 1 s with sensing and combat (issue 3; 0.2 s without, issue 2); x8 under 12 times x1."
+        "\nTargets (2-core machine): x1 under 1 s with sensing and combat (issue 3; 0.2 s without, issue 2); x8 under 12 times x1; \
+         x1 at most half its time before issue 14 (0.30-0.33 s), x16 at most 16 times x1 (issue 14). The cold run is a process's \
+         first replication; the median and min are later ones, which find their routes in the terrain's cache as the \
+         replications of a batch do."
     )?;
     batch_bench(&mut out, scenario, quick)?;
     Ok(())

@@ -27,7 +27,10 @@ pub fn connect(addr: &str, seat: &str, token: &str) -> Result<(Arc<Loaded>, Run)
     let client = Client::connect(addr, seat, token, Cursor::default(), Duration::from_secs(15))?;
     let dir = std::env::temp_dir().join(format!("jets-seat-{}-{}", std::process::id(), seat));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let loaded = Arc::new(client.briefing.load(&dir).map_err(|p| p.render(false))?);
+    let loaded = client.briefing.load(&dir).map_err(|p| p.render(false));
+    // the briefing's files are read once, into memory; leave nothing behind in the temp folder
+    let _ = std::fs::remove_dir_all(&dir);
+    let loaded = Arc::new(loaded?);
     let role = client.briefing.role;
     let sim = jets::sim::Sim::new(loaded.clone(), &jets::sim::RunOptions::default());
     let theatre = Arc::new(sim.world().resource::<Theatre>().clone());

@@ -35,7 +35,7 @@ use super::sensing::{self, Snap};
 use super::setup::{RunConfig, TerrainRes, Theatre};
 use super::sun::Light;
 use crate::scenario::schema::{UnitType, Weapon, WeaponKind};
-use crate::terrain::geom;
+use crate::terrain::geom::{self, P2};
 
 /// Seconds after coming under fire during which a unit counts as engaged.
 pub const FIRED_UPON_S: u64 = 600;
@@ -161,6 +161,10 @@ fn may_engage(
     }
 }
 
+/// Suppression below this is taken as none: about 28 minutes after the last fire from full
+/// suppression (it decays with a 2-minute time constant).
+const SUPPRESSION_FLOOR: f64 = 1e-6;
+
 /// What direct fire keeps between ticks to spare allocations.
 #[derive(Default)]
 struct FireBuffers {
@@ -169,6 +173,8 @@ struct FireBuffers {
     /// Entity -> snapshot index, sorted by entity.
     index: Vec<(Entity, usize)>,
     damage: Vec<Damage>,
+    /// Per unit: holds a target; is suppressed.
+    state: Vec<(bool, bool)>,
 }
 
 #[derive(Default, Clone)]
@@ -202,9 +208,12 @@ fn direct_fire(
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
-    let FireBuffers { units, airborne, index, damage } = &mut *buf;
+    let FireBuffers { units, airborne, index, damage, state } = &mut *buf;
     units.clear();
     airborne.clear();
+    state.clear();
+    // one read-only pass; only the units that fire, hold a target, are suppressed or are hit
+    // are then fetched for writing
     for (e, i, p, pe, st, c, _, sortie) in q.iter() {
         units.push(Snap::of(e, i, p, pe, st, c));
         // aircraft in the air: only heavy machine guns and cannon reach them, at a tenth of the odds
@@ -214,6 +223,7 @@ fn direct_fire(
                 super::air::AirState::Outbound | super::air::AirState::OnStation | super::air::AirState::Returning
             )
         }));
+        state.push((c.target.is_some(), c.suppression > 0.0));
     }
     damage.clear();
     damage.resize(units.len(), Damage::default());
@@ -225,11 +235,18 @@ fn direct_fire(
         index.sort_unstable_by_key(|x| x.0);
     }
     let units = &*units;
-    for (si, (_, info, _, _, stance, mut combat, orders, sortie)) in q.iter_mut().enumerate() {
+    // each side's picture as a flat list, in the picture's order
+    let contacts: Vec<Vec<(P2, &Contact)>> = if any_contact {
+        pics.sides.iter().map(|p| p.values().map(|c| (c.est, c)).collect()).collect()
+    } else {
+        Vec::new()
+    };
+    for si in 0..units.len() {
         let s = &units[si];
-        if !s.present() {
+        if !s.present() || (pics.sides[s.side].is_empty() && !state[si].0) {
             continue;
         }
+        let Ok((_, info, _, _, stance, mut combat, orders, sortie)) = q.get_mut(s.e) else { continue };
         let ty: &UnitType = &th.types[s.ty];
         let on_station = sortie.is_some_and(|x| x.on_station());
         let usable = |k: usize, w: &crate::scenario::schema::Weapon| {
@@ -252,15 +269,11 @@ fn direct_fire(
         }
         let has_aa = ty.weapons.iter().enumerate().any(|(k, w)| usable(k, w) && is_anti_air(w.kind));
         // nearest known contact within reach, by estimated range, that the unit can see
-        let picture = &pics.sides[s.side];
         let mut best: Option<(f64, usize)> = None;
-        for c in picture.values() {
-            if !c.known_to(s.uid, s.contingent, t) {
-                continue;
-            }
+        for &(est, c) in &contacts[s.side] {
             // what the weapons reach where the shooter believes the target is
-            let est_r = geom::dist(s.pos, c.est);
-            if est_r > reach {
+            let est_r = geom::dist(s.pos, est);
+            if est_r > reach || !c.known_to(s.uid, s.contingent, t) {
                 continue;
             }
             let Ok(pos) = index.binary_search_by_key(&c.entity, |x| x.0) else { continue };
@@ -347,10 +360,18 @@ fn direct_fire(
     }
     // apply all damage at once
     let decay = libm::exp(-dt / 120.0);
-    for (ti, (_, info, _, mut pers, _, mut combat, _, _)) in q.iter_mut().enumerate() {
+    for ti in 0..units.len() {
         let d = &damage[ti];
+        if d.rounds <= 0.0 && !state[ti].1 {
+            continue;
+        }
+        let Ok((_, info, _, mut pers, _, mut combat, _, _)) = q.get_mut(units[ti].e) else { continue };
         let before = combat.suppression;
         combat.suppression *= decay;
+        // a trace of suppression is none (and the unit drops out of this pass until hit again)
+        if combat.suppression < SUPPRESSION_FLOOR {
+            combat.suppression = 0.0;
+        }
         if d.rounds <= 0.0 {
             continue;
         }
@@ -386,6 +407,18 @@ fn direct_fire(
     }
 }
 
+/// What morale keeps between ticks to spare allocations.
+#[derive(Default)]
+struct MoraleBuffers {
+    /// Per unit: side, position, in play, entity.
+    units: Vec<(usize, P2, bool, Entity)>,
+    /// Per unit: this tick leaves it as it is.
+    settled: Vec<bool>,
+    /// Per side, its units in play (built on ticks when someone is under fire or broken).
+    sides: Vec<sensing::SideIndex>,
+    near: Vec<u32>,
+}
+
 /// Morale drift, status changes, withdrawal, surrender.
 fn morale(
     clock: Res<Clock>,
@@ -393,21 +426,55 @@ fn morale(
     cfg: Res<RunConfig>,
     mut log: ResMut<EventLog>,
     mut q: Query<(Entity, &UnitInfo, &Position, &mut Personnel, &Stance, &mut Combat, &mut Orders, &mut Mover)>,
+    terrain: Res<TerrainRes>,
+    mut buf: Local<MoraleBuffers>,
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
-    // positions for the isolation rule, needed only while someone is under fire
-    let under_fire = |c: &Combat| c.fired_upon_at.is_some_and(|f| t.saturating_sub(f) <= 900);
-    let units: Vec<(usize, super::super::terrain::geom::P2, bool)> = if q.iter().any(|(.., c, _, _)| under_fire(c)) {
-        q.iter()
-            .map(|(_, i, p, pe, _, c, ..)| {
-                (i.side, p.0, pe.active > 0 && !matches!(c.status, Status::Surrendered | Status::Out))
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    for (k, (_, info, pos, mut pers, _, mut combat, mut orders, mut mover)) in q.iter_mut().enumerate() {
+    let MoraleBuffers { units, settled, sides, near } = &mut *buf;
+    units.clear();
+    settled.clear();
+    let mut looks_around = false;
+    // one read-only pass: positions for the isolation and surrender rules, and which units
+    // are settled (fighting, not under fire, not tired, morale at its ceiling), whose state this
+    // tick would leave exactly as it is
+    for (e, info, pos, pers, _, c, _, mover) in q.iter() {
+        units.push((info.side, pos.0, pers.active > 0 && !matches!(c.status, Status::Surrendered | Status::Out), e));
+        let ty = &th.types[info.unit_type];
+        let quiet = c.fired_upon_at.is_none_or(|f| t.saturating_sub(f) > 900);
+        let rested = mover.march_s <= 0.75 * ty.movement.march_h * 3600.0;
+        let m = c.morale;
+        let out = matches!(c.status, Status::Surrendered | Status::Out);
+        let steady = c.status == Status::Fighting
+            && pers.active > 0
+            && quiet
+            && rested
+            && (m + 0.0002 * dt).min(ty.morale.initial).clamp(0.0, 1.0) == m
+            && m >= ty.morale.break_below
+            && m >= ty.morale.withdraw_below;
+        settled.push(out || steady);
+        looks_around |= !out && (!quiet || c.status == Status::Broken);
+    }
+    let units = &*units;
+    // who is near whom, for the isolation and surrender rules
+    if looks_around {
+        sides.resize_with(th.sides.len(), Default::default);
+        for (si, b) in sides.iter_mut().enumerate() {
+            b.rebuild(
+                terrain.0.width_m(),
+                terrain.0.height_m(),
+                units.iter().enumerate().filter(|(_, u)| u.0 == si && u.2).map(|(k, u)| (k as u32, u.1)),
+            );
+        }
+    }
+    let sides = &*sides;
+    for k in 0..units.len() {
+        if settled[k] {
+            continue;
+        }
+        let Ok((_, info, pos, mut pers, _, mut combat, mut orders, mut mover)) = q.get_mut(units[k].3) else {
+            continue;
+        };
         if matches!(combat.status, Status::Surrendered | Status::Out) {
             continue;
         }
@@ -428,10 +495,12 @@ fn morale(
         } else {
             combat.morale -= 0.00005 * dt * combat.suppression;
             // isolation: no friendly unit within 3 km while under fire
-            let friends_near = units
-                .iter()
-                .enumerate()
-                .any(|(j, u)| j != k && u.0 == info.side && u.2 && geom::dist(u.1, pos.0) <= 3000.0);
+            near.clear();
+            sides[info.side].extend_near(pos.0, 3000.0, near);
+            let friends_near = near.iter().map(|&j| j as usize).any(|j| {
+                let u = &units[j];
+                j != k && u.0 == info.side && u.2 && geom::dist(u.1, pos.0) <= 3000.0
+            });
             if !friends_near {
                 combat.morale -= 0.00002 * dt;
             }
@@ -469,7 +538,16 @@ fn morale(
                 );
             }
             Status::Broken => {
-                let enemy_close = units.iter().any(|u| u.0 != info.side && u.2 && geom::dist(u.1, pos.0) <= 500.0);
+                near.clear();
+                for (si, b) in sides.iter().enumerate() {
+                    if si != info.side {
+                        b.extend_near(pos.0, 500.0, near);
+                    }
+                }
+                let enemy_close = near
+                    .iter()
+                    .map(|&j| &units[j as usize])
+                    .any(|u| u.0 != info.side && u.2 && geom::dist(u.1, pos.0) <= 500.0);
                 if enemy_close {
                     let p = 1.0 - libm::exp(-ty.morale.surrender_per_h * dt / 3600.0);
                     let mut r = rng::at_tick(cfg.seed, "surrender", info.uid, clock.tick);

@@ -483,6 +483,9 @@ fn command(
     if fresh.is_empty() {
         return;
     }
+    // units with an order already on its way (sorted, for a quick look-up)
+    let mut pending: Vec<Entity> = cmd.pending.iter().map(|p| p.unit).collect();
+    pending.sort_unstable();
     let units: Vec<Avail> = q
         .iter()
         .map(|(e, i, p, pe, c, o, _)| {
@@ -495,7 +498,7 @@ fn command(
                 && th.profiles[i.profile].on_ground()
                 && ty.category != Category::Headquarters
                 && !cmd.committed.contains(&i.uid)
-                && !cmd.pending.iter().any(|p| p.unit == e);
+                && pending.binary_search(&e).is_err();
             let lift = if ready && ty.mobility == Mobility::Rotary && cmd.busy.get(&i.uid).is_none_or(|&b| b <= t) {
                 ty.capacity.troops * i.vehicles
             } else {
@@ -516,12 +519,16 @@ fn command(
             }
         })
         .collect();
+    // the reserves of each side (those committed on the way are skipped below)
+    let reserves: Vec<Vec<&Avail>> =
+        (0..th.sides.len()).map(|si| units.iter().filter(|u| u.side == si && u.reserve).collect()).collect();
     for (si, uid) in fresh {
         let c = &pics.sides[si][&uid];
         let owner = c.owner;
         let nearest = |own: bool| {
-            units
+            reserves[si]
                 .iter()
+                .copied()
                 .filter(|u| {
                     u.side == si && u.reserve && !cmd.committed.contains(&u.uid) && (u.contingent == owner) == own
                 })

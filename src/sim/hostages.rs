@@ -21,7 +21,7 @@ use super::metrics::HostageTally;
 use super::rng;
 use super::setup::{RunConfig, Theatre};
 use crate::scenario::schema::PlaceKind;
-use crate::terrain::geom;
+use crate::terrain::geom::{self, P2};
 
 /// Distance at which a band seizes a named hostage group, metres.
 pub const SEIZE_GROUP_M: f64 = 500.0;
@@ -33,8 +33,12 @@ fn hostages(
     mut tally: ResMut<HostageTally>,
     mut log: ResMut<EventLog>,
     mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Hostages)>,
+    mut groups: Local<Option<Vec<P2>>>,
 ) {
     let t = clock.t;
+    // where the scenario's hostage groups are (resolved once)
+    let groups =
+        groups.get_or_insert_with(|| th.loaded.scenario.hostage_groups.iter().map(|g| th.loaded.xy(&g.at)).collect());
     for (info, pos, pers, combat, mut h) in &mut q {
         // fire on the holders endangers the hostages
         // losses to fire only (killed and wounded), not people leaving play by exfiltrating
@@ -84,8 +88,7 @@ fn hostages(
             if tally.groups_taken.contains(&gi) {
                 continue;
             }
-            let gp = th.loaded.xy(&g.at);
-            if geom::dist(gp, pos.0) <= SEIZE_GROUP_M {
+            if geom::dist(groups[gi], pos.0) <= SEIZE_GROUP_M {
                 tally.groups_taken.push(gi);
                 h.held += g.count;
                 tally.taken += g.count as u64;

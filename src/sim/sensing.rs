@@ -254,7 +254,7 @@ impl Buckets {
 
 /// A side's units in play, for the question "which of them are near this point": a plain
 /// list while the side is small, with a grid of buckets on top when it is large.
-pub struct SideIndex {
+pub(super) struct SideIndex {
     list: Vec<(u32, P2)>,
     buckets: Buckets,
     bucketed: bool,
@@ -264,7 +264,7 @@ pub struct SideIndex {
 const SCAN_UP_TO: usize = 64;
 
 impl SideIndex {
-    fn rebuild(&mut self, width: f64, height: f64, items: impl Iterator<Item = (u32, P2)>) {
+    pub(super) fn rebuild(&mut self, width: f64, height: f64, items: impl Iterator<Item = (u32, P2)>) {
         self.list.clear();
         self.list.extend(items);
         self.bucketed = self.list.len() > SCAN_UP_TO;
@@ -275,11 +275,12 @@ impl SideIndex {
 
     /// Appends the indices of the units within `radius` of `p` (a superset when bucketed: the
     /// caller checks the range).
-    fn extend_near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
+    pub(super) fn extend_near(&self, p: P2, radius: f64, out: &mut Vec<u32>) {
         if self.bucketed {
             self.buckets.extend_near(p, radius, out);
         } else {
-            let r2 = radius * radius;
+            // a hair wide, so that the list is a superset of what an exact distance admits
+            let r2 = radius * radius * (1.0 + 1e-9);
             out.extend(
                 self.list.iter().filter(|(_, q)| (q.0 - p.0).powi(2) + (q.1 - p.1).powi(2) <= r2).map(|(k, _)| *k),
             );
@@ -297,9 +298,25 @@ impl Default for SideIndex {
 /// positions per side, the candidate list.
 #[derive(Default)]
 pub struct SenseBuffers {
-    units: Vec<Snap>,
+    /// Units in spawn order, with how each looks out this tick.
+    units: Vec<(Snap, Look)>,
     sides: Vec<SideIndex>,
     near: Vec<u32>,
+    /// Per unit type, the longest sensor range in `reach_light`.
+    reach: Vec<f64>,
+    reach_light: Option<Light>,
+    /// Units out of play (sorted), and (side, target uid) pairs being shot at (sorted).
+    gone: Vec<Entity>,
+    shot_at: Vec<(usize, u64)>,
+}
+
+/// How a unit looks out this tick.
+#[derive(Clone, Copy)]
+struct Look {
+    /// It looks out at all (aircraft on the ground do not).
+    looks: bool,
+    /// The village it is searching (it sees into it further).
+    search: Option<usize>,
 }
 
 impl Snap {
@@ -329,74 +346,85 @@ fn sense(
     mut pics: ResMut<Pictures>,
     mut sight: ResMut<LosCache>,
     mut log: ResMut<EventLog>,
-    q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Stance, &Combat)>,
-    aircraft: Query<&super::air::Sortie>,
-    tasks: Query<&Orders>,
+    q: Query<(
+        Entity,
+        &UnitInfo,
+        &Position,
+        &Personnel,
+        &Stance,
+        &Combat,
+        Option<&super::air::Sortie>,
+        Option<&Orders>,
+    )>,
     mut buf: Local<SenseBuffers>,
 ) {
     let t = clock.t;
     let dt = clock.tick_s as f64;
     let ter = &*terrain.0;
-    let SenseBuffers { units, sides, near } = &mut *buf;
+    let SenseBuffers { units, sides, near, reach: type_reach, reach_light, gone, shot_at } = &mut *buf;
     // in spawn order: each observer draws its detections in this order, which must not depend
     // on how the ECS happens to store units
     units.clear();
-    units.extend(q.iter().map(|(e, i, p, pe, st, c)| Snap::of(e, i, p, pe, st, c)));
-    units.sort_by_key(|u| u.index);
+    units.extend(q.iter().map(|(e, i, p, pe, st, c, sortie, orders)| {
+        let ty = &th.types[i.unit_type];
+        // aircraft look out only when airborne; transport aircraft (no sortie cycle) only
+        // while they fly
+        let grounded = sortie.is_some_and(|s| {
+            matches!(
+                s.state,
+                super::air::AirState::Ready | super::air::AirState::Readying | super::air::AirState::Turnaround
+            )
+        }) || (ty.air.is_none()
+            && matches!(
+                ty.mobility,
+                crate::scenario::schema::Mobility::Rotary | crate::scenario::schema::Mobility::FixedWing
+            )
+            && orders.is_some_and(|ord| ord.phase != Phase::Moving));
+        // a unit searching a village sees into it at SEARCH_BOOST times its usual range
+        let search = orders.and_then(|ord| match ord.task {
+            TaskRt::Search { village, since: Some(_), .. } => Some(village),
+            _ => None,
+        });
+        (Snap::of(e, i, p, pe, st, c), Look { looks: !grounded, search })
+    }));
+    units.sort_by_key(|u| u.0.index);
     let units = &*units;
+    // the longest sensor range of each type changes only with the light
+    if *reach_light != Some(clock.light) {
+        type_reach.clear();
+        type_reach.extend(
+            th.types.iter().map(|ty| ty.sensors.iter().map(|s| sensor_range(s, clock.light)).fold(0.0, f64::max)),
+        );
+        *reach_light = Some(clock.light);
+    }
     // one index per side of its units in play: an observer looks only at the enemy's
     sides.resize_with(th.sides.len(), SideIndex::default);
     for (si, b) in sides.iter_mut().enumerate() {
         b.rebuild(
             ter.width_m(),
             ter.height_m(),
-            units.iter().enumerate().filter(|(_, u)| u.side == si && u.present()).map(|(k, u)| (k as u32, u.pos)),
+            units.iter().enumerate().filter(|(_, u)| u.0.side == si && u.0.present()).map(|(k, u)| (k as u32, u.0.pos)),
         );
     }
     // the largest signature x size factor of any target now bounds how far anyone can see
     let most_visible = units
         .iter()
-        .filter(|u| u.present())
+        .filter(|u| u.0.present())
         .map(|u| {
-            let ty = &th.types[u.ty];
-            ty.signature.get(u.posture) * size_factor(u.active, ty.vehicles > 0)
+            let ty = &th.types[u.0.ty];
+            ty.signature.get(u.0.posture) * size_factor(u.0.active, ty.vehicles > 0)
         })
         .fold(0.0, f64::max);
-    let name = |k: usize| th.unit_ids[units[k].index].clone();
+    let name = |k: usize| th.unit_ids[units[k].0.index].clone();
     let visibility = th.loaded.scenario.environment.visibility_m;
-    for (oi, o) in units.iter().enumerate() {
-        if !o.present() || o.status == Status::Broken {
-            continue;
-        }
-        // aircraft look out only when airborne
-        if aircraft.get(o.e).is_ok_and(|s| {
-            matches!(
-                s.state,
-                super::air::AirState::Ready | super::air::AirState::Readying | super::air::AirState::Turnaround
-            )
-        }) {
+    for (oi, (o, look)) in units.iter().enumerate() {
+        if !o.present() || o.status == Status::Broken || !look.looks {
             continue;
         }
         let oty = &th.types[o.ty];
-        // transport aircraft (no sortie cycle) look out only while they fly
-        let orders = tasks.get(o.e).ok();
-        if oty.air.is_none()
-            && matches!(
-                oty.mobility,
-                crate::scenario::schema::Mobility::Rotary | crate::scenario::schema::Mobility::FixedWing
-            )
-            && orders.is_some_and(|ord| ord.phase != Phase::Moving)
-        {
-            continue;
-        }
-        // a unit searching a village sees into it at SEARCH_BOOST times its usual range
-        let search = orders.and_then(|ord| match ord.task {
-            TaskRt::Search { village, since: Some(_), .. } => Some(&th.places[village]),
-            _ => None,
-        });
+        let search = look.search.map(|v| &th.places[v]);
         let boost = if search.is_some() { SEARCH_BOOST } else { 1.0 };
-        let reach =
-            oty.sensors.iter().map(|s| sensor_range(s, clock.light)).fold(0.0, f64::max) * 2.0 * most_visible * boost;
+        let reach = type_reach[o.ty] * 2.0 * most_visible * boost;
         if reach <= 0.0 {
             continue;
         }
@@ -414,7 +442,7 @@ fn sense(
         near.sort_unstable();
         let mut stream: Option<ChaCha8Rng> = None;
         for &ti in near.iter() {
-            let tu = &units[ti as usize];
+            let tu = &units[ti as usize].0;
             if tu.side == o.side || !tu.present() {
                 continue;
             }
@@ -504,18 +532,27 @@ fn sense(
     // age the pictures: a contact not seen for the timeout is dropped, and so is one with
     // nobody left in play that was in sight a moment ago or that the side was shooting at (it
     // saw it destroyed or surrendering)
-    let gone: std::collections::BTreeSet<Entity> = units.iter().filter(|u| !u.present()).map(|u| u.e).collect();
-    let shot_at: std::collections::BTreeSet<(usize, u64)> = if gone.is_empty() {
-        Default::default()
-    } else {
-        q.iter().filter_map(|(_, i, _, _, _, c)| c.target.map(|tg| (i.side, tg))).collect()
-    };
+    if pics.sides.iter().all(|p| p.is_empty()) {
+        return;
+    }
+    gone.clear();
+    gone.extend(units.iter().filter(|u| !u.0.present()).map(|u| u.0.e));
+    gone.sort_unstable();
+    let gone = &*gone;
+    let is_gone = |e: &Entity| gone.binary_search(e).is_ok();
+    // what each side is shooting at, needed only when a contact is of a unit out of play
+    shot_at.clear();
+    if pics.sides.iter().any(|p| p.values().any(|c| is_gone(&c.entity))) {
+        shot_at.extend(q.iter().filter_map(|(_, i, _, _, _, c, ..)| c.target.map(|tg| (i.side, tg))));
+        shot_at.sort_unstable();
+    }
+    let shot_at = &*shot_at;
     for (si, picture) in pics.sides.iter_mut().enumerate() {
         let timeout = (th.loaded.scenario.sides[si].rules.contact_timeout_min * 60.0) as u64;
         let mut lost = Vec::new();
         picture.retain(|uid, c| {
-            let seen_gone = gone.contains(&c.entity)
-                && (t.saturating_sub(c.last_seen) <= SEEN_GONE_S || shot_at.contains(&(si, *uid)));
+            let seen_gone = is_gone(&c.entity)
+                && (t.saturating_sub(c.last_seen) <= SEEN_GONE_S || shot_at.binary_search(&(si, *uid)).is_ok());
             let keep = t.saturating_sub(c.last_seen) <= timeout && !seen_gone;
             if !keep {
                 lost.push(c.unit.clone());
