@@ -1640,10 +1640,18 @@ fn check_unit_on_terrain(
         // aircraft: any point on the map; moves must stay below the ceiling
         if let Task::Move { to } = task
             && let Some(dest) = resolve(frame, places, to)
+            && let Some(top) = terrain.flight_blocked(pos, dest, t.movement.ceiling_m)
         {
-            if let Some(top) = terrain.flight_blocked(pos, dest, t.movement.ceiling_m) {
-                c.err(&tp.f("to"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)", t.movement.ceiling_m, t.id, crate::terrain::FLIGHT_CLEARANCE_M), Some("route the flight through a lower valley with intermediate moves".into()));
-            }
+            c.err(
+                &tp.f("to"),
+                format!(
+                    "the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)",
+                    t.movement.ceiling_m,
+                    t.id,
+                    crate::terrain::FLIGHT_CLEARANCE_M
+                ),
+                Some("route the flight through a lower valley with intermediate moves".into()),
+            );
         }
         return;
     }
@@ -1723,10 +1731,10 @@ fn check_unit_on_terrain(
             {
                 c.err(&tp.f("lz"), format!("the landing zone at {ze:.0} m is less than 300 m under the {cb:.0} m cloud base: no lift could fly there"), Some("choose a lower landing zone or raise `environment.cloud_base_m`".into()));
             }
-            if let Some(ht) = scn.units.iter().find(|x| &x.id == lift).and_then(|h| types.get(&h.unit_type)) {
-                if let Some(top) = terrain.flight_blocked(pos, d, ht.movement.ceiling_m) {
-                    c.err(&tp.f("lz"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)", ht.movement.ceiling_m, ht.id, crate::terrain::FLIGHT_CLEARANCE_M), Some("choose a landing zone the helicopters can reach below their ceiling".into()));
-                }
+            if let Some(ht) = scn.units.iter().find(|x| &x.id == lift).and_then(|h| types.get(&h.unit_type))
+                && let Some(top) = terrain.flight_blocked(pos, d, ht.movement.ceiling_m)
+            {
+                c.err(&tp.f("lz"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)", ht.movement.ceiling_m, ht.id, crate::terrain::FLIGHT_CLEARANCE_M), Some("choose a landing zone the helicopters can reach below their ceiling".into()));
             }
         }
         Task::Pursue { .. } | Task::Withdraw { to: None } | Task::FireSupport { at: None, .. } => {}
