@@ -695,16 +695,14 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
                     return Ok(ExitCode::from(BAD_INPUT));
                 }
             };
-            // Library paths are relative to the scenario file: point them at the same files
-            // from the new location.
+            // Library and DEM paths are relative to the scenario file: point them at the same
+            // files from the new location (the rule the editor's save uses).
             if let Ok(scn) = scenario::parse_only(src, &text) {
-                let base = p.parent().unwrap_or(Path::new("."));
+                let origin = scenario::Origin::Disk(p.to_path_buf());
                 let mut out = text.clone();
-                for lib in &scn.library {
-                    let target = base.join(lib);
-                    if let Some(rel) = relative_to(&target, file.parent().unwrap_or(Path::new("."))) {
-                        out = out.replace(&format!("\"{lib}\""), &format!("\"{rel}\""));
-                    }
+                for rel in referenced_paths(&scn) {
+                    let moved = origin.rebase(&rel, file);
+                    out = out.replace(&format!("\"{rel}\""), &format!("{moved:?}"));
                 }
                 out
             } else {
@@ -717,20 +715,30 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Points the embedded files' `../assets/units/...` library paths at the repository's assets
+/// The library and DEM paths a scenario names, as written in it.
+fn referenced_paths(scn: &scenario::schema::Scenario) -> Vec<String> {
+    let mut paths = scn.library.clone();
+    if let scenario::schema::Terrain::Dem(d) = &scn.map.terrain {
+        paths.push(d.path.clone());
+    }
+    paths
+}
+
+/// Points the embedded files' `../assets/...` library and DEM paths at the repository's assets
 /// as seen from where the new file is written, or at the built-in copies when there are none.
 fn rewrite_library_paths(text: &str, file: &Path) -> String {
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut out = text.to_string();
-    for lib in ["cis.ron", "armed_groups.ron"] {
-        let on_disk = [PathBuf::from("assets/units").join(lib), PathBuf::from("../assets/units").join(lib)]
+    for asset in ["units/cis.ron", "units/armed_groups.ron", "terrain/batken_gebco2023.asc"] {
+        let on_disk = [PathBuf::from("assets").join(asset), PathBuf::from("../assets").join(asset)]
             .into_iter()
             .find(|c| c.exists())
             .and_then(|c| relative_to(&c, dir));
-        // inside a checkout: the editable library files; elsewhere: the copies built into jets
-        let replacement = on_disk.unwrap_or_else(|| format!("builtin:units/{lib}"));
-        for embedded_rel in [format!("\"../assets/units/{lib}\""), format!("\"../units/{lib}\"")] {
-            out = out.replace(&embedded_rel, &format!("\"{replacement}\""));
+        // inside a checkout: the editable files; elsewhere: the copies built into jets
+        let replacement = on_disk.unwrap_or_else(|| format!("builtin:{asset}"));
+        let name = asset.rsplit('/').next().unwrap_or(asset);
+        for embedded_rel in [format!("\"../assets/{asset}\""), format!("\"../units/{name}\"")] {
+            out = out.replace(&embedded_rel, &format!("{replacement:?}"));
         }
     }
     out

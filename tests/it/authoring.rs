@@ -170,7 +170,7 @@ fn a_save_after_an_edit_changes_only_the_edited_lines() {
     let mut qrf = scn.units.iter().find(|u| u.id == "kz_amc_1").unwrap().clone();
     qrf.id = "kz_amc_qrf".into();
     apply(&mut scn, &Edit::AddUnit(qrf)).unwrap();
-    let task = Task::Block { pass: "turo_pass".into(), at: Some(Loc::Geo { lat: 39.63, lon: 70.422 }) };
+    let task = Task::Block { pass: "turo_pass".into(), at: Some(Loc::Geo { lat: 39.63, lon: 70.39 }) };
     apply(&mut scn, &Edit::SetTask { id: "kg_mrc_1".into(), task }).unwrap();
     let saved = save::to_ron(&scn, Some(&text)).unwrap();
     assert!(saved.dropped.is_empty());

@@ -93,7 +93,7 @@ fn validate_reports_every_problem_with_line_and_column_and_exits_2() {
         .replacen("id: \"irg_band_02\"", "id: \"irg_band_01\"", 1)
         .replacen("strength: 55,", "strength: 5000,", 1)
         .replacen("task: Block(pass: \"zardaly_pass\"", "task: Block(pass: \"zardaly_pas\"", 1)
-        .replacen("at: Geo(lat: 39.506, lon: 70.6905)", "at: Geo(lat: 38.0, lon: 70.6905)", 1);
+        .replacen("at: Geo(lat: 39.5034, lon: 70.5860)", "at: Geo(lat: 38.0, lon: 70.5860)", 1);
     assert_ne!(text, broken);
     let dir = tempfile::tempdir().unwrap();
     let scen = dir.path().join("scenarios");
@@ -103,6 +103,9 @@ fn validate_reports_every_problem_with_line_and_column_and_exits_2() {
     for lib in ["cis.ron", "armed_groups.ron"] {
         std::fs::copy(repo("assets/units").join(lib), assets.join(lib)).unwrap();
     }
+    let dem = dir.path().join("assets/terrain");
+    std::fs::create_dir_all(&dem).unwrap();
+    std::fs::copy(repo("assets/terrain/batken_gebco2023.asc"), dem.join("batken_gebco2023.asc")).unwrap();
     let file = scen.join("broken.ron");
     std::fs::write(&file, &broken).unwrap();
     let (code, _, err) = jets_in(dir.path(), &["validate", "scenarios/broken.ron"]);

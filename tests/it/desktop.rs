@@ -195,6 +195,8 @@ fn scenario_copy(dir: &Path) -> std::path::PathBuf {
     let text = std::fs::read_to_string(repo("scenarios/cooperation_2000.ron")).unwrap();
     let assets = repo("assets/units").canonicalize().unwrap();
     let text = text.replace("\"../assets/units/", &format!("\"{}/", assets.display()));
+    let terrain = repo("assets/terrain").canonicalize().unwrap();
+    let text = text.replace("\"../assets/terrain/", &format!("\"{}/", terrain.display()));
     let file = dir.join("c2000.ron");
     std::fs::write(&file, text).unwrap();
     file
@@ -224,7 +226,7 @@ fn scripted_edits_through_the_editor_save_a_valid_scenario() {
         unit_type: "airmobile_company", strength: 100, at: Place("batken_airfield"),
         task: Reserve(at: Some(Place("batken_airfield"))),
     ))),
-    Apply(SetTask(id: "kg_mrc_1", task: Block(pass: "turo_pass", at: Some(Geo(lat: 39.63, lon: 70.422))))),
+    Apply(SetTask(id: "kg_mrc_1", task: Block(pass: "turo_pass", at: Some(Geo(lat: 39.63, lon: 70.39))))),
     Apply(DeleteUnit("kg_mortar_1")),
     Undo,
     Apply(MoveUnit(id: "kg_mrc_1", to: Geo(lat: 39.575, lon: 70.435))),

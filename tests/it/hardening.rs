@@ -73,7 +73,10 @@ fn scenario_in(dir: &Path, name: &str, f: impl Fn(String) -> String) -> PathBuf 
     for lib in ["cis.ron", "armed_groups.ron"] {
         std::fs::copy(repo("assets/units").join(lib), units.join(lib)).unwrap();
     }
-    let text = cooperation().replace("../assets/units/", "units/");
+    let terrain = dir.join("terrain");
+    std::fs::create_dir_all(&terrain).unwrap();
+    std::fs::copy(repo("assets/terrain/batken_gebco2023.asc"), terrain.join("batken_gebco2023.asc")).unwrap();
+    let text = cooperation().replace("../assets/units/", "units/").replace("../assets/terrain/", "terrain/");
     let path = dir.join(name);
     std::fs::write(&path, f(text)).unwrap();
     path
@@ -203,7 +206,7 @@ fn special_files_are_refused_without_blocking() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("FIFO") && err.contains("library"), "{err}");
     let dem = scenario_in(d, "dem.ron", |t| {
-        let a = t.find("terrain: Procedural(").unwrap();
+        let a = t.find("terrain: Dem(").unwrap();
         let b = t[a..].find("\n        roads:").map(|k| a + k).unwrap();
         format!("{}terrain: Dem((path: \"/dev/zero\", units: Degrees)),{}", &t[..a], &t[b..])
     });
@@ -458,7 +461,7 @@ fn set_errors_are_placed_at_the_value_in_the_file_and_name_the_override() {
 
 #[test]
 fn procedural_terrain_problems_point_into_the_terrain() {
-    let text = cooperation();
+    let text = scenario::load::embedded("assets/templates/scenario.ron").unwrap().to_string();
     let a = text.find("half_width_m:").unwrap();
     let e = text[a..].find(',').unwrap() + a;
     let bad = format!("{}half_width_m: 1.0{}", &text[..a], &text[e..]);
