@@ -465,6 +465,29 @@ mod tests {
         t.centre(j * t.nx + i)
     }
 
+    /// The terrain's route cache answers exactly what A* plans afresh, for every profile, also
+    /// for requests whose ends fall in the same cells as a cached one (which is how it is keyed).
+    #[test]
+    fn cached_routes_are_the_routes_astar_plans() {
+        let t = grid(12, 6, &[(0, 2), (1, 2), (2, 2), (3, 2), (4, 2), (5, 2)], &[(6, 1), (6, 2), (6, 3), (6, 4)]);
+        let fast: Movement = ron::from_str("(walk_factor: 1.5)").unwrap();
+        let profiles = [walker(), MoveProfile::new(Mobility::Foot, &fast, None, u32::MAX)];
+        let mut ws = Workspace::default();
+        for p in &profiles {
+            for (s, g) in [((0, 0), (11, 5)), ((0, 2), (9, 2)), ((5, 5), (0, 0)), ((11, 5), (0, 0)), ((3, 3), (8, 0))] {
+                let (a, b) = (cell(&t, s.0, s.1), cell(&t, g.0, g.1));
+                let fresh = astar(&t, p, a, b, &mut ws);
+                let first = t.route(p, a, b, &mut ws).map(|r| (*r).clone());
+                // the second asks from elsewhere in the same cells: served from the cache
+                let nudged = ((a.0 + 20.0, a.1 - 30.0), (b.0 - 40.0, b.1 + 10.0));
+                let cached = t.route(p, nudged.0, nudged.1, &mut ws).map(|r| (*r).clone());
+                let fresh_nudged = astar(&t, p, nudged.0, nudged.1, &mut ws);
+                assert_eq!(first, fresh, "{s:?} -> {g:?}");
+                assert_eq!(cached, fresh_nudged, "{s:?} -> {g:?} from inside the same cells");
+            }
+        }
+    }
+
     #[test]
     fn astar_takes_the_known_cheapest_route() {
         // 8 x 3 cells; a footpath along the middle row. Walking the bottom row off the path
