@@ -33,12 +33,22 @@ fn hostages(
     mut tally: ResMut<HostageTally>,
     mut log: ResMut<EventLog>,
     mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Hostages)>,
-    mut groups: Local<Option<Vec<P2>>>,
+    mut fixed: Local<Option<Fixed>>,
 ) {
     let t = clock.t;
-    // where the scenario's hostage groups are (resolved once)
-    let groups =
-        groups.get_or_insert_with(|| th.loaded.scenario.hostage_groups.iter().map(|g| th.loaded.xy(&g.at)).collect());
+    // where the scenario's villages and hostage groups are (resolved once)
+    let Fixed { groups, villages } = fixed.get_or_insert_with(|| Fixed {
+        groups: th.loaded.scenario.hostage_groups.iter().map(|g| th.loaded.xy(&g.at)).collect(),
+        villages: th
+            .places
+            .iter()
+            .enumerate()
+            .filter_map(|(pi, p)| match p.kind {
+                PlaceKind::Village { population } => Some((pi, p.pos, p.radius_m, population)),
+                _ => None,
+            })
+            .collect(),
+    });
     for (info, pos, pers, combat, mut h) in &mut q {
         // fire on the holders endangers the hostages
         // losses to fire only (killed and wounded), not people leaving play by exfiltrating
@@ -68,12 +78,17 @@ fn hostages(
         if ty.takes_hostages <= 0.0 || combat.status != Status::Fighting || pers.active == 0 {
             continue;
         }
-        for (pi, p) in th.places.iter().enumerate() {
-            let PlaceKind::Village { population } = p.kind else { continue };
-            if h.raided.contains(&pi) || geom::dist(p.pos, pos.0) > p.radius_m {
+        for &(pi, at, radius_m, population) in villages.iter() {
+            // squared distance first (with a margin), the exact test only near the edge
+            let (dx, dy) = (at.0 - pos.0.0, at.1 - pos.0.1);
+            if dx * dx + dy * dy > radius_m * radius_m * (1.0 + 1e-9) {
+                continue;
+            }
+            if h.raided.contains(&pi) || geom::dist(at, pos.0) > radius_m {
                 continue;
             }
             h.raided.push(pi);
+            let p = &th.places[pi];
             let mut r = rng::at_tick(cfg.seed, "hostages", info.uid, clock.tick ^ ((pi as u64) << 40));
             if r.random::<f64>() < ty.takes_hostages {
                 let n = r.random_range(1..=5u32).min(population);
@@ -96,6 +111,14 @@ fn hostages(
             }
         }
     }
+}
+
+/// The scenario's fixed places this system looks at, resolved on its first run.
+struct Fixed {
+    /// Hostage groups' positions, in scenario order.
+    groups: Vec<P2>,
+    /// Villages: (place index, position, radius, population), in place order.
+    villages: Vec<(usize, P2, f64, u32)>,
 }
 
 pub(super) fn plugin(app: &mut App) {
