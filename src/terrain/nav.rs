@@ -159,6 +159,11 @@ impl MoveProfile {
         if !self.passable(t, b) {
             return None;
         }
+        self.speed_onto_passable(t, a, b, dist)
+    }
+
+    /// [`MoveProfile::step_speed`] for a neighbour `b` already known to be passable.
+    fn speed_onto_passable(&self, t: &Terrain, a: usize, b: usize, dist: f64) -> Option<f64> {
         let (ra, rb) = (t.road[a], t.road[b]);
         let eb = t.elev[b] as f64;
         match self.mobility {
@@ -199,7 +204,15 @@ impl MoveProfile {
 
     /// Time in seconds for the step from `a` to neighbour `b`, fording included.
     pub fn step_time(&self, t: &Terrain, a: usize, b: usize, dist: f64) -> Option<f64> {
-        let v = self.step_speed(t, a, b, dist)?;
+        if !self.passable(t, b) {
+            return None;
+        }
+        self.time_onto_passable(t, a, b, dist)
+    }
+
+    /// [`MoveProfile::step_time`] for a neighbour `b` already known to be passable.
+    fn time_onto_passable(&self, t: &Terrain, a: usize, b: usize, dist: f64) -> Option<f64> {
+        let v = self.speed_onto_passable(t, a, b, dist)?;
         let ford =
             if t.river[b] && !t.river[a] && t.road[b] < ROAD_TRACK && t.road[b] != ROAD_TRAIL { FORD_S } else { 0.0 };
         Some(dist / v + ford)
@@ -311,6 +324,23 @@ pub fn astar(t: &Terrain, p: &MoveProfile, start: P2, goal: P2, ws: &mut Workspa
     if !p.passable(t, g) {
         return Err(NoRoute::GoalBlocked);
     }
+    // The profile's connected components (cached in the terrain): an impassable cell has none,
+    // and a goal outside every component the start touches cannot be reached, which A* would
+    // otherwise learn only by exhausting the start's component.
+    let comp = t.components_for(p);
+    let reachable = if comp[s] != u32::MAX {
+        comp[s] == comp[g]
+    } else {
+        // a unit on an impassable patch steps onto any passable neighbour
+        let (i, j) = ((s % t.nx) as i64, (s / t.nx) as i64);
+        NEIGHBOURS.iter().any(|&(di, dj)| {
+            let (a, b) = (i + di, j + dj);
+            a >= 0 && b >= 0 && a < t.nx as i64 && b < t.ny as i64 && comp[(b * t.nx as i64 + a) as usize] == comp[g]
+        })
+    };
+    if !reachable {
+        return Err(NoRoute::Unreachable);
+    }
     let n = t.len();
     ws.reset(n);
     let vmax = p.max_speed_ms().max(1e-6);
@@ -355,11 +385,11 @@ pub fn astar(t: &Terrain, p: &MoveProfile, start: P2, goal: P2, ws: &mut Workspa
                 continue;
             }
             let m = (b * nx + a) as usize;
-            if ws.closed[m] == epoch {
+            if ws.closed[m] == epoch || comp[m] == u32::MAX {
                 continue;
             }
             let dist = if d < 4 { t.cell_m } else { diag };
-            let Some(cost) = p.step_time(t, k, m, dist) else {
+            let Some(cost) = p.time_onto_passable(t, k, m, dist) else {
                 continue;
             };
             let ng = gk + cost;
@@ -486,6 +516,28 @@ mod tests {
                 assert_eq!(cached, fresh_nudged, "{s:?} -> {g:?} from inside the same cells");
             }
         }
+    }
+
+    /// The components check before the search: a start on an impassable cell still steps off
+    /// it, and a goal walled off from the start is refused without a search, as the search
+    /// itself would refuse it.
+    #[test]
+    fn reachability_is_decided_by_components_as_the_search_would() {
+        // a wall down column 4; the start (1, 1) stands on a steep (impassable) cell
+        let wall: Vec<_> = (0..5).map(|j| (4, j)).collect();
+        let mut blocked = wall.clone();
+        blocked.push((1, 1));
+        let t = grid(9, 5, &[], &blocked);
+        let p = walker();
+        let mut ws = Workspace::default();
+        let r = astar(&t, &p, cell(&t, 1, 1), cell(&t, 3, 3), &mut ws).expect("steps off the steep cell");
+        assert_eq!(r.cells.first(), Some(&(9 + 1)));
+        assert_eq!(r.cells.last(), Some(&(3 * 9 + 3)));
+        assert_eq!(astar(&t, &p, cell(&t, 1, 1), cell(&t, 7, 2), &mut ws), Err(NoRoute::Unreachable));
+        assert_eq!(astar(&t, &p, cell(&t, 0, 0), cell(&t, 8, 4), &mut ws), Err(NoRoute::Unreachable));
+        // a gap in the wall: reachable again
+        let t = grid(9, 5, &[], &wall[..4]);
+        assert!(astar(&t, &p, cell(&t, 0, 0), cell(&t, 8, 0), &mut ws).is_ok());
     }
 
     #[test]
