@@ -99,6 +99,64 @@ fn exit(e: BatchError) -> ExitCode {
     }
 }
 
+/// The `--set` overrides and the `--sweep` design as `jets batch` and `jets run` read them;
+/// bad input is reported here and becomes exit code 2.
+pub(super) fn overrides_and_sweep(
+    set: &[String],
+    sweep: Option<&std::path::Path>,
+) -> std::result::Result<(Vec<Override>, Option<(batch::design::Sweep, String)>), ExitCode> {
+    let mut overrides = Vec::new();
+    for s in set {
+        match Override::parse(s) {
+            Ok(o) => overrides.push(o),
+            Err(e) => return Err(exit(BatchError::Input(e))),
+        }
+    }
+    let sweep = match sweep {
+        None => None,
+        Some(p) => {
+            let text = match scenario::load::read_capped(p) {
+                Ok(t) => t,
+                Err(e) => {
+                    let mut problems = scenario::Problems::default();
+                    let hint = scenario::load::read_hint(&e);
+                    problems.error_bare(e, Some(hint));
+                    return Err(exit(BatchError::Scenario(problems)));
+                }
+            };
+            match batch::design::parse(&p.display().to_string(), &text) {
+                Ok(s) => Some((s, text.to_string())),
+                Err(problems) => return Err(exit(BatchError::Scenario(problems))),
+            }
+        }
+    };
+    Ok((overrides, sweep))
+}
+
+/// The scenario of one batch row: `--set` overrides and, with a sweep, the factor values of
+/// design point `point`, built and validated exactly as `jets batch` builds it (`batch::Points`).
+pub(super) fn row_scenario(
+    loaded: &scenario::Loaded,
+    origin: &Origin,
+    seed: u64,
+    set: &[Override],
+    sweep: Option<(batch::design::Sweep, String)>,
+    point: u64,
+    allow_outside_paths: bool,
+) -> std::result::Result<scenario::Loaded, ExitCode> {
+    let (job, points) =
+        batch::prepare(loaded, origin, seed, 1, set, sweep.as_ref().map(|(s, t)| (s, t.clone())), allow_outside_paths)
+            .map_err(exit)?;
+    if point >= job.points.len() as u64 {
+        return Err(exit(BatchError::Input(format!(
+            "--point {point}: the design has {} point(s), numbered 0 to {}",
+            job.points.len(),
+            job.points.len().saturating_sub(1)
+        ))));
+    }
+    points.get(&job, point).map(|l| (*l).clone()).map_err(exit)
+}
+
 pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
     let loaded = match load(a.scenario.as_deref()) {
         Ok(l) => l,
@@ -108,30 +166,9 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
         Some(p) => Origin::Disk(p.clone()),
         None => Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
     };
-    let mut set = Vec::new();
-    for s in &a.set {
-        match Override::parse(s) {
-            Ok(o) => set.push(o),
-            Err(e) => return Ok(exit(BatchError::Input(e))),
-        }
-    }
-    let sweep = match &a.sweep {
-        None => None,
-        Some(p) => {
-            let text = match scenario::load::read_capped(p) {
-                Ok(t) => t,
-                Err(e) => {
-                    let mut problems = scenario::Problems::default();
-                    let hint = scenario::load::read_hint(&e);
-                    problems.error_bare(e, Some(hint));
-                    return Ok(exit(BatchError::Scenario(problems)));
-                }
-            };
-            match batch::design::parse(&p.display().to_string(), &text) {
-                Ok(s) => Some((s, text.to_string())),
-                Err(problems) => return Ok(exit(BatchError::Scenario(problems))),
-            }
-        }
+    let (set, sweep) = match overrides_and_sweep(&a.set, a.sweep.as_deref()) {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
     };
     let shard = match a.shard.as_deref().map(Shard::parse).transpose() {
         Ok(s) => s,

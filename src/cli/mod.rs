@@ -169,6 +169,25 @@ struct RunArgs {
     /// ticks (the seed is the journal's unless --seed is given)
     #[arg(long, value_name = "FILE.ron")]
     journal: Option<PathBuf>,
+    /// Change a scenario field as `jets batch --set` does: PATH=VALUE (repeatable); with the
+    /// row's --seed this replays any row of a batch run with the same --set
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// The experimental design file of a sweep; with --point and the row's --seed this replays
+    /// any row of that sweep
+    #[arg(long, value_name = "SWEEP.ron", requires = "point")]
+    sweep: Option<PathBuf>,
+    /// The design point to run (the `point` column of runs.csv); needs --sweep
+    #[arg(long, requires = "sweep")]
+    point: Option<u64>,
+    /// The batch's own base seed (`seed` in its manifest.json), from which a random (Lhs)
+    /// design draws its points; default the scenario's. Full factorial and NOLH designs
+    /// do not depend on it
+    #[arg(long, requires = "sweep")]
+    design_seed: Option<u64>,
+    /// Let --set and sweep factors point library or DEM paths outside the scenario's folder
+    #[arg(long)]
+    allow_outside_paths: bool,
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -352,6 +371,11 @@ pub fn run() -> Result<ExitCode> {
                 threads: None,
                 scale: 1,
                 journal: None,
+                set: vec![],
+                sweep: None,
+                point: None,
+                design_seed: None,
+                allow_outside_paths: false,
             })?;
             errln!(
                 "\nNo display ({why}): jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
@@ -598,6 +622,37 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         }
         _ => (None, a.seed),
     };
+    if !a.set.is_empty() || a.sweep.is_some() {
+        if journal.is_some() {
+            errln!(
+                "error: --set and --sweep change the scenario a journal was recorded on; replay the journal without them"
+            );
+            return Ok(ExitCode::from(BAD_INPUT));
+        }
+        let (set, sweep) = match batch::overrides_and_sweep(&a.set, a.sweep.as_deref()) {
+            Ok(x) => x,
+            Err(code) => return Ok(code),
+        };
+        let origin = match &a.scenario {
+            Some(p) => scenario::Origin::Disk(p.clone()),
+            None => scenario::Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
+        };
+        // a random (Lhs) design draws its points from the batch's base seed; the row's own
+        // seed is --seed
+        let base_seed = a.design_seed.unwrap_or(loaded.scenario.meta.seed);
+        loaded = match batch::row_scenario(
+            &loaded,
+            &origin,
+            base_seed,
+            &set,
+            sweep,
+            a.point.unwrap_or(0),
+            a.allow_outside_paths,
+        ) {
+            Ok(l) => l,
+            Err(code) => return Ok(code),
+        };
+    }
     if let Some(path) = &a.events
         && let Err(e) = writable(path)
     {

@@ -217,3 +217,79 @@ fn overrides_and_a_design_change_the_scenario() {
     assert!(err.contains("strength 5000 is outside"), "{err}");
     assert!(!dir.path().join("y").exists(), "nothing is written for bad input");
 }
+
+/// Any row of a sweep run with `--set` replays in `jets run` from the same `--set`, the
+/// sweep, its point and its seed (and, for a random design, the batch's base seed); a point
+/// the design does not have, and a sweep with a journal, are bad input.
+#[test]
+fn a_sweep_row_with_overrides_is_reproduced_by_jets_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = dir.path().join("sweep.ron");
+    std::fs::write(
+        &sweep,
+        r#"(factors: [(path: "units.kg_mrc_1.strength", low: 40.0, high: 130.0),
+                    (path: "liaison.1.delay_min", low: 5.0, high: 185.0)],
+            design: Lhs(points: 3), replications: 2, common_random_numbers: false)"#,
+    )
+    .unwrap();
+    let out = dir.path().join("sw");
+    let set = "sides.cis.rules.report_delay_min=20";
+    let sw = sweep.to_str().unwrap();
+    let (code, _, err) =
+        jets(&["batch", "--sweep", sw, "--set", set, "--seed", "7", "--quiet", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = read(&out.join("runs.csv"));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let col = |row: &Vec<&str>, name: &str| row[header.iter().position(|h| *h == name).unwrap()].to_string();
+    for row in [&rows[1], &rows[4]] {
+        let (point, seed) = (col(row, "point"), col(row, "seed"));
+        let args = [
+            "run",
+            "--sweep",
+            sw,
+            "--point",
+            &point,
+            "--design-seed",
+            "7",
+            "--set",
+            set,
+            "--seed",
+            &seed,
+            "--summary",
+            "json",
+        ];
+        let (code, json, err) = jets(&args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for m in ["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s", "units_broken.cis"] {
+            let mut x = &v;
+            for part in m.split('.') {
+                x = &x[part];
+            }
+            let shown = if x.is_null() { String::new() } else { x.to_string() };
+            assert_eq!(shown, col(row, m), "point {point}, {m}");
+        }
+        // without the --set the row is not what the batch ran
+        let (_, plain, _) = jets(&[
+            "run",
+            "--sweep",
+            sw,
+            "--point",
+            &point,
+            "--design-seed",
+            "7",
+            "--seed",
+            &seed,
+            "--summary",
+            "json",
+        ]);
+        assert_ne!(plain, json, "--set must change the replayed scenario");
+    }
+    let (code, _, err) = jets(&["run", "--sweep", sw, "--point", "3"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the design has 3 point(s)"), "{err}");
+    let (code, _, _) = jets(&["run", "--point", "1"]);
+    assert_eq!(code, 2, "--point without --sweep is a usage error");
+}
