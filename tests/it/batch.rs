@@ -148,8 +148,15 @@ fn a_row_is_reproduced_by_jets_run_with_its_seed() {
     let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
     let (code, json, err) = jets(&["run", "--seed", col("seed"), "--summary", "json"]);
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    for m in ["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s"] {
+    same_as_row(&json, &["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s"], |m| {
+        col(m).to_string()
+    });
+}
+
+/// Asserts that the measures `names` of a `--summary json` are the row's (`col`).
+fn same_as_row(json: &str, names: &[&str], col: impl Fn(&str) -> String) {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    for m in names {
         let mut x = &v;
         for part in m.split('.') {
             x = &x[part];
@@ -262,15 +269,8 @@ fn a_sweep_row_with_overrides_is_reproduced_by_jets_run() {
         ];
         let (code, json, err) = jets(&args);
         assert_eq!(code, 0, "{err}");
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        for m in ["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s", "units_broken.cis"] {
-            let mut x = &v;
-            for part in m.split('.') {
-                x = &x[part];
-            }
-            let shown = if x.is_null() { String::new() } else { x.to_string() };
-            assert_eq!(shown, col(row, m), "point {point}, {m}");
-        }
+        let measures = ["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s", "units_broken.cis"];
+        same_as_row(&json, &measures, |m| col(row, m));
         // without the --set the row is not what the batch ran
         let (_, plain, _) = jets(&[
             "run",
