@@ -30,7 +30,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::{self, Loaded, Origin, Problems};
+use crate::scenario::{self, Loaded, Problems};
 use crate::sim::{self, RunOptions, rng};
 pub use design::Sweep;
 pub use overrides::Override;
@@ -214,7 +214,6 @@ pub const MAX_RUNS: u64 = 100_000_000;
 /// scenario's folder unless `allow_outside_paths`.
 pub fn prepare(
     base: &Loaded,
-    origin: &Origin,
     seed: u64,
     runs: u64,
     set: &[Override],
@@ -256,7 +255,6 @@ pub fn prepare(
     };
     let points = Points {
         base: Arc::new(base.clone()),
-        origin: origin.clone(),
         set: set.to_vec(),
         allow_outside_paths,
         cache: Mutex::new(std::collections::VecDeque::new()),
@@ -271,7 +269,6 @@ pub fn prepare(
 /// handful.
 pub struct Points {
     base: Arc<Loaded>,
-    origin: Origin,
     set: Vec<Override>,
     allow_outside_paths: bool,
     cache: Mutex<std::collections::VecDeque<(u64, Arc<Loaded>)>>,
@@ -330,7 +327,7 @@ impl Points {
             }
         }
         let text = scenario::save::to_ron(&scn, Some(&self.base.text)).map(|s| s.text).map_err(BatchError::Input)?;
-        scenario::load_text(self.origin.clone(), Arc::from(text.as_str())).map_err(|mut problems| {
+        scenario::load_text(self.base.origin.clone(), Arc::from(text.as_str())).map_err(|mut problems| {
             // placed in the file as written, at the value the change concerns
             problems.relocate(0, &self.base.file, self.base.text.clone());
             for p in problems.items.iter_mut().filter(|p| p.source == Some(0)) {

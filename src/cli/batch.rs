@@ -12,7 +12,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use jets::batch::{self, BatchError, BatchOptions, Override, Progress, Shard};
-use jets::scenario::{self, Origin};
+use jets::scenario;
 
 use super::{BAD_INPUT, BatchArgs, Format, load};
 
@@ -137,7 +137,6 @@ pub(super) fn overrides_and_sweep(
 /// design point `point`, built and validated exactly as `jets batch` builds it (`batch::Points`).
 pub(super) fn row_scenario(
     loaded: &scenario::Loaded,
-    origin: &Origin,
     seed: u64,
     set: &[Override],
     sweep: Option<(batch::design::Sweep, String)>,
@@ -145,7 +144,7 @@ pub(super) fn row_scenario(
     allow_outside_paths: bool,
 ) -> std::result::Result<scenario::Loaded, ExitCode> {
     let (job, points) =
-        batch::prepare(loaded, origin, seed, 1, set, sweep.as_ref().map(|(s, t)| (s, t.clone())), allow_outside_paths)
+        batch::prepare(loaded, seed, 1, set, sweep.as_ref().map(|(s, t)| (s, t.clone())), allow_outside_paths)
             .map_err(exit)?;
     if point >= job.points.len() as u64 {
         return Err(exit(BatchError::Input(format!(
@@ -161,10 +160,6 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
     let loaded = match load(a.scenario.as_deref()) {
         Ok(l) => l,
         Err(code) => return Ok(code),
-    };
-    let origin = match &a.scenario {
-        Some(p) => Origin::Disk(p.clone()),
-        None => Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
     };
     let (set, sweep) = match overrides_and_sweep(&a.set, a.sweep.as_deref()) {
         Ok(x) => x,
@@ -183,7 +178,6 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
     let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
     let (job, points) = match batch::prepare(
         &loaded,
-        &origin,
         seed,
         a.runs,
         &set,

@@ -57,7 +57,7 @@ enum Command {
     View(ViewArgs),
     /// Run one replication headless and print its summary
     #[command(
-        after_help = "Examples:\n  jets run\n  jets run --seed 7 --summary json\n  jets run scenarios/cooperation_2000.ron --until 6h --events first6h.jsonl\n  jets run --scale 8 --threads 1"
+        after_help = "Examples:\n  jets run\n  jets run --seed 7 --summary json\n  jets run scenarios/cooperation_2000.ron --until 6h --events first6h.jsonl\n  jets run --scale 8 --threads 1\n  jets run --set units.kg_mrc_1.strength=120 --seed 5776012572618218   # replay a batch row\n  jets run --sweep scripts/sweeps/c2000_blocking.ron --point 4 --seed 7774630973568771"
     )]
     Run(RunArgs),
     /// Check scenario files and report every problem (exit 2 on any error)
@@ -633,22 +633,11 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
             Ok(x) => x,
             Err(code) => return Ok(code),
         };
-        let origin = match &a.scenario {
-            Some(p) => scenario::Origin::Disk(p.clone()),
-            None => scenario::Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
-        };
         // a random (Lhs) design draws its points from the batch's base seed; the row's own
         // seed is --seed
         let base_seed = a.design_seed.unwrap_or(loaded.scenario.meta.seed);
-        loaded = match batch::row_scenario(
-            &loaded,
-            &origin,
-            base_seed,
-            &set,
-            sweep,
-            a.point.unwrap_or(0),
-            a.allow_outside_paths,
-        ) {
+        loaded = match batch::row_scenario(&loaded, base_seed, &set, sweep, a.point.unwrap_or(0), a.allow_outside_paths)
+        {
             Ok(l) => l,
             Err(code) => return Ok(code),
         };
@@ -751,15 +740,14 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
                 }
             };
             // Library and DEM paths are relative to the scenario file: point them at the same
-            // files from the new location (the rule the editor's save uses).
-            if let Ok(scn) = scenario::parse_only(src, &text) {
-                let origin = scenario::Origin::Disk(p.to_path_buf());
-                let mut out = text.clone();
-                for rel in referenced_paths(&scn) {
-                    let moved = origin.rebase(&rel, file);
-                    out = out.replace(&format!("\"{rel}\""), &format!("{moved:?}"));
+            // files from the new location, as the editor's Save as and `jets journal
+            // --to-excursion` do (every other part of the text is copied as it is)
+            if let Ok(mut scn) = scenario::parse_only(src, &text) {
+                scenario::save::rebase(&mut scn, &scenario::Origin::Disk(p.to_path_buf()), file);
+                match scenario::save::to_ron(&scn, Some(&text)) {
+                    Ok(saved) => saved.text,
+                    Err(_) => text,
                 }
-                out
             } else {
                 text
             }
@@ -768,15 +756,6 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
     output::write_atomic(file, text.as_bytes()).with_context(|| format!("writing {}", file.display()))?;
     outln!("wrote {}; check it with `jets validate {}`", file.display(), file.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// The library and DEM paths a scenario names, as written in it.
-fn referenced_paths(scn: &scenario::schema::Scenario) -> Vec<String> {
-    let mut paths = scn.library.clone();
-    if let scenario::schema::Terrain::Dem(d) = &scn.map.terrain {
-        paths.push(d.path.clone());
-    }
-    paths
 }
 
 /// Points the embedded files' `../assets/...` library and DEM paths at the repository's assets

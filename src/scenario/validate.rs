@@ -1616,6 +1616,21 @@ fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &Unit, ty: O
     }
 }
 
+/// The problem of a flight whose straight line crosses ground at `top` m, above what an
+/// aircraft of type `ty` may fly over (`Terrain::flight_blocked`).
+fn flight_blocked(c: &mut Ctx, path: &Path, top: f64, ty: &UnitType, hint: &str) {
+    c.err(
+        path,
+        format!(
+            "the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)",
+            ty.movement.ceiling_m,
+            ty.id,
+            crate::terrain::FLIGHT_CLEARANCE_M
+        ),
+        Some(hint.to_string()),
+    );
+}
+
 fn check_unit_on_terrain(
     c: &mut Ctx,
     terrain: &Terrain,
@@ -1642,16 +1657,7 @@ fn check_unit_on_terrain(
             && let Some(dest) = resolve(frame, places, to)
             && let Some(top) = terrain.flight_blocked(pos, dest, t.movement.ceiling_m)
         {
-            c.err(
-                &tp.f("to"),
-                format!(
-                    "the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)",
-                    t.movement.ceiling_m,
-                    t.id,
-                    crate::terrain::FLIGHT_CLEARANCE_M
-                ),
-                Some("route the flight through a lower valley with intermediate moves".into()),
-            );
+            flight_blocked(c, &tp.f("to"), top, t, "route the flight through a lower valley with intermediate moves");
         }
         return;
     }
@@ -1734,7 +1740,13 @@ fn check_unit_on_terrain(
             if let Some(ht) = scn.units.iter().find(|x| &x.id == lift).and_then(|h| types.get(&h.unit_type))
                 && let Some(top) = terrain.flight_blocked(pos, d, ht.movement.ceiling_m)
             {
-                c.err(&tp.f("lz"), format!("the flight crosses terrain at {top:.0} m, above the {} m ceiling of a {} (with {:.0} m clearance)", ht.movement.ceiling_m, ht.id, crate::terrain::FLIGHT_CLEARANCE_M), Some("choose a landing zone the helicopters can reach below their ceiling".into()));
+                flight_blocked(
+                    c,
+                    &tp.f("lz"),
+                    top,
+                    ht,
+                    "choose a landing zone the helicopters can reach below their ceiling",
+                );
             }
         }
         Task::Pursue { .. } | Task::Withdraw { to: None } | Task::FireSupport { at: None, .. } => {}

@@ -79,12 +79,8 @@ fn hostages(
             continue;
         }
         for &(pi, at, radius_m, population) in villages.iter() {
-            // squared distance first (with a margin), the exact test only near the edge
-            let (dx, dy) = (at.0 - pos.0.0, at.1 - pos.0.1);
-            if dx * dx + dy * dy > radius_m * radius_m * (1.0 + 1e-9) {
-                continue;
-            }
-            if h.raided.contains(&pi) || geom::dist(at, pos.0) > radius_m {
+            // the cheap test first, the exact one only near the edge
+            if !geom::maybe_within(at, pos.0, radius_m) || h.raided.contains(&pi) || geom::dist(at, pos.0) > radius_m {
                 continue;
             }
             h.raided.push(pi);

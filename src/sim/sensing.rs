@@ -279,11 +279,8 @@ impl SideIndex {
         if self.bucketed {
             self.buckets.extend_near(p, radius, out);
         } else {
-            // a hair wide, so that the list is a superset of what an exact distance admits
-            let r2 = radius * radius * (1.0 + 1e-9);
-            out.extend(
-                self.list.iter().filter(|(_, q)| (q.0 - p.0).powi(2) + (q.1 - p.1).powi(2) <= r2).map(|(k, _)| *k),
-            );
+            // a superset of what an exact distance admits
+            out.extend(self.list.iter().filter(|(_, q)| geom::maybe_within(*q, p, radius)).map(|(k, _)| *k));
         }
     }
 }

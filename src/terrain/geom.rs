@@ -79,6 +79,13 @@ pub fn dist(a: P2, b: P2) -> f64 {
     ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
 }
 
+/// A cheap test without a square root that is never false where `dist(a, b) <= r` holds (a
+/// hair wide, so that rounding cannot drop a point at the edge): the prefilter before an exact
+/// `dist` test, or a superset of the points within `r`.
+pub fn maybe_within(a: P2, b: P2, r: f64) -> bool {
+    (a.0 - b.0).powi(2) + (a.1 - b.1).powi(2) <= r * r * (1.0 + 1e-9)
+}
+
 /// Total length of a polyline.
 pub fn length(line: &[P2]) -> f64 {
     line.windows(2).map(|w| dist(w[0], w[1])).sum()
@@ -87,6 +94,26 @@ pub fn length(line: &[P2]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The prefilter never drops what the exact test keeps, and drops what is clearly out.
+    #[test]
+    fn maybe_within_is_a_superset_of_dist() {
+        let mut x = 0.123_f64;
+        for k in 0..20_000 {
+            // points on and around circles of awkward radii, at awkward angles
+            x = (x * 3.7 + 0.31).fract();
+            let r = 1.0 + 9_000.0 * x;
+            let a = k as f64 * 0.618_033_988_7;
+            let c = (1234.5, -678.9);
+            for f in [1.0 - 1e-15, 1.0, 1.0 + 1e-15] {
+                let p = (c.0 + r * f * a.cos(), c.1 + r * f * a.sin());
+                if dist(c, p) <= r {
+                    assert!(maybe_within(c, p, r), "r {r}, angle {a}");
+                }
+            }
+            assert!(!maybe_within(c, (c.0 + r * 1.001, c.1), r));
+        }
+    }
 
     #[test]
     fn nearest_and_side() {

@@ -219,8 +219,19 @@ impl MoveProfile {
     }
 }
 
-/// The eight neighbour offsets, in a fixed order.
+/// The eight neighbour offsets, in a fixed order: the four orthogonal ones first.
 const NEIGHBOURS: [(i64, i64); 8] = [(1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, 1), (-1, -1), (1, -1)];
+
+/// The neighbours of cell `k` that lie on the map, as (direction, cell), in [`NEIGHBOURS`]
+/// order: directions 0-3 are orthogonal steps, 4-7 diagonal ones.
+fn neighbours(t: &Terrain, k: usize) -> impl Iterator<Item = (usize, usize)> {
+    let (nx, ny) = (t.nx as i64, t.ny as i64);
+    let (i, j) = ((k % t.nx) as i64, (k / t.nx) as i64);
+    NEIGHBOURS.iter().enumerate().filter_map(move |(d, &(di, dj))| {
+        let (a, b) = (i + di, j + dj);
+        (a >= 0 && b >= 0 && a < nx && b < ny).then_some((d, (b * nx + a) as usize))
+    })
+}
 
 #[derive(Clone, Copy)]
 struct Open {
@@ -328,17 +339,7 @@ pub fn astar(t: &Terrain, p: &MoveProfile, start: P2, goal: P2, ws: &mut Workspa
     // and a goal outside every component the start touches cannot be reached, which A* would
     // otherwise learn only by exhausting the start's component.
     let comp = t.components_for(p);
-    let reachable = if comp[s] != u32::MAX {
-        comp[s] == comp[g]
-    } else {
-        // a unit on an impassable patch steps onto any passable neighbour
-        let (i, j) = ((s % t.nx) as i64, (s / t.nx) as i64);
-        NEIGHBOURS.iter().any(|&(di, dj)| {
-            let (a, b) = (i + di, j + dj);
-            a >= 0 && b >= 0 && a < t.nx as i64 && b < t.ny as i64 && comp[(b * t.nx as i64 + a) as usize] == comp[g]
-        })
-    };
-    if !reachable {
+    if !reaches(t, &comp, s, comp[g]) {
         return Err(NoRoute::Unreachable);
     }
     let n = t.len();
@@ -354,7 +355,6 @@ pub fn astar(t: &Terrain, p: &MoveProfile, start: P2, goal: P2, ws: &mut Workspa
     ws.stamp[s] = epoch;
     ws.parent[s] = s as u32;
     ws.heap.push(Open { f: h(s), g: 0.0, k: s as u32 });
-    let (nx, ny) = (t.nx as i64, t.ny as i64);
     let diag = t.cell_m * std::f64::consts::SQRT_2;
     let budget = n * 2;
     let mut expanded = 0usize;
@@ -378,13 +378,7 @@ pub fn astar(t: &Terrain, p: &MoveProfile, start: P2, goal: P2, ws: &mut Workspa
         if expanded > budget {
             return Err(NoRoute::TooFar);
         }
-        let (i, j) = ((k % t.nx) as i64, (k / t.nx) as i64);
-        for (d, &(di, dj)) in NEIGHBOURS.iter().enumerate() {
-            let (a, b) = (i + di, j + dj);
-            if a < 0 || b < 0 || a >= nx || b >= ny {
-                continue;
-            }
-            let m = (b * nx + a) as usize;
+        for (d, m) in neighbours(t, k) {
             if ws.closed[m] == epoch || comp[m] == u32::MAX {
                 continue;
             }
@@ -410,7 +404,6 @@ pub fn components(t: &Terrain, p: &MoveProfile) -> Vec<u32> {
     let mut comp = vec![u32::MAX; n];
     let mut next = 0u32;
     let mut stack = Vec::new();
-    let (nx, ny) = (t.nx as i64, t.ny as i64);
     for start in 0..n {
         if comp[start] != u32::MAX || !p.passable(t, start) {
             continue;
@@ -418,13 +411,7 @@ pub fn components(t: &Terrain, p: &MoveProfile) -> Vec<u32> {
         comp[start] = next;
         stack.push(start);
         while let Some(k) = stack.pop() {
-            let (i, j) = ((k % t.nx) as i64, (k / t.nx) as i64);
-            for &(di, dj) in &NEIGHBOURS {
-                let (a, b) = (i + di, j + dj);
-                if a < 0 || b < 0 || a >= nx || b >= ny {
-                    continue;
-                }
-                let m = (b * nx + a) as usize;
+            for (_, m) in neighbours(t, k) {
                 if comp[m] == u32::MAX && p.passable(t, m) {
                     comp[m] = next;
                     stack.push(m);
@@ -436,24 +423,11 @@ pub fn components(t: &Terrain, p: &MoveProfile) -> Vec<u32> {
     comp
 }
 
-/// Component of the cell at `p`, or of the best-connected passable neighbour when the cell
-/// itself is impassable (a unit on a steep patch can still step off it).
-pub fn component_near(t: &Terrain, comp: &[u32], p: P2) -> Option<u32> {
-    let k = t.index_at(p)?;
-    if comp[k] != u32::MAX {
-        return Some(comp[k]);
-    }
-    let (i, j) = ((k % t.nx) as i64, (k / t.nx) as i64);
-    for &(di, dj) in &NEIGHBOURS {
-        let (a, b) = (i + di, j + dj);
-        if a >= 0 && b >= 0 && a < t.nx as i64 && b < t.ny as i64 {
-            let c = comp[(b * t.nx as i64 + a) as usize];
-            if c != u32::MAX {
-                return Some(c);
-            }
-        }
-    }
-    None
+/// True when a walk from cell `s` can reach component `c`: `s` lies in it, or `s` is
+/// impassable (a unit on a steep patch) and one of its neighbours lies in it. A* steps from
+/// the start onto passable cells only, so this is exactly the set of goals it can reach.
+fn reaches(t: &Terrain, comp: &[u32], s: usize, c: u32) -> bool {
+    if comp[s] != u32::MAX { comp[s] == c } else { neighbours(t, s).any(|(_, m)| comp[m] == c) }
 }
 
 #[cfg(test)]
@@ -612,13 +586,7 @@ mod tests {
                     break;
                 };
                 done[k] = true;
-                let (i, j) = ((k % nx) as i64, (k / nx) as i64);
-                for (d, &(di, dj)) in NEIGHBOURS.iter().enumerate() {
-                    let (a, b) = (i + di, j + dj);
-                    if a < 0 || b < 0 || a >= nx as i64 || b >= ny as i64 {
-                        continue;
-                    }
-                    let m = (b * nx as i64 + a) as usize;
+                for (d, m) in neighbours(&t, k) {
                     let len = if d < 4 { 100.0 } else { 100.0 * std::f64::consts::SQRT_2 };
                     if let Some(c) = p.step_time(&t, k, m, len) {
                         dist[m] = dist[m].min(dist[k] + c);

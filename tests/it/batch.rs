@@ -166,17 +166,22 @@ fn same_as_row(json: &str, names: &[&str], col: impl Fn(&str) -> String) {
     }
 }
 
+/// A sweep file `sweep.ron` in `dir` with these factors and this design.
+fn sweep_file(dir: &Path, factors: &str, design: &str) -> std::path::PathBuf {
+    let sweep = dir.join("sweep.ron");
+    std::fs::write(&sweep, format!("(factors: [{factors}], {design})")).unwrap();
+    sweep
+}
+
 #[test]
 fn overrides_and_a_design_change_the_scenario() {
     let dir = tempfile::tempdir().unwrap();
-    let sweep = dir.path().join("sweep.ron");
-    std::fs::write(
-        &sweep,
-        r#"(factors: [(path: "units.kg_mrc_1.strength", low: 60.0, high: 120.0),
-                    (path: "sides.cis.rules.report_delay_min", levels: ["1", "30"])],
-            design: FullFactorial(levels: 2), replications: 2, common_random_numbers: true)"#,
-    )
-    .unwrap();
+    let sweep = sweep_file(
+        dir.path(),
+        r#"(path: "units.kg_mrc_1.strength", low: 60.0, high: 120.0),
+           (path: "sides.cis.rules.report_delay_min", levels: ["1", "30"])"#,
+        "design: FullFactorial(levels: 2), replications: 2, common_random_numbers: true",
+    );
     let out = dir.path().join("sw");
     let (code, _, err) =
         jets(&["batch", "--sweep", sweep.to_str().unwrap(), "--seed", "3", "--quiet", "--out", out.to_str().unwrap()]);
@@ -231,14 +236,12 @@ fn overrides_and_a_design_change_the_scenario() {
 #[test]
 fn a_sweep_row_with_overrides_is_reproduced_by_jets_run() {
     let dir = tempfile::tempdir().unwrap();
-    let sweep = dir.path().join("sweep.ron");
-    std::fs::write(
-        &sweep,
-        r#"(factors: [(path: "units.kg_mrc_1.strength", low: 40.0, high: 130.0),
-                    (path: "liaison.1.delay_min", low: 5.0, high: 185.0)],
-            design: Lhs(points: 3), replications: 2, common_random_numbers: false)"#,
-    )
-    .unwrap();
+    let sweep = sweep_file(
+        dir.path(),
+        r#"(path: "units.kg_mrc_1.strength", low: 40.0, high: 130.0),
+           (path: "liaison.1.delay_min", low: 5.0, high: 185.0)"#,
+        "design: Lhs(points: 3), replications: 2, common_random_numbers: false",
+    );
     let out = dir.path().join("sw");
     let set = "sides.cis.rules.report_delay_min=20";
     let sw = sweep.to_str().unwrap();
@@ -292,4 +295,22 @@ fn a_sweep_row_with_overrides_is_reproduced_by_jets_run() {
     assert!(err.contains("the design has 3 point(s)"), "{err}");
     let (code, _, _) = jets(&["run", "--point", "1"]);
     assert_eq!(code, 2, "--point without --sweep is a usage error");
+    // a journal replays the scenario it was recorded on: no --set or --sweep with it
+    let c2000 = super::repo("scenarios/cooperation_2000.ron");
+    let c2000 = c2000.to_str().unwrap();
+    let (code, json, err) = jets(&["run", c2000, "--until", "1h", "--summary", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let hash = serde_json::from_str::<serde_json::Value>(&json).unwrap()["scenario_hash"].as_str().unwrap().to_string();
+    let journal = dir.path().join("journal.ron");
+    std::fs::write(
+        &journal,
+        format!(r#"(format: 1, scenario: "{c2000}", scenario_hash: "{hash}", seed: 2000, entries: [])"#),
+    )
+    .unwrap();
+    let j = journal.to_str().unwrap();
+    let (code, _, err) = jets(&["run", c2000, "--journal", j, "--until", "1h"]);
+    assert_eq!(code, 0, "the journal itself replays: {err}");
+    let (code, _, err) = jets(&["run", c2000, "--journal", j, "--set", set]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("change the scenario a journal was recorded on"), "{err}");
 }
