@@ -36,7 +36,9 @@ fn slurm_job_array_matches_a_single_process() {
         assert!(ok, "slurm-local.sh start failed:\n{log}");
         started_here = true;
     }
-    let dir = tempfile::tempdir_in(repo("target")).unwrap();
+    // in the build's own folder for test files (not /tmp, which a Slurm job may not share),
+    // wherever CARGO_TARGET_DIR puts it
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let single = dir.path().join("single");
     let (code, _, err) = jets(&["batch", "--runs", "8", "--seed", "5", "--quiet", "--out", single.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
