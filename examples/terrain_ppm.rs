@@ -97,9 +97,9 @@ fn main() {
     for p in &loaded.scenario.places {
         let (x, y) = loaded.xy(&p.at);
         let c = match p.kind {
-            scenario::schema::PlaceKind::Pass { .. } => [255, 255, 0],
-            scenario::schema::PlaceKind::Objective => [255, 128, 0],
-            scenario::schema::PlaceKind::Village { .. } => [0, 0, 0],
+            jets::format::schema::PlaceKind::Pass { .. } => [255, 255, 0],
+            jets::format::schema::PlaceKind::Objective => [255, 128, 0],
+            jets::format::schema::PlaceKind::Village { .. } => [0, 0, 0],
             _ => [0, 200, 200],
         };
         plot(x, y, c, 2);

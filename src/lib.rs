@@ -14,6 +14,7 @@
 
 pub mod batch;
 pub mod exercise;
+pub mod format;
 pub mod fsio;
 pub mod scenario;
 pub mod sim;

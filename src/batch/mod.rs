@@ -340,8 +340,8 @@ impl Points {
 
 /// Library and DEM paths of `scn` that are not in `base` and lead outside the scenario's
 /// folder (absolute, or climbing above it with `..`).
-fn outside_paths(base: &scenario::schema::Scenario, scn: &scenario::schema::Scenario) -> Vec<String> {
-    use scenario::schema::Terrain;
+fn outside_paths(base: &crate::format::schema::Scenario, scn: &crate::format::schema::Scenario) -> Vec<String> {
+    use crate::format::schema::Terrain;
     let mut out: Vec<String> =
         scn.library.iter().filter(|p| !base.library.contains(p) && climbs_out(p)).cloned().collect();
     if let Terrain::Dem(d) = &scn.map.terrain {

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::scenario::schema::Scenario;
+use crate::format::schema::Scenario;
 
 /// One `PATH=VALUE` override.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +185,7 @@ mod tests {
         .unwrap();
         let u = out.units.iter().find(|u| u.id == "kg_mrc_1").unwrap();
         assert_eq!(u.strength, 120);
-        assert_eq!(u.posture, crate::scenario::schema::Posture::DugIn);
+        assert_eq!(u.posture, crate::format::schema::Posture::DugIn);
         assert_eq!(out.environment.snow_line_m, 2800.0);
         assert_eq!(out.environment.cloud_base_m, Some(2500.0));
         assert_eq!(out.sides[0].rules.report_delay_min, 15.0);

@@ -1,8 +1,9 @@
-//! Command-line parsing (clap) and the subcommands.
+//! Command-line parsing (clap) and the headless subcommands. Never calls the desktop: `view`
+//! goes back to the binary's entry, which chooses the front end (`main.rs`).
 
 mod batch;
 mod bench;
-mod exercise;
+pub(crate) mod exercise;
 mod output;
 pub mod term;
 
@@ -191,69 +192,69 @@ struct RunArgs {
 }
 
 #[derive(clap::Args, Debug, Default)]
-struct ViewArgs {
+pub(crate) struct ViewArgs {
     /// Scenario file (default: embedded Cooperation 2000)
-    scenario: Option<PathBuf>,
+    pub(crate) scenario: Option<PathBuf>,
     /// Run seed (default: the scenario's); a batch replication's seed is in its runs.csv row
     #[arg(long)]
-    seed: Option<u64>,
+    pub(crate) seed: Option<u64>,
     /// Show the map as this side sees it (its fog of war); default the umpire's view
     #[arg(long)]
-    side: Option<String>,
+    pub(crate) side: Option<String>,
     /// Render the moment given by --at to this PNG file and exit
     #[arg(long, value_name = "FILE.png")]
-    screenshot: Option<PathBuf>,
+    pub(crate) screenshot: Option<PathBuf>,
     /// Simulate to this time before showing (e.g. 6h)
     #[arg(long, value_parser = parse_dur, default_value = "0s")]
-    at: u64,
+    pub(crate) at: u64,
     /// Write the event log up to the moment shown (JSON Lines) on exit
     #[arg(long, value_name = "FILE.jsonl")]
-    events: Option<PathBuf>,
+    pub(crate) events: Option<PathBuf>,
     /// Start playing at once
     #[arg(long)]
-    play: bool,
+    pub(crate) play: bool,
     /// With --screenshot: frames to run first (with --play, the simulation advances meanwhile)
     #[arg(long, default_value_t = 30)]
-    frames: u32,
+    pub(crate) frames: u32,
     /// Select this unit (its id): its details, range rings and lines of sight are shown (in
     /// the editor, a place may be named too)
     #[arg(long)]
-    select: Option<String>,
+    pub(crate) select: Option<String>,
     /// Show the chain behind this unit's latest casualties before --at (detection, report,
     /// orders, engagement)
     #[arg(long, value_name = "UNIT")]
-    why: Option<String>,
+    pub(crate) why: Option<String>,
     /// Zoom the map to this many kilometres across, centred on the --select unit (else the map)
     #[arg(long, value_name = "KM")]
-    zoom: Option<f64>,
+    pub(crate) zoom: Option<f64>,
     /// Open in the edit mode (with --select, that unit is selected in the editor)
     #[arg(long)]
-    edit: bool,
+    pub(crate) edit: bool,
     /// Apply these edit commands (a RON list: `[Apply(MoveUnit(id: "x", to: Place("p"))),
     /// Save(Some("out.ron"))]`) through the editor, one a frame, before --screenshot
     #[arg(long, value_name = "EDITS.ron")]
-    script: Option<PathBuf>,
+    pub(crate) script: Option<PathBuf>,
     /// Replay an exercise session's journal (its orders and control actions at their ticks)
     #[arg(long, value_name = "FILE.ron")]
-    journal: Option<PathBuf>,
+    pub(crate) journal: Option<PathBuf>,
     /// Write the orders and control actions given in the app to this journal
     #[arg(long, value_name = "FILE.ron")]
-    record: Option<PathBuf>,
+    pub(crate) record: Option<PathBuf>,
     /// Join an exercise served by `jets serve` at this address (with --seat and --token)
     #[arg(long, value_name = "ADDR")]
-    connect: Option<String>,
+    pub(crate) connect: Option<String>,
     /// The seat to take: `control`, a side or a contingent
     #[arg(long, requires = "connect")]
-    seat: Option<String>,
+    pub(crate) seat: Option<String>,
     /// The seat's token (printed by `jets serve`)
     #[arg(long, requires = "connect", env = "JETS_TOKEN", hide_env_values = true)]
-    token: Option<String>,
+    pub(crate) token: Option<String>,
     /// Give these inputs once the app is up (a RON list of `(seat, input)`: tests and demonstrations)
     #[arg(long, value_name = "INPUTS.ron")]
-    orders: Option<PathBuf>,
+    pub(crate) orders: Option<PathBuf>,
     /// Open with the messages shown instead of the event log
     #[arg(long)]
-    messages: bool,
+    pub(crate) messages: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -311,7 +312,7 @@ enum SummaryFormat {
 }
 
 pub(crate) fn parse_dur(s: &str) -> Result<u64, String> {
-    scenario::duration::parse_duration(s)
+    jets::format::duration::parse_duration(s)
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {
@@ -323,8 +324,46 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Parses the command line and runs the subcommand.
-pub fn run() -> Result<ExitCode> {
+/// What the command line asked for, for the binary's entry to carry out: the headless
+/// subcommands have run here; opening the app is the front end's (chosen in `main`).
+pub(crate) enum Outcome {
+    /// A subcommand ran to this exit code.
+    Exit(ExitCode),
+    /// `jets view ...`.
+    View(ViewArgs),
+    /// `jets` alone: the app when there is a display, else a headless run.
+    Default,
+}
+
+/// Runs the embedded scenario headless and says why the app did not open (`jets` alone,
+/// without a display or without the desktop feature).
+pub(crate) fn run_default(why: &str) -> Result<ExitCode> {
+    let code = cmd_run(RunArgs {
+        scenario: None,
+        seed: None,
+        until: None,
+        events: None,
+        summary: SummaryFormat::Text,
+        threads: None,
+        scale: 1,
+        journal: None,
+        set: vec![],
+        sweep: None,
+        point: None,
+        design_seed: None,
+        allow_outside_paths: false,
+    })?;
+    errln!(
+        "\nNo display ({why}): jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
+         With a display, `jets` (or `jets view`) opens the map; `jets view --screenshot shot.png --at 6h`\n\
+         renders a moment without one under Xvfb. Try `jets run --summary json` or\n\
+         `jets run --events run.jsonl` to read the whole story of the run."
+    );
+    Ok(code)
+}
+
+/// Parses the command line and runs a headless subcommand; the app is left to the caller.
+pub(crate) fn run() -> Result<Outcome> {
     let choice = term::choice_from_args();
     let cmd = <Cli as clap::CommandFactory>::command().color(match choice {
         term::ColorChoice::Auto => clap::ColorChoice::Auto,
@@ -335,58 +374,10 @@ pub fn run() -> Result<ExitCode> {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
-    match cli.command {
-        None => {
-            #[cfg(feature = "desktop")]
-            let why = match crate::desktop::display_status() {
-                Ok(()) => {
-                    // a display answers; if the app still cannot start (no Vulkan driver, say),
-                    // run headless rather than end in a panic
-                    let hook = std::panic::take_hook();
-                    std::panic::set_hook(Box::new(|_| {}));
-                    let opened = std::panic::catch_unwind(|| cmd_view(ViewArgs { frames: 30, ..ViewArgs::default() }));
-                    std::panic::set_hook(hook);
-                    match opened {
-                        Ok(r) => return r,
-                        Err(p) => {
-                            let msg = p
-                                .downcast_ref::<String>()
-                                .cloned()
-                                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                                .unwrap_or_default();
-                            format!("the app could not start on this display ({msg})")
-                        }
-                    }
-                }
-                Err(why) => why,
-            };
-            #[cfg(not(feature = "desktop"))]
-            let why = "this build has no desktop app".to_string();
-            let code = cmd_run(RunArgs {
-                scenario: None,
-                seed: None,
-                until: None,
-                events: None,
-                summary: SummaryFormat::Text,
-                threads: None,
-                scale: 1,
-                journal: None,
-                set: vec![],
-                sweep: None,
-                point: None,
-                design_seed: None,
-                allow_outside_paths: false,
-            })?;
-            errln!(
-                "\nNo display ({why}): jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
-                 With a display, `jets` (or `jets view`) opens the map; `jets view --screenshot shot.png --at 6h`\n\
-                 renders a moment without one under Xvfb. Try `jets run --summary json` or\n\
-                 `jets run --events run.jsonl` to read the whole story of the run."
-            );
-            Ok(code)
-        }
+    let code = match cli.command {
+        None => return Ok(Outcome::Default),
         Some(Command::Run(a)) => cmd_run(a),
-        Some(Command::View(a)) => cmd_view(a),
+        Some(Command::View(a)) => return Ok(Outcome::View(a)),
         Some(Command::Batch(a)) => batch::cmd_batch(a),
         Some(Command::Merge { dirs, out, format }) => batch::cmd_merge(&dirs, &out, format == Format::Parquet),
         Some(Command::Validate { files }) => cmd_validate(&files),
@@ -396,166 +387,29 @@ pub fn run() -> Result<ExitCode> {
         }
         Some(Command::New { file, from, force }) => cmd_new(&file, from.as_deref(), force),
         Some(Command::Bench { quick, scenario, exercise, speed, seconds }) => {
-            let t0 = std::time::Instant::now();
-            let loaded = match load(scenario.as_deref()) {
-                Ok(l) => l,
-                Err(code) => return Ok(code),
-            };
-            if exercise {
-                bench::bench_exercise(loaded, speed.clamp(1.0, jets::exercise::MAX_SPEED), seconds.max(1.0))?;
-                return Ok(ExitCode::SUCCESS);
-            }
-            bench::bench(loaded, scenario.as_deref(), t0.elapsed().as_secs_f64(), quick)?;
-            Ok(ExitCode::SUCCESS)
+            cmd_bench(quick, scenario.as_deref(), exercise, speed, seconds)
         }
-    }
+    }?;
+    Ok(Outcome::Exit(code))
 }
 
-/// Opens the desktop app.
-#[cfg(feature = "desktop")]
-fn cmd_view(a: ViewArgs) -> Result<ExitCode> {
-    if let Err(why) = crate::desktop::display_status() {
-        errln!(
-            "error: no display to open a window on ({why})\n\
-             hint: run it under Xvfb, e.g. `xvfb-run -a -s '-screen 0 1280x800x24' jets view ...`, or use `jets run`"
-        );
-        return Ok(ExitCode::from(BAD_INPUT));
-    }
-    // a seat of an exercise served elsewhere: its briefing is its scenario
-    let mut remote = None;
-    if let Some(addr) = &a.connect {
-        let (Some(seat), Some(token)) = (&a.seat, &a.token) else {
-            errln!("error: --connect needs --seat SEAT and --token TOKEN (or JETS_TOKEN); `jets serve` prints them");
-            return Ok(ExitCode::from(BAD_INPUT));
-        };
-        match crate::desktop::remote::connect(addr, seat, token) {
-            Ok(x) => remote = Some(x),
-            Err(e) => {
-                errln!("error: cannot join {addr} as {seat}: {e}\nhint: check the address, the seat and its token");
-                return Ok(ExitCode::from(BAD_INPUT));
-            }
-        }
-    }
-    // a journal names its scenario: it is the default then
-    let journal = match &a.journal {
-        None => None,
-        Some(p) => match jets::exercise::Journal::read(p) {
-            Ok(j) => Some(j),
-            Err(problems) => {
-                report(&problems);
-                return Ok(ExitCode::from(BAD_INPUT));
-            }
-        },
-    };
-    let loaded = match (&remote, &journal, a.scenario.as_deref()) {
-        (Some((l, _)), _, _) => Ok((**l).clone()),
-        (None, Some(j), None) => exercise::journal_scenario(j, None),
-        (None, _, s) => load(s),
-    };
-    let loaded = match loaded {
+fn cmd_bench(quick: bool, scenario: Option<&Path>, exercise: bool, speed: f64, seconds: f64) -> Result<ExitCode> {
+    let t0 = std::time::Instant::now();
+    let loaded = match load(scenario) {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
-    let journal = match (&a.journal, journal) {
-        (Some(p), Some(_)) => match exercise::read_journal(p, &loaded) {
-            Ok(j) => Some(j),
-            Err(code) => return Ok(code),
-        },
-        _ => None,
-    };
-    let side = match &a.side {
-        None => None,
-        Some(s) => match loaded.scenario.sides.iter().position(|x| &x.id == s) {
-            Some(k) => Some(k),
-            None => {
-                let ids: Vec<&str> = loaded.scenario.sides.iter().map(|x| x.id.as_str()).collect();
-                errln!("error: unknown side `{s}`; the scenario's sides are: {}", ids.join(", "));
-                return Ok(ExitCode::from(BAD_INPUT));
-            }
-        },
-    };
-    for (flag, id) in [("--select", &a.select), ("--why", &a.why)] {
-        if let Some(id) = id
-            && !loaded.scenario.units.iter().any(|u| &u.id == id)
-            && !(flag == "--select" && loaded.places.contains_key(id))
-        {
-            errln!("error: unknown unit `{id}` for {flag}");
-            return Ok(ExitCode::from(BAD_INPUT));
-        }
+    if exercise {
+        bench::bench_exercise(loaded, speed.clamp(1.0, jets::exercise::MAX_SPEED), seconds.max(1.0))?;
+        return Ok(ExitCode::SUCCESS);
     }
-    if a.at > loaded.duration_s {
-        errln!("error: --at is after the end of the scenario ({} s)", loaded.duration_s);
-        return Ok(ExitCode::from(BAD_INPUT));
-    }
-    if let Some(path) = &a.record
-        && let Err(e) = writable(path)
-    {
-        errln!("error: --record {}: {e}", path.display());
-        return Ok(ExitCode::from(BAD_INPUT));
-    }
-    let seed = a.seed.or(journal.as_ref().map(|j| j.seed)).unwrap_or(loaded.scenario.meta.seed);
-    let script = match &a.script {
-        None => Vec::new(),
-        Some(p) => match read_ron_list::<crate::desktop::author::EditCommand>(p) {
-            Ok(s) => s,
-            Err(code) => return Ok(code),
-        },
-    };
-    let orders = match &a.orders {
-        None => Vec::new(),
-        Some(p) => match read_ron_list::<(String, jets::sim::input::Input)>(p) {
-            Ok(s) => s,
-            Err(code) => return Ok(code),
-        },
-    };
-    let exit = crate::desktop::open(crate::desktop::Options {
-        file: a.scenario.clone(),
-        edit: a.edit || !script.is_empty(),
-        zoom_km: a.zoom.filter(|z| z.is_finite() && *z > 0.1),
-        script,
-        loaded: Arc::new(loaded),
-        seed,
-        side,
-        screenshot: a.screenshot,
-        at_s: a.at,
-        events: a.events,
-        play: a.play,
-        frames: a.frames,
-        select: a.select,
-        why: a.why,
-        journal: journal.map(|j| j.entries).unwrap_or_default(),
-        record: a.record,
-        remote: remote.map(|(_, r)| r),
-        orders,
-        messages: a.messages,
-    });
-    Ok(match exit {
-        bevy::app::AppExit::Success => ExitCode::SUCCESS,
-        bevy::app::AppExit::Error(c) => ExitCode::from(c.get()),
-    })
-}
-
-/// A RON list from a file (edit scripts, scripted inputs), problems placed.
-#[cfg(feature = "desktop")]
-fn read_ron_list<T: serde::de::DeserializeOwned>(p: &Path) -> std::result::Result<Vec<T>, ExitCode> {
-    let t = match scenario::load::read_capped(p) {
-        Ok(t) => t,
-        Err(e) => {
-            errln!("error: {e}\nhint: {}", scenario::load::read_hint(&e));
-            return Err(ExitCode::from(BAD_INPUT));
-        }
-    };
-    let mut problems = scenario::Problems::default();
-    let src = problems.add_source(&p.display().to_string(), t.clone());
-    scenario::load::parse_ron::<Vec<T>>(&mut problems, src, &t).ok_or_else(|| {
-        report(&problems);
-        ExitCode::from(BAD_INPUT)
-    })
+    bench::bench(loaded, scenario, t0.elapsed().as_secs_f64(), quick)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Without the desktop feature, `view` explains how to get it.
-#[cfg(not(feature = "desktop"))]
-fn cmd_view(_a: ViewArgs) -> Result<ExitCode> {
+#[cfg_attr(feature = "desktop", allow(dead_code))]
+pub(crate) fn no_desktop() -> Result<ExitCode> {
     errln!(
         "error: this build of jets has no desktop app\nhint: build it with the default features (`cargo build --release`)"
     );
@@ -563,7 +417,7 @@ fn cmd_view(_a: ViewArgs) -> Result<ExitCode> {
 }
 
 /// Loads a scenario (or the embedded default), printing problems; `Err` carries the exit code.
-fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode> {
+pub(crate) fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode> {
     let res = match path {
         Some(p) => scenario::load_file(p),
         None => scenario::load_default(),
@@ -582,7 +436,7 @@ fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode> {
     }
 }
 
-fn report(problems: &Problems) {
+pub(crate) fn report(problems: &Problems) {
     term::problems(problems);
 }
 
@@ -780,7 +634,7 @@ fn rewrite_library_paths(text: &str, file: &Path) -> String {
 
 /// Whether a file can be written at `path` (checked before a run, so that a typo in the
 /// folder is bad input found at once, not an I/O failure after the run).
-fn writable(path: &Path) -> std::result::Result<(), String> {
+pub(crate) fn writable(path: &Path) -> std::result::Result<(), String> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err("is a directory; give a file name".into());

@@ -1,6 +1,6 @@
 //! Writing files atomically and formatting the text summary.
 
-use jets::scenario::duration::format_duration;
+use jets::format::duration::format_duration;
 use jets::sim::events::{Event, EventKind};
 use jets::sim::metrics::Summary;
 

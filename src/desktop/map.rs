@@ -6,8 +6,8 @@
 //! Owns: colours and geometry of the base map. Must not: read anything but the loaded
 //! scenario and its terrain; draw units (that is `symbols`).
 
+use jets::format::schema::{PlaceKind, RoadKind};
 use jets::scenario::Loaded;
-use jets::scenario::schema::{PlaceKind, RoadKind};
 use jets::terrain::Terrain;
 
 /// Pixels per grid cell in the map picture.

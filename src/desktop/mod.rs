@@ -12,6 +12,7 @@
 //! Must not: be used by the library (`scenario`, `sim`, `batch` never see it).
 
 pub mod author;
+pub(crate) mod launch;
 pub mod map;
 pub mod orders;
 pub mod remote;

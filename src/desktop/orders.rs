@@ -8,7 +8,7 @@
 
 use bevy_egui::egui;
 use jets::exercise::view::Role;
-use jets::scenario::schema::{Condition, Loc, Order, PlaceKind, Task, Trigger};
+use jets::format::schema::{Condition, Loc, Order, PlaceKind, Task, Trigger};
 use jets::sim::input::Input;
 
 use super::run::{Run, RunCommand};

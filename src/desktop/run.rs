@@ -65,7 +65,7 @@ pub struct UnitView {
     pub ty: usize,
     pub pos: (f64, f64),
     pub pers: Personnel,
-    pub posture: jets::scenario::schema::Posture,
+    pub posture: jets::format::schema::Posture,
     pub morale: f64,
     pub suppression: f64,
     pub status: Status,
@@ -84,7 +84,7 @@ pub struct ContactView {
     pub est: (f64, f64),
     pub error_m: f64,
     pub strength: u32,
-    pub class: Option<jets::scenario::schema::Category>,
+    pub class: Option<jets::format::schema::Category>,
     pub age_s: u64,
 }
 

@@ -7,7 +7,7 @@
 //! Owns: symbol geometry and colours. Must not: read the simulation (it is given a `Symbol`).
 
 use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
-use jets::scenario::schema::{Category, Echelon};
+use jets::format::schema::{Category, Echelon};
 
 /// Affiliation as the viewer sees it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

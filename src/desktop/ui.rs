@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
 use bevy_egui::{EguiContexts, egui::TextureHandle};
-use jets::scenario::schema::{PlaceKind, WeaponKind};
+use jets::format::schema::{PlaceKind, WeaponKind};
 use jets::sim::components::Status;
 use jets::sim::events::{Event, EventKind};
 use jets::sim::setup::Theatre;
@@ -452,7 +452,7 @@ pub fn ui(
             let te = ui.add(egui::TextEdit::singleline(&mut view.jump_time).desired_width(60.0).hint_text("6h"));
             if te.lost_focus()
                 && ui.input(|i| i.key_pressed(egui::Key::Enter))
-                && let Ok(s) = jets::scenario::duration::parse_duration(view.jump_time.trim())
+                && let Ok(s) = jets::format::duration::parse_duration(view.jump_time.trim())
             {
                 cmds.write(RunCommand::JumpTo(s));
             }

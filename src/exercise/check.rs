@@ -4,7 +4,7 @@
 //!
 //! Owns: [`inputs`]. Must not: judge a seat's rights (the session does).
 
-use crate::scenario::schema::{Condition, Order, Trigger};
+use crate::format::schema::{Condition, Order, Trigger};
 use crate::scenario::{self, Loaded};
 use crate::sim::input::Input;
 

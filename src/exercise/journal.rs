@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::format::schema::{Condition, Order, Scenario};
 use crate::scenario::locate::Path as RonPath;
-use crate::scenario::schema::{Condition, Order, Scenario};
 use crate::scenario::{self, Loaded, Problems};
 use crate::sim::events::EventKind;
 use crate::sim::input::{Entry, Input};
@@ -192,7 +192,7 @@ pub fn to_excursion(loaded: &Arc<Loaded>, journal: &Journal) -> Result<(Scenario
         match &e.input {
             Input::Order { unit, task } => {
                 let id = fresh(format!("journal_{k:03}_{}", sanitize(&e.seat)), &scn);
-                scn.triggers.push(scenario::schema::Trigger {
+                scn.triggers.push(crate::format::schema::Trigger {
                     id,
                     when: Condition::At(at(e.tick)),
                     delay: None,

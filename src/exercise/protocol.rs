@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::view::{Cursor, Role, SeatView};
 use super::{Session, TimeControl};
-use crate::scenario::schema::{Contingent, Dem, DemUnits, Library, Loc, PlaceKind, Rules, Task, Terrain};
+use crate::format::schema::{Contingent, Dem, DemUnits, Library, Loc, PlaceKind, Rules, Task, Terrain};
 use crate::sim::input::Input;
 
 /// The protocol's version: a client and server of different versions refuse each other.

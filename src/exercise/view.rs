@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::schema::{Category, Posture};
+use crate::format::schema::{Category, Posture};
 use crate::sim::Sim;
 use crate::sim::clock::Clock;
 use crate::sim::command::Triggers;
@@ -383,7 +383,7 @@ impl Redactor {
     /// A seat names an enemy by its track (`Pursue(unit: "T-0004")`): the unit the track is
     /// now, for the run. A track the seat's picture does not hold is refused.
     pub fn resolve(&self, input: &mut crate::sim::input::Input) -> Result<(), String> {
-        use crate::scenario::schema::Task;
+        use crate::format::schema::Task;
         if let crate::sim::input::Input::Order { task: Task::Pursue { unit }, .. } = input
             && let Some(n) = unit.strip_prefix("T-").and_then(|n| n.parse::<u32>().ok())
         {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::schema::{Environment, Loc, Meta, Place, Scenario, Side, Task, Trigger, Unit};
+use crate::format::schema::{Environment, Loc, Meta, Place, Scenario, Side, Task, Trigger, Unit};
 
 /// One edit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -275,7 +275,7 @@ pub fn apply(s: &mut Scenario, e: &Edit) -> Result<(), String> {
 }
 
 fn rename_unit(s: &mut Scenario, from: &str, to: &str) {
-    use super::schema::Condition;
+    use crate::format::schema::Condition;
     let fix_task = |t: &mut Task| match t {
         Task::Pursue { unit } if unit == from => *unit = to.to_string(),
         Task::AirAssault { lift, .. } if lift == from => *lift = to.to_string(),
@@ -300,7 +300,7 @@ fn rename_unit(s: &mut Scenario, from: &str, to: &str) {
 }
 
 fn rename_place(s: &mut Scenario, from: &str, to: &str) {
-    use super::schema::Condition;
+    use crate::format::schema::Condition;
     let fix_loc = |l: &mut Loc| {
         if let Loc::Place(p) = l
             && p == from
@@ -539,15 +539,15 @@ mod tests {
         u2.at = Loc::Place("renamed".into());
         s.triggers.push(Trigger {
             id: "t".into(),
-            when: crate::scenario::schema::Condition::UnitBroken("x".into()),
+            when: crate::format::schema::Condition::UnitBroken("x".into()),
             delay: None,
             after: None,
-            orders: vec![crate::scenario::schema::Order { unit: "x".into(), task: Task::Reserve { at: None } }],
+            orders: vec![crate::format::schema::Order { unit: "x".into(), task: Task::Reserve { at: None } }],
         });
         apply(&mut s, &Edit::SetUnit { id: "x".into(), unit: u2 }).unwrap();
         let t = s.triggers.last().unwrap();
         assert_eq!(t.orders[0].unit, "y");
-        assert_eq!(t.when, crate::scenario::schema::Condition::UnitBroken("y".into()));
+        assert_eq!(t.when, crate::format::schema::Condition::UnitBroken("y".into()));
         // deleting the unit takes its orders with it
         apply(&mut s, &Edit::DeleteUnit("y".into())).unwrap();
         assert!(s.triggers.last().unwrap().orders.is_empty());

@@ -8,13 +8,10 @@
 //! Must not: depend on `sim` or `batch`, print, or touch rendering.
 
 pub mod diag;
-pub mod duration;
 pub mod edit;
-pub mod geo;
 pub mod load;
 pub mod locate;
 pub mod save;
-pub mod schema;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -23,9 +20,10 @@ use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
+use crate::format::geo;
+use crate::format::schema::{Loc, Scenario, UnitType};
 pub use diag::{Problem, Problems, Severity};
 pub use load::{DEFAULT_SCENARIO, Origin};
-use schema::{Loc, Scenario, UnitType};
 pub use validate::profile_of;
 
 use crate::terrain::Terrain;

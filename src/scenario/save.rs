@@ -25,7 +25,7 @@ use std::path::Path;
 
 pub use super::locate::comment_spans;
 use super::locate::{child_key, keyed_spans};
-use super::schema::Scenario;
+use crate::format::schema::Scenario;
 
 /// Lines are wrapped to this many columns where the structure allows.
 pub const WIDTH: usize = 100;
@@ -70,7 +70,7 @@ pub fn rebase(scenario: &mut Scenario, from: &super::Origin, to: &Path) {
     for lib in scenario.library.iter_mut() {
         *lib = from.rebase(lib, to);
     }
-    if let super::schema::Terrain::Dem(d) = &mut scenario.map.terrain {
+    if let crate::format::schema::Terrain::Dem(d) = &mut scenario.map.terrain {
         d.path = from.rebase(&d.path, to);
     }
 }

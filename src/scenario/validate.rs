@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 
 use super::diag::Problems;
-use super::geo::GeoFrame;
 use super::load::{self, Origin, closest};
 use super::locate::Path;
-use super::schema::*;
-use super::{Loaded, MAX_UNITS, duration::parse_duration, resolve};
+use super::{Loaded, MAX_UNITS, resolve};
+use crate::format::duration::parse_duration;
+use crate::format::geo::GeoFrame;
+use crate::format::schema::*;
 use crate::terrain::dem::DemGrid;
 use crate::terrain::geom::P2;
 use crate::terrain::nav::MoveProfile;
@@ -1361,7 +1362,7 @@ pub(super) fn validate(
     })
 }
 
-use super::schema::Terrain as Terrain_;
+use crate::format::schema::Terrain as Terrain_;
 
 /// What task checks need of the scenario.
 struct TaskCtx<'a> {

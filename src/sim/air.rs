@@ -18,7 +18,7 @@ use super::components::*;
 use super::events::{EventKind, EventLog, m};
 use super::setup::{TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{AirOps, UnitType};
+use crate::format::schema::{AirOps, UnitType};
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
 

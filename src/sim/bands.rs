@@ -242,10 +242,7 @@ fn attack_posts(
                     && !done.0.contains(&(info.uid, **uid))
                     && !matches!(
                         c.class,
-                        Some(
-                            crate::scenario::schema::Category::RotaryWing
-                                | crate::scenario::schema::Category::FixedWing
-                        )
+                        Some(crate::format::schema::Category::RotaryWing | crate::format::schema::Category::FixedWing)
                     )
                     && c.est_strength as f64 * POST_ODDS <= pers.active as f64
                     && geom::dist(c.est, pos.0) <= POST_REACH_M

@@ -34,7 +34,7 @@ use super::rng;
 use super::sensing::{self, Snap};
 use super::setup::{RunConfig, TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{UnitType, Weapon, WeaponKind};
+use crate::format::schema::{UnitType, Weapon, WeaponKind};
 use crate::terrain::geom::{self, P2};
 
 /// Seconds after coming under fire during which a unit counts as engaged.
@@ -249,7 +249,7 @@ fn direct_fire(
         let Ok((_, info, _, _, stance, mut combat, orders, sortie)) = q.get_mut(s.e) else { continue };
         let ty: &UnitType = &th.types[s.ty];
         let on_station = sortie.is_some_and(|x| x.on_station());
-        let usable = |k: usize, w: &crate::scenario::schema::Weapon| {
+        let usable = |k: usize, w: &crate::format::schema::Weapon| {
             (is_direct(w.kind) || (on_station && w.kind == WeaponKind::AirToGround)) && combat.ammo[k] >= 1.0
         };
         let reach = ty
@@ -287,7 +287,7 @@ fn direct_fire(
             }
             let hidden = matches!(
                 stance.posture,
-                crate::scenario::schema::Posture::Concealed | crate::scenario::schema::Posture::Halted
+                crate::format::schema::Posture::Concealed | crate::format::schema::Posture::Halted
             );
             if !may_engage(s.side == th.attacker, &orders.task, &combat, s.active, c, est_r, reach, hidden, t) {
                 continue;

@@ -24,7 +24,7 @@ use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::setup::{TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{Category, Condition, Mobility, UnitType};
+use crate::format::schema::{Category, Condition, Mobility, UnitType};
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
 use crate::terrain::nav::MoveProfile;
@@ -94,7 +94,7 @@ pub struct Command {
 #[derive(Debug, Clone)]
 pub struct TriggerRt {
     /// The definition.
-    pub def: crate::scenario::schema::Trigger,
+    pub def: crate::format::schema::Trigger,
     /// Its `At` time, sim seconds (for an `At` condition).
     pub at: Option<u64>,
     /// Its delay, seconds.
@@ -115,8 +115,8 @@ pub struct TriggerRt {
 
 impl TriggerRt {
     /// A trigger as defined (its durations were checked when the scenario or inject was).
-    pub fn new(def: crate::scenario::schema::Trigger, injected: bool) -> TriggerRt {
-        use crate::scenario::duration::parse_duration;
+    pub fn new(def: crate::format::schema::Trigger, injected: bool) -> TriggerRt {
+        use crate::format::duration::parse_duration;
         let at = match &def.when {
             Condition::At(d) => parse_duration(d).ok(),
             _ => None,
@@ -150,7 +150,7 @@ pub struct Triggers {
 
 impl Triggers {
     /// The scenario's triggers, none fired.
-    pub fn of(scn: &crate::scenario::schema::Scenario) -> Triggers {
+    pub fn of(scn: &crate::format::schema::Scenario) -> Triggers {
         Triggers { list: scn.triggers.iter().map(|t| TriggerRt::new(t.clone(), false)).collect(), ..default() }
     }
 
@@ -175,7 +175,7 @@ impl Command {
 }
 
 /// The liaison delay from one contingent to another, seconds.
-pub fn liaison_s(scn: &crate::scenario::schema::Scenario, from: &str, to: &str, side: usize) -> u64 {
+pub fn liaison_s(scn: &crate::format::schema::Scenario, from: &str, to: &str, side: usize) -> u64 {
     let min = scn
         .liaison
         .iter()
@@ -431,10 +431,7 @@ fn command(
                         .filter_map(|(_, i, p, ..)| {
                             let ty = &th.types[i.unit_type];
                             let strike = ty.air.is_some()
-                                && ty
-                                    .weapons
-                                    .iter()
-                                    .any(|w| w.kind == crate::scenario::schema::WeaponKind::AirToGround);
+                                && ty.weapons.iter().any(|w| w.kind == crate::format::schema::WeaponKind::AirToGround);
                             let reach = ty
                                 .weapons
                                 .iter()
@@ -697,7 +694,7 @@ fn send_order(
     cmd: &mut Command,
     log: &mut EventLog,
     unit: Ordered,
-    task: &crate::scenario::schema::Task,
+    task: &crate::format::schema::Task,
     about: String,
 ) {
     let (e, info, pos, _, combat, orders) = unit;

@@ -5,7 +5,7 @@
 use bevy::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
-use crate::scenario::schema::Posture;
+use crate::format::schema::Posture;
 use crate::terrain::geom::P2;
 
 /// Who a unit is. Immutable after spawn.
@@ -294,7 +294,7 @@ pub struct Contact {
     /// Estimated strength.
     pub est_strength: u32,
     /// Identified category, when seen close enough to tell.
-    pub class: Option<crate::scenario::schema::Category>,
+    pub class: Option<crate::format::schema::Category>,
     /// First detection, sim seconds.
     pub first_seen: u64,
     /// Latest detection, sim seconds.

@@ -25,7 +25,7 @@ use super::metrics::Civilians;
 use super::rng;
 use super::sensing::normal;
 use super::setup::{RunConfig, Theatre};
-use crate::scenario::schema::{PlaceKind, WeaponKind};
+use crate::format::schema::{PlaceKind, WeaponKind};
 use crate::terrain::geom::{self, P2};
 
 /// Minutes a fire mission lasts.

@@ -20,7 +20,7 @@ use super::events::{EventKind, EventLog};
 use super::metrics::HostageTally;
 use super::rng;
 use super::setup::{RunConfig, Theatre};
-use crate::scenario::schema::PlaceKind;
+use crate::format::schema::PlaceKind;
 use crate::terrain::geom::{self, P2};
 
 /// Distance at which a band seizes a named hostage group, metres.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::scenario::schema::{Task, Trigger};
+use crate::format::schema::{Task, Trigger};
 
 /// Something a seat does to a running exercise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -197,7 +197,7 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
         if let Some(d) = distance.get_mut(side) {
             *d += moved / 1000.0;
         }
-        if info.side == th.defender && *posture == crate::scenario::schema::Posture::DugIn {
+        if info.side == th.defender && *posture == crate::format::schema::Posture::DugIn {
             dug_in += 1;
         }
     }

@@ -11,7 +11,7 @@ use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::setup::{TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{Mobility, Posture};
+use crate::format::schema::{Mobility, Posture};
 use crate::terrain::geom;
 use crate::terrain::nav::FORD_S;
 use crate::terrain::{ROAD_NONE, ROAD_TRACK};

@@ -15,7 +15,7 @@ use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, m, r2};
 use super::setup::{TerrainRes, Theatre};
-use crate::scenario::schema::Posture;
+use crate::format::schema::Posture;
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
 use crate::terrain::nav::{MoveProfile, NoRoute, Workspace};

@@ -28,7 +28,7 @@ use super::events::{EventKind, EventLog, m};
 use super::rng;
 use super::setup::{RunConfig, TerrainRes, Theatre};
 use super::sun::Light;
-use crate::scenario::schema::{Sensor, UnitType};
+use crate::format::schema::{Sensor, UnitType};
 use crate::terrain::geom::{self, P2};
 use crate::terrain::los;
 
@@ -169,7 +169,7 @@ pub struct Snap {
     /// Active personnel.
     pub active: u32,
     /// Posture.
-    pub posture: crate::scenario::schema::Posture,
+    pub posture: crate::format::schema::Posture,
     /// Fighting state.
     pub status: Status,
 }
@@ -374,7 +374,7 @@ fn sense(
         }) || (ty.air.is_none()
             && matches!(
                 ty.mobility,
-                crate::scenario::schema::Mobility::Rotary | crate::scenario::schema::Mobility::FixedWing
+                crate::format::schema::Mobility::Rotary | crate::format::schema::Mobility::FixedWing
             )
             && orders.is_some_and(|ord| ord.phase != Phase::Moving));
         // a unit searching a village sees into it at SEARCH_BOOST times its usual range
@@ -456,7 +456,7 @@ fn sense(
                 _ => big_r,
             };
             let big_r = match o.facing_deg {
-                Some(f) if o.posture != crate::scenario::schema::Posture::Moving && behind(o.pos, f, tu.pos) => {
+                Some(f) if o.posture != crate::format::schema::Posture::Moving && behind(o.pos, f, tu.pos) => {
                     big_r * REAR_FACTOR
                 }
                 _ => big_r,

@@ -13,7 +13,7 @@ use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::setup::Theatre;
-use crate::scenario::schema::Posture;
+use crate::format::schema::Posture;
 use crate::terrain::geom::{self, P2};
 
 /// System set of `decide_tasks`, for ordering.

@@ -10,8 +10,8 @@
 //! (degrees). NODATA cells are filled from their valid neighbours; a grid with no valid cell is
 //! an error. Sizes are checked before anything is allocated.
 
-use crate::scenario::geo::GeoFrame;
-use crate::scenario::schema::DemUnits;
+use crate::format::geo::GeoFrame;
+use crate::format::schema::DemUnits;
 
 /// Largest DEM accepted, in cells.
 pub const MAX_DEM_CELLS: usize = 16_000_000;
@@ -386,7 +386,7 @@ fn fill_nodata(z: &mut [f32], nx: usize, ny: usize) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::schema::LatLon;
+    use crate::format::schema::LatLon;
 
     #[test]
     fn reads_header_rows_and_nodata() {

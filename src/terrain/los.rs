@@ -80,7 +80,7 @@ mod tests {
         let c = (w / 2.0 + 37.0, h / 2.0 + 11.0);
         let build = |cell: f64, valley: ValleyXy, ridges: Vec<RidgeXy>| {
             Terrain::build(&TerrainSpec {
-                frame: crate::scenario::geo::GeoFrame::new(crate::scenario::schema::LatLon { lat: 40.0, lon: 70.0 }, h),
+                frame: crate::format::geo::GeoFrame::new(crate::format::schema::LatLon { lat: 40.0, lon: 70.0 }, h),
                 width_m: w,
                 height_m: h,
                 cell_m: cell,

@@ -18,8 +18,8 @@ pub mod procedural;
 
 use std::sync::{Arc, Mutex};
 
-use crate::scenario::geo::GeoFrame;
-use crate::scenario::schema::{Nation, RoadKind};
+use crate::format::geo::GeoFrame;
+use crate::format::schema::{Nation, RoadKind};
 use geom::P2;
 
 /// Largest grid the loader accepts, in cells.
@@ -294,7 +294,7 @@ impl Terrain {
         base_m: f64,
         ridges: Vec<procedural::RidgeXy>,
     ) -> Terrain {
-        use crate::scenario::schema::LatLon;
+        use crate::format::schema::LatLon;
         Terrain::build(&TerrainSpec {
             frame: GeoFrame::new(LatLon { lat: 40.0, lon: 70.0 }, height_m),
             width_m,

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use super::geom::P2;
 use super::{ROAD_NONE, ROAD_ROAD, ROAD_TRACK, ROAD_TRAIL, Terrain};
-use crate::scenario::schema::{Mobility, Movement};
+use crate::format::schema::{Mobility, Movement};
 
 /// Tobler's hiking function: walking speed in km/h on a footpath at slope `s` (rise/run),
 /// `6 exp(-3.5 |s + 0.05|)`. Peak 6 km/h at a 5 % downhill; 5.04 km/h on the flat.

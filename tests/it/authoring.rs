@@ -37,7 +37,7 @@ fn saving_every_shipped_scenario_is_lossless_stable_and_keeps_its_comments() {
 #[test]
 fn every_example_in_the_format_reference_parses() {
     use jets::exercise::{Journal, SeatSpec};
-    use jets::scenario::schema::*;
+    use jets::format::schema::*;
     use jets::sim::input::{Entry, Input};
     fn try_parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<(), String> {
         let one = ron::from_str::<T>(text).map_err(|e| e.to_string());
@@ -162,8 +162,8 @@ fn every_example_in_the_format_reference_parses() {
 /// the hand-written file, comments and layout, stays byte for byte.
 #[test]
 fn a_save_after_an_edit_changes_only_the_edited_lines() {
+    use jets::format::schema::{Loc, Task};
     use jets::scenario::edit::{Edit, apply};
-    use jets::scenario::schema::{Loc, Task};
     let path = super::repo("scenarios/cooperation_2000.ron");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut scn = scenario::parse_only("c2000", &text).unwrap();

@@ -263,15 +263,13 @@ fn scripted_edits_through_the_editor_save_a_valid_scenario() {
     let qrf = s.units.iter().find(|u| u.id == "kz_amc_qrf").expect("the QRF is saved");
     assert_eq!(
         qrf.task,
-        jets::scenario::schema::Task::Reserve {
-            at: Some(jets::scenario::schema::Loc::Place("batken_airfield".into()))
-        }
+        jets::format::schema::Task::Reserve { at: Some(jets::format::schema::Loc::Place("batken_airfield".into())) }
     );
     let mrc = s.units.iter().find(|u| u.id == "kg_mrc_1").unwrap();
-    assert!(matches!(&mrc.task, jets::scenario::schema::Task::Block { pass, .. } if pass == "turo_pass"));
+    assert!(matches!(&mrc.task, jets::format::schema::Task::Block { pass, .. } if pass == "turo_pass"));
     assert_eq!(mrc.at, orig.scenario.units.iter().find(|u| u.id == "kg_mrc_1").unwrap().at, "the move was undone");
     assert!(s.units.iter().any(|u| u.id == "kg_mortar_1"), "the deletion was undone");
-    assert_eq!(qrf.at, jets::scenario::schema::Loc::Place("batken_airfield".into()), "saved before the move");
+    assert_eq!(qrf.at, jets::format::schema::Loc::Place("batken_airfield".into()), "saved before the move");
     assert_eq!(s.units.len(), orig.scenario.units.len() + 1);
     let before = std::fs::read_to_string(&file).unwrap();
     let after = std::fs::read_to_string(&saved).unwrap();

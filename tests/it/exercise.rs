@@ -13,7 +13,7 @@ use jets::exercise::client::Client;
 use jets::exercise::protocol::{ToClient, ToServer};
 use jets::exercise::view::{Redactor, Role};
 use jets::exercise::{Cursor, Journal, SeatSpec, Session, TimeControl};
-use jets::scenario::schema::{Loc, Task};
+use jets::format::schema::{Loc, Task};
 use jets::sim::events::{Event, to_jsonl};
 use jets::sim::input::Input;
 use jets::sim::{RunOptions, Sim};
@@ -59,12 +59,12 @@ fn play_session(record: Option<std::path::PathBuf>) -> (Session, jets::sim::RunR
     let first = s.sim.world().resource::<jets::sim::command::Triggers>().list[0].def.id.clone();
     s.submit("control", Input::HoldTrigger(first.clone())).unwrap();
     step_to(&mut s, 2000);
-    let inject = jets::scenario::schema::Trigger {
+    let inject = jets::format::schema::Trigger {
         id: "ctl_inject_1".into(),
-        when: jets::scenario::schema::Condition::At("8h".into()),
+        when: jets::format::schema::Condition::At("8h".into()),
         delay: None,
         after: None,
-        orders: vec![jets::scenario::schema::Order {
+        orders: vec![jets::format::schema::Order {
             unit: "kg_sf_1".into(),
             task: Task::Observe { at: Loc::Place("kan".into()) },
         }],
@@ -425,7 +425,7 @@ fn a_seat_is_briefed_with_its_map_and_its_units_only() {
     assert!(l.scenario.units.iter().all(|u| u.side == "cis"));
     assert_eq!(l.scenario.units.len(), loaded.scenario.units.iter().filter(|u| u.side == "cis").count());
     assert!(l.scenario.triggers.is_empty() && l.scenario.meta.seed == 0);
-    assert!(!l.scenario.places.iter().any(|p| matches!(p.kind, jets::scenario::schema::PlaceKind::Objective)));
+    assert!(!l.scenario.places.iter().any(|p| matches!(p.kind, jets::format::schema::PlaceKind::Objective)));
     // the same ground, cell for cell
     assert_eq!((l.terrain.nx, l.terrain.ny), (loaded.terrain.nx, loaded.terrain.ny));
     assert_eq!(l.terrain.elev, loaded.terrain.elev);

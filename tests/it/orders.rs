@@ -182,7 +182,7 @@ fn fire_support_follows_the_chain_of_command_and_its_zone() {
         modified(dir.path(), &base, |s| {
             let mut c = s.sides[0].contingents[0].clone();
             c.id = "b2".into();
-            c.nation = jets::scenario::schema::Nation::Kazakhstan;
+            c.nation = jets::format::schema::Nation::Kazakhstan;
             s.sides[0].contingents.push(c);
             s.units[0].contingent = "b2".into();
             if let Some(d) = liaison {
@@ -444,7 +444,7 @@ fn bands_rally_then_go_on_together() {
     }
     // a rally wait that runs out: the near band goes on alone when the far one is slow
     let l = modified(dir.path(), &l, |s| {
-        if let jets::scenario::schema::Task::Infiltrate { rally_wait, .. } = &mut s.units[0].task {
+        if let jets::format::schema::Task::Infiltrate { rally_wait, .. } = &mut s.units[0].task {
             *rally_wait = Some("5m".into());
         }
     });

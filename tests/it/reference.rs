@@ -22,26 +22,26 @@ fn dem_scenario_reads_the_grid() {
     scn.map.width_m = 6000.0;
     scn.map.height_m = 5000.0;
     scn.map.cell_m = 250.0;
-    scn.map.terrain = scenario::schema::Terrain::Dem(scenario::schema::Dem {
+    scn.map.terrain = jets::format::schema::Terrain::Dem(jets::format::schema::Dem {
         path: "plane.asc".into(),
-        units: scenario::schema::DemUnits::LocalMetres,
+        units: jets::format::schema::DemUnits::LocalMetres,
         detail: None,
     });
     scn.map.roads.clear();
     scn.map.rivers.clear();
     scn.map.borders.clear();
     scn.map.regions.clear();
-    scn.places.retain(|p| !matches!(p.kind, scenario::schema::PlaceKind::Pass { .. }));
+    scn.places.retain(|p| !matches!(p.kind, jets::format::schema::PlaceKind::Pass { .. }));
     scn.units.clear();
     scn.triggers.clear();
     scn.library = vec!["builtin:units/cis.ron".into(), "builtin:units/armed_groups.ron".into()];
     for p in scn.places.iter_mut() {
-        p.at = scenario::schema::Loc::Xy { x: 3000.0, y: 2500.0 };
+        p.at = jets::format::schema::Loc::Xy { x: 3000.0, y: 2500.0 };
     }
     for s in scn.sides.iter_mut() {
         s.hq = None;
         for c in s.contingents.iter_mut() {
-            c.hq = scenario::schema::Loc::Xy { x: 100.0, y: 100.0 };
+            c.hq = jets::format::schema::Loc::Xy { x: 100.0, y: 100.0 };
         }
     }
     let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();

@@ -70,7 +70,7 @@ fn scenario(
 pub(crate) fn modified(
     dir: &std::path::Path,
     l: &scenario::Loaded,
-    f: impl FnOnce(&mut jets::scenario::schema::Scenario),
+    f: impl FnOnce(&mut jets::format::schema::Scenario),
 ) -> scenario::Loaded {
     let mut scn = l.scenario.clone();
     f(&mut scn);
@@ -288,7 +288,7 @@ fn a_ridge_blocks_detection_that_the_plain_allows() {
 /// at all by night (400 m is beyond twice the night range). The functions say the same.
 #[test]
 fn night_lowers_detection_as_the_library_says() {
-    let lib: jets::scenario::schema::Library = ron::from_str(LIBRARY).unwrap();
+    let lib: jets::format::schema::Library = ron::from_str(LIBRARY).unwrap();
     let spotter = lib.types.iter().find(|t| t.id == "spotter").unwrap();
     let size = sensing::size_factor(40, false);
     let (day, _) = sensing::effective_range(spotter, Light::Day, 0.6, size, 20_000.0);
@@ -404,7 +404,7 @@ fn reports_orders_and_liaison_arrive_after_exactly_their_delays() {
         let l = scenario_with(dir.path(), true, NOON, "3h", rules, "", &units("b"), "");
         // add the second contingent and the liaison table through the schema
         modified(dir.path(), &l, |scn| {
-            let extra: jets::scenario::schema::Contingent = ron::Options::default()
+            let extra: jets::format::schema::Contingent = ron::Options::default()
                 .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
                 .from_str(second)
                 .unwrap();

@@ -3,9 +3,9 @@
 //! [`EditCommand`]s.
 
 use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
+use jets::format::schema::{Loc, Place, PlaceKind, Posture, Scenario, Task, Unit};
 use jets::scenario::Loaded;
 use jets::scenario::edit::{Edit, task_points};
-use jets::scenario::schema::{Loc, Place, PlaceKind, Posture, Scenario, Task, Unit};
 
 use super::{Authoring, Drag, EditCommand, Sel, Tool, geo, xy};
 use crate::desktop::run::Run;

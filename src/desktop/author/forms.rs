@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use bevy_egui::egui::{self, Color32};
+use jets::format::schema::{Condition, Loc, Order, Place, PlaceKind, Posture, Scenario, Task, Trigger, Unit};
 use jets::scenario::Loaded;
 use jets::scenario::edit::{self, Edit, task_points};
-use jets::scenario::schema::{Condition, Loc, Order, Place, PlaceKind, Posture, Scenario, Task, Trigger, Unit};
 
 use super::canvas::fresh_id;
 use super::{Authoring, EditCommand, PLACE_KINDS, Sel, Tool, xy};
@@ -189,7 +189,7 @@ fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut
         }
         ui.separator();
         let mut env = scn.environment.clone();
-        use jets::scenario::schema::Season;
+        use jets::format::schema::Season;
         choice(
             ui,
             "season",

@@ -20,8 +20,8 @@ use std::time::SystemTime;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Vec2};
+use jets::format::schema::{Loc, Scenario};
 use jets::scenario::edit::{Edit, Editor};
-use jets::scenario::schema::{Loc, Scenario};
 use jets::scenario::{self, Loaded, Origin, Problems, Severity, save};
 use serde::Deserialize;
 
@@ -551,7 +551,7 @@ pub fn script(
 mod tests {
     use super::canvas::{fresh_id, new_place};
     use super::*;
-    use jets::scenario::schema::PlaceKind;
+    use jets::format::schema::PlaceKind;
 
     fn c2000() -> Scenario {
         scenario::parse_only("c2000", scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap()).unwrap()
