@@ -17,8 +17,8 @@ use jets::exercise::protocol::{ToClient, ToServer};
 use jets::exercise::view::Role;
 use jets::exercise::{Cursor, SeatView, TimeControl};
 use jets::scenario::Loaded;
-use jets::sim::setup::Theatre;
 use jets::sim::sun::Light;
+use jets::sim::theatre::Theatre;
 
 use super::run::{ContactView, Published, Run, RunCommand, SAMPLE_S, Sample, Snapshot, unit_view};
 

@@ -25,8 +25,8 @@ use jets::sim::components::*;
 use jets::sim::events::Event;
 use jets::sim::input::{Entry, Input};
 use jets::sim::messages::{Comms, Message};
-use jets::sim::setup::Theatre;
 use jets::sim::sun::Light;
+use jets::sim::theatre::Theatre;
 use jets::sim::{RunOptions, Sim};
 
 /// Longest the simulation may take of one frame, milliseconds; faster speeds then run slower

@@ -13,8 +13,8 @@ use bevy_egui::{EguiContexts, egui::TextureHandle};
 use jets::format::schema::{PlaceKind, WeaponKind};
 use jets::sim::components::Status;
 use jets::sim::events::{Event, EventKind};
-use jets::sim::setup::Theatre;
 use jets::sim::sun::Light;
+use jets::sim::theatre::Theatre;
 
 use super::author::{self, Authoring, EditCommand};
 use super::map::{self, LineKind, Vectors};

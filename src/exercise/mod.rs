@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::Loaded;
 use crate::sim::input::Input;
-use crate::sim::setup::Theatre;
+use crate::sim::theatre::Theatre;
 use crate::sim::{RunOptions, Sim};
 pub use journal::Journal;
 pub use view::{Cursor, Role, SeatView};

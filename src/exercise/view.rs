@@ -28,7 +28,7 @@ use crate::sim::command::Triggers;
 use crate::sim::components::*;
 use crate::sim::events::{Event, EventKind, EventLog};
 use crate::sim::messages::{Comms, Message, Tracks, track_name};
-use crate::sim::setup::Theatre;
+use crate::sim::theatre::Theatre;
 
 /// Who a seat is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -18,7 +18,7 @@ use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, r2};
 use super::rng;
-use super::setup::{RunConfig, TerrainRes, Theatre};
+use super::theatre::{RunConfig, TerrainRes, Theatre};
 use crate::terrain::geom;
 
 /// Naismith's rule, the armed groups' planning estimate: 1 h per 5 km plus 1 h per 600 m of

@@ -32,8 +32,8 @@ use super::components::*;
 use super::events::{EventKind, EventLog, m};
 use super::rng;
 use super::sensing::{self, Snap};
-use super::setup::{RunConfig, TerrainRes, Theatre};
 use super::sun::Light;
+use super::theatre::{RunConfig, TerrainRes, Theatre};
 use crate::format::schema::{UnitType, Weapon, WeaponKind};
 use crate::terrain::geom::{self, P2};
 

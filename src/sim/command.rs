@@ -22,8 +22,8 @@ use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
-use super::setup::{TerrainRes, Theatre};
 use super::sun::Light;
+use super::theatre::{TerrainRes, Theatre};
 use crate::format::schema::{Category, Condition, Mobility, UnitType};
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};
@@ -718,7 +718,7 @@ fn send_order(
         EventKind::Order {
             from: format!("{} HQ", cont.id),
             to: info.id.clone(),
-            task: super::setup::describe(task),
+            task: super::theatre::describe(task),
             about,
             delay_s: delay,
             readiness_s: readiness,

@@ -24,7 +24,7 @@ use super::events::{EventKind, EventLog, m};
 use super::metrics::Civilians;
 use super::rng;
 use super::sensing::normal;
-use super::setup::{RunConfig, Theatre};
+use super::theatre::{RunConfig, Theatre};
 use crate::format::schema::{PlaceKind, WeaponKind};
 use crate::terrain::geom::{self, P2};
 

@@ -19,7 +19,7 @@ use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::metrics::HostageTally;
 use super::rng;
-use super::setup::{RunConfig, Theatre};
+use super::theatre::{RunConfig, Theatre};
 use crate::format::schema::PlaceKind;
 use crate::terrain::geom::{self, P2};
 

@@ -35,7 +35,7 @@ impl Input {
     /// A line for the log: what was done.
     pub fn describe(&self) -> String {
         match self {
-            Input::Order { unit, task } => format!("order to {unit}: {}", super::setup::describe(task)),
+            Input::Order { unit, task } => format!("order to {unit}: {}", super::theatre::describe(task)),
             Input::FireTrigger(id) => format!("fire trigger {id}"),
             Input::HoldTrigger(id) => format!("hold trigger {id}"),
             Input::ReleaseTrigger(id) => format!("release trigger {id}"),

@@ -21,7 +21,7 @@ use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
-use super::setup::Theatre;
+use super::theatre::Theatre;
 
 /// A side's numbering of the enemy units it has detected.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

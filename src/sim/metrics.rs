@@ -10,7 +10,7 @@ use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
-use super::setup::{RunConfig, Theatre, Violations};
+use super::theatre::{RunConfig, Theatre, Violations};
 
 /// Civilian casualties so far.
 #[derive(Resource, Debug, Default, Clone)]

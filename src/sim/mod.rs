@@ -27,6 +27,7 @@ pub mod sensing;
 pub mod setup;
 pub mod sun;
 pub mod tasks;
+pub mod theatre;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -190,7 +191,7 @@ impl Sim {
     /// Ends the run at `until_s` sim seconds (never beyond the scenario's end).
     pub fn end_at(&mut self, until_s: u64) {
         let tick_s = self.world.resource::<clock::Clock>().tick_s.max(1) as u64;
-        let mut cfg = self.world.resource_mut::<setup::RunConfig>();
+        let mut cfg = self.world.resource_mut::<theatre::RunConfig>();
         cfg.end_tick = cfg.end_tick.min(until_s.div_ceil(tick_s));
     }
 
@@ -229,7 +230,7 @@ impl Sim {
     /// True when the run has reached its end.
     pub fn finished(&self) -> bool {
         let w = &self.world;
-        w.resource::<clock::Clock>().tick >= w.resource::<setup::RunConfig>().end_tick
+        w.resource::<clock::Clock>().tick >= w.resource::<theatre::RunConfig>().end_tick
     }
 
     /// Runs one tick (if the run is not finished).
@@ -267,7 +268,7 @@ impl Sim {
         let t = world.resource::<clock::Clock>().t;
         let mut log = world.remove_resource::<EventLog>().unwrap_or_default();
         log.push(t, EventKind::Outcome { outcome: summary.outcome, reason });
-        let violations = world.remove_resource::<setup::Violations>().map(|v| v.0).unwrap_or_default();
+        let violations = world.remove_resource::<theatre::Violations>().map(|v| v.0).unwrap_or_default();
         RunResult { summary, events: log.events, violations }
     }
 }

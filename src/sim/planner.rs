@@ -14,7 +14,7 @@ use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, m, r2};
-use super::setup::{TerrainRes, Theatre};
+use super::theatre::{TerrainRes, Theatre};
 use crate::format::schema::Posture;
 use crate::terrain::Terrain;
 use crate::terrain::geom::{self, P2};

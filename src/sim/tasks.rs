@@ -12,7 +12,7 @@ use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
-use super::setup::Theatre;
+use super::theatre::Theatre;
 use crate::format::schema::Posture;
 use crate::terrain::geom::{self, P2};
 

@@ -394,7 +394,7 @@ fn seats_over_loopback_see_only_their_side_and_the_journal_replays_the_session()
     let mut red = Redactor::new(Role::Side(0), &mut sim);
     let all: Vec<Event> =
         serde_json::from_str::<Vec<Event>>(&format!("[{}]", live.lines().collect::<Vec<_>>().join(","))).unwrap();
-    red.feed(sim.world().resource::<jets::sim::setup::Theatre>(), &all);
+    red.feed(sim.world().resource::<jets::sim::theatre::Theatre>(), &all);
     let until = seats[1].events.len();
     assert_eq!(
         seats[1].events,

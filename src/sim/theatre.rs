@@ -1,0 +1,212 @@
+//! The run's shared, read-only resources: the scenario compiled for the systems (`Theatre`:
+//! sides, contingents, places, unit types and profiles by index, resolved positions, delays),
+//! the terrain, the run settings and the invariant log.
+//!
+//! Owns: the runtime form of the scenario's static facts. `setup` fills these once; the
+//! systems only read them.
+//!
+//! Must not: hold state that changes during a run, or spawn anything.
+
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::components::*;
+use super::rng;
+use crate::format::duration::parse_duration;
+use crate::format::schema::{Nation, PlaceKind, Task, UnitType};
+use crate::scenario::Loaded;
+use crate::terrain::Terrain;
+use crate::terrain::geom::P2;
+use crate::terrain::nav::MoveProfile;
+
+/// A place at run time.
+#[derive(Debug, Clone)]
+pub struct PlaceRt {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Kind.
+    pub kind: PlaceKind,
+    /// Position.
+    pub pos: P2,
+    /// Radius, metres.
+    pub radius_m: f64,
+}
+
+impl PlaceRt {
+    /// Elevation of a pass, if this is one.
+    pub fn pass_elevation(&self) -> Option<f64> {
+        match self.kind {
+            PlaceKind::Pass { elevation_m } => Some(elevation_m),
+            _ => None,
+        }
+    }
+}
+
+/// A contingent at run time.
+#[derive(Debug, Clone)]
+pub struct ContingentRt {
+    /// Stable id.
+    pub id: String,
+    /// Side index.
+    pub side: usize,
+    /// Nation.
+    pub nation: Nation,
+}
+
+/// The scenario's static facts, indexed for the systems.
+#[derive(Resource, Debug, Clone)]
+pub struct Theatre {
+    /// The loaded scenario (shared, read-only).
+    pub loaded: Arc<Loaded>,
+    /// Side ids, in scenario order.
+    pub sides: Vec<String>,
+    /// Contingents, in scenario order.
+    pub contingents: Vec<ContingentRt>,
+    /// Places, in scenario order.
+    pub places: Vec<PlaceRt>,
+    /// Unit types, sorted by id.
+    pub types: Vec<UnitType>,
+    /// Distinct movement profiles.
+    pub profiles: Vec<MoveProfile>,
+    /// Index of the attacking side.
+    pub attacker: usize,
+    /// Index of the defending side.
+    pub defender: usize,
+    /// Unit ids in spawn (scenario) order.
+    pub unit_ids: Vec<String>,
+    /// Liaison delay from one contingent to another (indices), seconds.
+    pub liaison_s: Vec<Vec<u64>>,
+    /// Report delay from a contingent's units to its headquarters, seconds.
+    pub report_s: Vec<u64>,
+}
+
+impl Theatre {
+    /// Resolves a scenario task for a unit standing at `pos` whose home is `home`, at sim time `t`.
+    pub fn task_rt(&self, task: &Task, pos: P2, home: P2, t: u64) -> TaskRt {
+        let loaded = &self.loaded;
+        let place_idx = |id: &str| self.places.iter().position(|p| p.id == id).unwrap_or(0);
+        let dur = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
+        match task {
+            Task::Move { to } => TaskRt::Move { to: loaded.xy(to) },
+            Task::Defend { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: false },
+            Task::Observe { at } => TaskRt::Hold { at: loaded.xy(at), pass: None, observe: true },
+            Task::Block { pass, at } => {
+                let pi = place_idx(pass);
+                TaskRt::Hold {
+                    at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(self.places[pi].pos),
+                    pass: Some(pi),
+                    observe: false,
+                }
+            }
+            Task::Patrol { route, repeat } => TaskRt::Patrol {
+                route: route.iter().map(|l| loaded.xy(l)).collect(),
+                repeat: *repeat,
+                next: 0,
+                loops: 0,
+            },
+            Task::Reserve { at } => TaskRt::Reserve { at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos) },
+            Task::Infiltrate { objective, via, delay, rally, rally_wait } => {
+                let via_idx: Vec<usize> = if via.is_empty() {
+                    self.places
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.pass_elevation().is_some())
+                        .map(|(i, _)| i)
+                        .collect()
+                } else {
+                    via.iter().map(|v| place_idx(v)).collect()
+                };
+                TaskRt::Infiltrate {
+                    objective: place_idx(objective),
+                    via: via_idx,
+                    depart_s: t + dur(delay).unwrap_or(0),
+                    rally: rally.as_ref().map(|r| Rally {
+                        place: place_idx(r),
+                        wait_s: dur(rally_wait).unwrap_or(RALLY_WAIT_S),
+                        arrived: None,
+                        done: false,
+                    }),
+                    crossed: false,
+                }
+            }
+            Task::Attack { at, radius_m } => {
+                TaskRt::Hunt { area: loaded.xy(at), radius: *radius_m, target: None, aim: None, then: None, since: t }
+            }
+            Task::Pursue { unit } => TaskRt::Hunt {
+                area: pos,
+                radius: f64::INFINITY,
+                target: Some(rng::uid(unit)),
+                aim: None,
+                then: None,
+                since: t,
+            },
+            Task::CordonSearch { village, hours } => {
+                let k = place_idx(village);
+                let population = match self.places[k].kind {
+                    PlaceKind::Village { population } => population,
+                    _ => 0,
+                };
+                let h = hours.unwrap_or(2.0 + population as f64 / 500.0);
+                TaskRt::Search { village: k, at: self.places[k].pos, secs: (h * 3600.0).round() as u64, since: None }
+            }
+            Task::AirAssault { lift, lz } => {
+                TaskRt::AirAssault { lift: rng::uid(lift), lz: loaded.xy(lz), waiting: false }
+            }
+            Task::FireSupport { at, zone, radius_m } => TaskRt::Support {
+                at: at.as_ref().map(|a| loaded.xy(a)).unwrap_or(pos),
+                zone: loaded.xy(zone),
+                radius: *radius_m,
+            },
+            Task::Ambush { at, wait } => {
+                TaskRt::Ambush { at: loaded.xy(at), until: dur(wait).map_or(u64::MAX, |w| t + w), sprung: None }
+            }
+            Task::Withdraw { to } => TaskRt::Withdraw { to: to.as_ref().map(|a| loaded.xy(a)).unwrap_or(home) },
+        }
+    }
+}
+
+/// Default longest wait at a rally point after the first band arrives, seconds.
+pub const RALLY_WAIT_S: u64 = 12 * 3600;
+
+/// Short name of a task, for the event log.
+pub fn describe(task: &Task) -> String {
+    match task {
+        Task::Move { .. } => "move",
+        Task::Defend { .. } => "defend",
+        Task::Block { .. } => "block",
+        Task::Patrol { .. } => "patrol",
+        Task::Reserve { .. } => "reserve",
+        Task::Observe { .. } => "observe",
+        Task::Infiltrate { .. } => "infiltrate",
+        Task::Attack { .. } => "attack",
+        Task::Pursue { .. } => "pursue",
+        Task::CordonSearch { .. } => "cordon and search",
+        Task::AirAssault { .. } => "air assault",
+        Task::FireSupport { .. } => "fire support",
+        Task::Ambush { .. } => "ambush",
+        Task::Withdraw { .. } => "withdraw",
+    }
+    .to_string()
+}
+
+/// The terrain, shared.
+#[derive(Resource, Debug, Clone)]
+pub struct TerrainRes(pub Arc<Terrain>);
+
+/// Run settings.
+#[derive(Resource, Debug, Clone)]
+pub struct RunConfig {
+    /// The run seed.
+    pub seed: u64,
+    /// Last tick to run.
+    pub end_tick: u64,
+    /// Check personnel conservation every tick (tests).
+    pub check_invariants: bool,
+}
+
+/// Problems found by the invariant checks (empty in a correct run).
+#[derive(Resource, Debug, Default)]
+pub struct Violations(pub Vec<String>);
