@@ -12,7 +12,6 @@
 
 use bevy::prelude::*;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, m};
@@ -93,7 +92,7 @@ pub fn grounded(
     None
 }
 
-fn air_ops(
+pub(super) fn air_ops(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -243,11 +242,4 @@ fn standoff(from: P2, aim: P2) -> P2 {
     }
     let f = (d - STANDOFF_M) / d;
     (from.0 + (aim.0 - from.0) * f, from.1 + (aim.1 - from.1) * f)
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        super::SimTick,
-        air_ops.in_set(SimSystems::Decide).after(super::bands::PlanInfiltration).before(super::planner::PlanRoutes),
-    );
 }

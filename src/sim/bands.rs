@@ -13,7 +13,6 @@
 use bevy::prelude::*;
 use rand::Rng;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, r2};
@@ -52,7 +51,7 @@ fn dist_to_segment(p: crate::terrain::geom::P2, a: crate::terrain::geom::P2, b: 
     geom::dist(p, (a.0 + f * dx, a.1 + f * dy))
 }
 
-fn plan_infiltration(
+pub(super) fn plan_infiltration(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -152,7 +151,7 @@ fn plan_infiltration(
 
 /// Bands waiting at a rally point go on together once every band of the rally still in the
 /// fight is there, or the longest wait after the first arrival has passed.
-fn rally(
+pub(super) fn rally(
     clock: Res<Clock>,
     th: Res<Theatre>,
     mut log: ResMut<EventLog>,
@@ -214,7 +213,7 @@ fn rally(
 pub struct PostAttacks(pub std::collections::BTreeSet<(u64, u64)>);
 
 /// A band on its way that knows a weak enemy post close by attacks it (fact sheet 6, tactic 5).
-fn attack_posts(
+pub(super) fn attack_posts(
     clock: Res<Clock>,
     th: Res<Theatre>,
     pics: Res<Pictures>,
@@ -273,20 +272,8 @@ fn attack_posts(
     }
 }
 
-/// System set of `plan_infiltration`, for ordering.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PlanInfiltration;
-
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<PostAttacks>().add_systems(
-        super::SimTick,
-        (rally, attack_posts, plan_infiltration)
-            .chain()
-            .in_set(SimSystems::Decide)
-            .in_set(PlanInfiltration)
-            .after(super::tasks::DecideTasks)
-            .before(super::planner::PlanRoutes),
-    );
+    app.init_resource::<PostAttacks>();
 }
 
 #[cfg(test)]

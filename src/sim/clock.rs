@@ -4,7 +4,6 @@
 
 use bevy::prelude::*;
 
-use super::SimSystems;
 use super::events::{EventKind, EventLog, r2};
 use super::sun::{Light, elevation_deg};
 
@@ -78,13 +77,9 @@ impl Clock {
     }
 }
 
-fn advance_clock(mut clock: ResMut<Clock>, mut log: ResMut<EventLog>) {
+pub(super) fn advance_clock(mut clock: ResMut<Clock>, mut log: ResMut<EventLog>) {
     if let Some(light) = clock.advance() {
         let t = clock.t;
         log.push(t, EventKind::Light { phase: light, sun_elevation_deg: r2(clock.sun_deg) });
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, advance_clock.in_set(SimSystems::Clock));
 }

@@ -26,7 +26,6 @@ use bevy::prelude::*;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, m};
@@ -167,7 +166,7 @@ const SUPPRESSION_FLOOR: f64 = 1e-6;
 
 /// What direct fire keeps between ticks to spare allocations.
 #[derive(Default)]
-struct FireBuffers {
+pub(super) struct FireBuffers {
     units: Vec<Snap>,
     airborne: Vec<bool>,
     /// Entity -> snapshot index, sorted by entity.
@@ -185,7 +184,7 @@ struct Damage {
     by: Vec<u64>,
 }
 
-fn direct_fire(
+pub(super) fn direct_fire(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -409,7 +408,7 @@ fn direct_fire(
 
 /// What morale keeps between ticks to spare allocations.
 #[derive(Default)]
-struct MoraleBuffers {
+pub(super) struct MoraleBuffers {
     /// Per unit: side, position, in play, entity.
     units: Vec<(usize, P2, bool, Entity)>,
     /// Per unit: this tick leaves it as it is.
@@ -420,7 +419,7 @@ struct MoraleBuffers {
 }
 
 /// Morale drift, status changes, withdrawal, surrender.
-fn morale(
+pub(super) fn morale(
     clock: Res<Clock>,
     th: Res<Theatre>,
     cfg: Res<RunConfig>,
@@ -567,14 +566,10 @@ fn morale(
     }
 }
 
-/// System set of `direct_fire`, for ordering.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DirectFire;
-
 /// A unit in the fight that has neither fired nor been fired upon for
 /// `tasks::RESUPPLY_QUIET_S` gets its full load of ammunition back (Assess phase); the log
 /// says so when it was below half on any weapon.
-fn resupply(
+pub(super) fn resupply(
     clock: Res<Clock>,
     th: Res<Theatre>,
     mut log: ResMut<EventLog>,
@@ -607,13 +602,6 @@ fn resupply(
             );
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, direct_fire.in_set(SimSystems::Engage).in_set(DirectFire)).add_systems(
-        super::SimTick,
-        (morale, resupply).chain().in_set(SimSystems::Assess).before(super::tasks::AfterMove),
-    );
 }
 
 #[cfg(test)]

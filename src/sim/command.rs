@@ -18,7 +18,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy::prelude::*;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
@@ -270,7 +269,7 @@ fn fly(orders: &mut Orders, mover: &mut Mover, from: P2, lz: P2, speed: f64) {
 /// and ceiling allow, the unit is flown from where it stands to its landing zone in as many
 /// waves as the seats need (the helicopters first fly to it from their base), then holds
 /// there; otherwise it waits, and the log says why once.
-fn air_assault(
+pub(super) fn air_assault(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -367,7 +366,7 @@ struct Avail {
     index: usize,
 }
 
-fn command(
+pub(super) fn command(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -735,7 +734,7 @@ fn send_order(
 /// Inputs of this tick (Orders phase, first): players' orders go down the chain like a
 /// trigger's; the controller's actions change the triggers (fire now, hold, release, add an
 /// inject). Each is logged as an `input` event.
-fn inputs(
+pub(super) fn inputs(
     clock: Res<Clock>,
     th: Res<Theatre>,
     pics: Res<Pictures>,
@@ -786,7 +785,7 @@ fn inputs(
 /// the trigger's delay (and not before its `after` time, nor while the exercise control holds
 /// it), sends its orders down through each unit's headquarters; one the control fires goes at
 /// once.
-fn triggers(
+pub(super) fn triggers(
     clock: Res<Clock>,
     th: Res<Theatre>,
     pics: Res<Pictures>,
@@ -869,8 +868,5 @@ fn triggers(
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Command>()
-        .init_resource::<Triggers>()
-        .init_resource::<super::input::Inputs>()
-        .add_systems(super::SimTick, (inputs, triggers, command, air_assault).chain().in_set(SimSystems::Orders));
+    app.init_resource::<Command>().init_resource::<Triggers>().init_resource::<super::input::Inputs>();
 }

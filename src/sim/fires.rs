@@ -16,7 +16,6 @@
 
 use bevy::prelude::*;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::combat::{binomial, poisson, weapons_up};
 use super::components::*;
@@ -69,7 +68,7 @@ pub fn clear_of_villages(th: &Theatre, side: usize, aim: P2) -> bool {
         })
 }
 
-fn indirect_fire(
+pub(super) fn indirect_fire(
     clock: Res<Clock>,
     th: Res<Theatre>,
     cfg: Res<RunConfig>,
@@ -236,8 +235,4 @@ fn indirect_fire(
             );
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, indirect_fire.in_set(SimSystems::Engage).after(super::combat::DirectFire));
 }

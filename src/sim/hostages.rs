@@ -13,7 +13,6 @@
 use bevy::prelude::*;
 use rand::Rng;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
@@ -26,7 +25,7 @@ use crate::terrain::geom::{self, P2};
 /// Distance at which a band seizes a named hostage group, metres.
 pub const SEIZE_GROUP_M: f64 = 500.0;
 
-fn hostages(
+pub(super) fn hostages(
     clock: Res<Clock>,
     th: Res<Theatre>,
     cfg: Res<RunConfig>,
@@ -110,13 +109,9 @@ fn hostages(
 }
 
 /// The scenario's fixed places this system looks at, resolved on its first run.
-struct Fixed {
+pub(super) struct Fixed {
     /// Hostage groups' positions, in scenario order.
     groups: Vec<P2>,
     /// Villages: (place index, position, radius, population), in place order.
     villages: Vec<(usize, P2, f64, u32)>,
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, hostages.in_set(SimSystems::Assess).after(super::tasks::AfterMove));
 }

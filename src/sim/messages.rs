@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
@@ -132,7 +131,7 @@ fn contingent_of_hq(th: &Theatre, name: &str) -> Option<usize> {
 }
 
 /// Reads the tick's new events and writes the messages they make (Record phase, last).
-fn messages(
+pub(super) fn messages(
     clock: Res<Clock>,
     th: Res<Theatre>,
     pics: Res<Pictures>,
@@ -377,10 +376,4 @@ fn messages(
             });
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    // `Comms` is inserted by `setup::setup` after the units are spawned: resources are entities
-    // in Bevy 0.19, and one created earlier would change the order queries visit units in
-    app.add_systems(super::SimTick, messages.in_set(SimSystems::Record));
 }

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
@@ -317,7 +316,7 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
     (summary, reason)
 }
 
-fn check_conservation(
+pub(super) fn check_conservation(
     cfg: Res<RunConfig>,
     clock: Res<Clock>,
     th: Res<Theatre>,
@@ -339,8 +338,4 @@ fn check_conservation(
             bad.0.push(format!("t={} side {}: {:?} does not balance", clock.t, th.sides[i], s));
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, check_conservation.in_set(SimSystems::Record));
 }

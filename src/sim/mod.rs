@@ -85,24 +85,46 @@ impl Plugin for SimPlugin {
             )
                 .chain(),
         );
-        app.add_plugins((
-            events::plugin,
-            clock::plugin,
-            tasks::plugin,
-            bands::plugin,
-            planner::plugin,
-            movement::plugin,
-            metrics::plugin,
-        ));
-        app.add_plugins((
-            sensing::plugin,
-            command::plugin,
-            combat::plugin,
-            fires::plugin,
-            air::plugin,
-            hostages::plugin,
-            messages::plugin,
-        ));
+        // The modules' own resources, in this order: resources are entities in Bevy 0.19, and
+        // the order they are created in decides the order queries visit units (so the golden
+        // hash). `messages::Comms` and the run's resources are inserted by `setup::setup`,
+        // after the units are spawned, for the same reason.
+        app.add_plugins((events::plugin, bands::plugin, planner::plugin, sensing::plugin, command::plugin));
+        // Every system of a tick, in the one order they run in (each phase a chain).
+        app.add_systems(
+            SimTick,
+            (
+                clock::advance_clock.in_set(SimSystems::Clock),
+                (command::inputs, command::triggers, command::command, command::air_assault)
+                    .chain()
+                    .in_set(SimSystems::Orders),
+                sensing::sense.in_set(SimSystems::Sense),
+                (
+                    tasks::hunt,
+                    tasks::decide_tasks,
+                    bands::rally,
+                    bands::attack_posts,
+                    bands::plan_infiltration,
+                    air::air_ops,
+                    planner::plan_routes,
+                )
+                    .chain()
+                    .in_set(SimSystems::Decide),
+                movement::move_units.in_set(SimSystems::Move),
+                (combat::direct_fire, fires::indirect_fire).chain().in_set(SimSystems::Engage),
+                (
+                    combat::morale,
+                    combat::resupply,
+                    tasks::after_move,
+                    tasks::task_progress,
+                    tasks::dig_in,
+                    hostages::hostages,
+                )
+                    .chain()
+                    .in_set(SimSystems::Assess),
+                (messages::messages, metrics::check_conservation).chain().in_set(SimSystems::Record),
+            ),
+        );
         app.edit_schedule(SimTick, |s| {
             s.set_executor(SingleThreadedExecutor::new());
             s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..default() });

@@ -5,7 +5,6 @@
 
 use bevy::prelude::*;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
@@ -32,7 +31,7 @@ pub fn light_factor(mobility: Mobility, night_vision: f64, light: Light) -> f64 
     }
 }
 
-fn move_units(
+pub(super) fn move_units(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -192,10 +191,6 @@ fn move_units(
             }
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(super::SimTick, move_units.in_set(SimSystems::Move));
 }
 
 #[cfg(test)]

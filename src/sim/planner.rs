@@ -10,7 +10,6 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use rayon::prelude::*;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, m, r2};
@@ -26,10 +25,6 @@ pub struct Planner {
     /// Pool for parallel planning.
     pub pool: Option<Arc<rayon::ThreadPool>>,
 }
-
-/// System set of the planning system, for ordering.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PlanRoutes;
 
 thread_local! {
     static WORKSPACE: RefCell<Workspace> = RefCell::new(Workspace::default());
@@ -74,7 +69,7 @@ pub fn plan(
     Ok((ActiveRoute { points, cells, next: 1, passes, seg_speed: None, wait_s: 0.0 }, time))
 }
 
-fn plan_routes(
+pub(super) fn plan_routes(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -139,6 +134,5 @@ fn plan_routes(
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Planner>()
-        .add_systems(super::SimTick, plan_routes.in_set(SimSystems::Decide).in_set(PlanRoutes));
+    app.init_resource::<Planner>();
 }

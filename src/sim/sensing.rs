@@ -21,7 +21,6 @@ use bevy::prelude::*;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog, m};
@@ -335,7 +334,7 @@ impl Snap {
     }
 }
 
-fn sense(
+pub(super) fn sense(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
@@ -563,7 +562,7 @@ fn sense(
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<LosCache>().add_systems(super::SimTick, sense.in_set(SimSystems::Sense));
+    app.init_resource::<LosCache>();
 }
 
 #[cfg(test)]

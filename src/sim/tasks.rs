@@ -8,21 +8,12 @@
 
 use bevy::prelude::*;
 
-use super::SimSystems;
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
 use super::theatre::Theatre;
 use crate::format::schema::Posture;
 use crate::terrain::geom::{self, P2};
-
-/// System set of `decide_tasks`, for ordering.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DecideTasks;
-
-/// System set of `after_move` and `dig_in`, for ordering.
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub struct AfterMove;
 
 /// A unit within this distance of its position counts as there, metres.
 pub const AT_POSITION_M: f64 = 50.0;
@@ -40,7 +31,7 @@ pub const AMBUSH_BREAK_OFF_S: u64 = 1800;
 /// Units attacking or pursuing aim at the enemy as their side's picture shows it (Decide
 /// phase, before `decide_tasks`): the nearest contact known within the attack's radius, or the
 /// pursued contact. A band whose post attack has lost its target takes up its old task.
-fn hunt(
+pub(super) fn hunt(
     clock: Res<Clock>,
     pics: Res<Pictures>,
     mut log: ResMut<EventLog>,
@@ -96,7 +87,7 @@ fn hunt(
 }
 
 /// Searches finish and ambushes spring, break off or give up (Assess phase).
-fn task_progress(
+pub(super) fn task_progress(
     clock: Res<Clock>,
     th: Res<Theatre>,
     pics: Res<Pictures>,
@@ -168,7 +159,7 @@ fn task_progress(
     }
 }
 
-fn decide_tasks(clock: Res<Clock>, mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>) {
+pub(super) fn decide_tasks(clock: Res<Clock>, mut q: Query<(&Position, &mut Orders, &mut Mover, &mut Stance)>) {
     for (pos, mut orders, mut mover, mut stance) in &mut q {
         if orders.phase != Phase::Start {
             continue;
@@ -245,7 +236,7 @@ fn settle(task: &mut TaskRt, stance: &mut Stance, t: u64) {
     };
 }
 
-fn after_move(
+pub(super) fn after_move(
     clock: Res<Clock>,
     th: Res<Theatre>,
     mut log: ResMut<EventLog>,
@@ -330,7 +321,7 @@ fn after_move(
     }
 }
 
-fn dig_in(
+pub(super) fn dig_in(
     clock: Res<Clock>,
     th: Res<Theatre>,
     mut log: ResMut<EventLog>,
@@ -348,15 +339,4 @@ fn dig_in(
             log.push(clock.t, EventKind::DugIn { unit: info.id.clone() });
         }
     }
-}
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        super::SimTick,
-        (hunt, decide_tasks).chain().in_set(SimSystems::Decide).in_set(DecideTasks).before(super::planner::PlanRoutes),
-    )
-    .add_systems(
-        super::SimTick,
-        (after_move, task_progress, dig_in).chain().in_set(AfterMove).in_set(SimSystems::Assess),
-    );
 }
