@@ -71,7 +71,7 @@ pub fn grounded(
     from: P2,
     aim: P2,
 ) -> Option<&'static str> {
-    let env = &th.loaded.scenario.environment;
+    let env = &th.environment;
     if light != Light::Day && !ops.night {
         return Some("darkness");
     }

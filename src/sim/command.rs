@@ -94,8 +94,10 @@ pub struct Command {
 pub struct TriggerRt {
     /// The definition.
     pub def: crate::format::schema::Trigger,
-    /// Its `At` time, sim seconds (for an `At` condition).
-    pub at: Option<u64>,
+    /// Its condition, compiled.
+    pub when: When,
+    /// Its orders: (unit spawn index, task), those whose unit exists.
+    pub orders: Vec<(usize, crate::format::schema::Task)>,
     /// Its delay, seconds.
     pub delay: u64,
     /// It cannot fire before this time, sim seconds.
@@ -112,17 +114,55 @@ pub struct TriggerRt {
     pub injected: bool,
 }
 
-impl TriggerRt {
-    /// A trigger as defined (its durations were checked when the scenario or inject was).
-    pub fn new(def: crate::format::schema::Trigger, injected: bool) -> TriggerRt {
+/// A trigger's condition with its references resolved: sides, places and units as indices,
+/// the area's centre in the local frame, times in seconds. A reference to nothing (possible
+/// only in an inject the checks let through) is `None`, and the condition never holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum When {
+    /// At this sim time, seconds.
+    At(Option<u64>),
+    /// The side knows an enemy within `radius_m` of `centre`.
+    Contact { side: Option<usize>, centre: P2, radius_m: f64 },
+    /// The side's personnel in the fight are at or below `fraction` of its start.
+    StrengthBelow { side: Option<usize>, fraction: f64 },
+    /// The unit (spawn index) broke, surrendered or lost all its people.
+    UnitBroken(Option<usize>),
+    /// At least this many hostages taken in the run.
+    HostagesTaken(u64),
+    /// A unit of the side crossed the pass (place index).
+    PassCrossed { pass: Option<usize>, side: Option<usize> },
+}
+
+impl When {
+    /// Compiles a condition against the theatre.
+    pub fn compile(c: &Condition, th: &Theatre) -> When {
         use crate::format::duration::parse_duration;
-        let at = match &def.when {
-            Condition::At(d) => parse_duration(d).ok(),
-            _ => None,
-        };
+        match c {
+            Condition::At(d) => When::At(parse_duration(d).ok()),
+            Condition::Contact { side, at, radius_m } => {
+                When::Contact { side: th.side_index(side), centre: th.xy(at), radius_m: *radius_m }
+            }
+            Condition::StrengthBelow { side, fraction } => {
+                When::StrengthBelow { side: th.side_index(side), fraction: *fraction }
+            }
+            Condition::UnitBroken(u) => When::UnitBroken(th.unit_index(u)),
+            Condition::HostagesTaken { count } => When::HostagesTaken(*count as u64),
+            Condition::PassCrossed { pass, side } => {
+                When::PassCrossed { pass: th.place_index(pass), side: th.side_index(side) }
+            }
+        }
+    }
+}
+
+impl TriggerRt {
+    /// A trigger as defined, compiled against the theatre (its durations were checked when
+    /// the scenario or inject was).
+    pub fn new(def: crate::format::schema::Trigger, injected: bool, th: &Theatre) -> TriggerRt {
+        use crate::format::duration::parse_duration;
         let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok()).unwrap_or(0);
         TriggerRt {
-            at,
+            when: When::compile(&def.when, th),
+            orders: def.orders.iter().filter_map(|o| Some((th.unit_index(&o.unit)?, o.task.clone()))).collect(),
             delay: secs(&def.delay),
             after: secs(&def.after),
             def,
@@ -135,22 +175,17 @@ impl TriggerRt {
     }
 }
 
-/// The triggers of the run (the scenario's, then the injects, in the order added) and what
-/// they have seen of the log.
+/// The triggers of the run: the scenario's, then the injects, in the order added.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Triggers {
     /// Every trigger.
     pub list: Vec<TriggerRt>,
-    /// Events of the log already scanned for pass crossings.
-    seen_events: usize,
-    /// Passes crossed by each side (place index, side).
-    crossed: BTreeSet<(usize, usize)>,
 }
 
 impl Triggers {
-    /// The scenario's triggers, none fired.
-    pub fn of(scn: &crate::format::schema::Scenario) -> Triggers {
-        Triggers { list: scn.triggers.iter().map(|t| TriggerRt::new(t.clone(), false)).collect(), ..default() }
+    /// The scenario's triggers, compiled, none fired.
+    pub fn compile(defs: &[crate::format::schema::Trigger], th: &Theatre) -> Triggers {
+        Triggers { list: defs.iter().map(|t| TriggerRt::new(t.clone(), false, th)).collect() }
     }
 
     /// The trigger of this id.
@@ -197,7 +232,7 @@ pub fn lift_to(
     n: u32,
     lz: P2,
 ) -> Result<Lift, &'static str> {
-    let env = &th.loaded.scenario.environment;
+    let env = &th.environment;
     let cruise = heli.movement.cruise_kmh / 3.6;
     if cruise <= 0.0 || capacity == 0 {
         return Err("the helicopters have no seats");
@@ -532,10 +567,9 @@ pub(super) fn command(
                 .copied()
         };
         let Some(reserve) = nearest(true).or_else(|| nearest(false)) else { continue };
-        let rules = &th.loaded.scenario.sides[si].rules;
+        let rules = &th.rules[si];
         let owner_id = th.contingents[owner].id.clone();
-        let hq =
-            th.loaded.scenario.sides[si].contingents.iter().find(|k| k.id == owner_id).map(|k| th.loaded.xy(&k.hq));
+        let hq = (th.contingents[owner].side == si).then_some(th.contingents[owner].hq);
         let disrupted = hq.is_some_and(|h| {
             pics.sides[si].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
         });
@@ -550,12 +584,8 @@ pub(super) fn command(
             order(&mut log, format!("{owner_id} HQ"), format!("{tasking} HQ"), "request a reserve".into(), liaison, 0);
             delay += liaison;
         }
-        let readiness = th.loaded.scenario.sides[si]
-            .contingents
-            .iter()
-            .find(|k| k.id == tasking)
-            .map(|k| (k.readiness_min * 60.0).round() as u64)
-            .unwrap_or(0);
+        let tasked = &th.contingents[reserve.contingent];
+        let readiness = if tasked.side == si { tasked.readiness_s } else { 0 };
         let moves_at = t + delay + readiness;
         let name = |u: &Avail| th.unit_ids[u.index].clone();
         // fly it there when a lift is at hand and the light, weather and ceiling allow; at
@@ -697,20 +727,15 @@ fn send_order(
     about: String,
 ) {
     let (e, info, pos, _, combat, orders) = unit;
-    let scn = &th.loaded.scenario;
-    let side = &scn.sides[info.side];
     let cont = &th.contingents[info.contingent];
-    let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) {
-        side.contingents.iter().find(|c| c.id == cont.id).map_or(0, |c| (c.readiness_min * 60.0).round() as u64)
-    } else {
-        0
-    };
+    let own = cont.side == info.side;
+    let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) && own { cont.readiness_s } else { 0 };
     // a headquarters with a known enemy close by is disrupted: its orders take twice as long
-    let hq = side.contingents.iter().find(|c| c.id == cont.id).map(|c| th.loaded.xy(&c.hq));
+    let hq = own.then_some(cont.hq);
     let disrupted = hq.is_some_and(|h| {
         pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
     });
-    let delay = (side.rules.order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
+    let delay = (th.rules[info.side].order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
     let rt = th.task_rt(task, pos.0, combat.home, t + delay + readiness);
     log.push(
         t,
@@ -774,7 +799,7 @@ pub(super) fn inputs(
             }
             Input::Inject(def) => {
                 if trig.list.iter().all(|t| t.def.id != def.id) {
-                    trig.list.push(TriggerRt::new(def, true));
+                    trig.list.push(TriggerRt::new(def, true, &th));
                 }
             }
         }
@@ -790,6 +815,7 @@ pub(super) fn triggers(
     th: Res<Theatre>,
     pics: Res<Pictures>,
     tally: Res<super::metrics::HostageTally>,
+    crossings: Res<super::movement::Crossings>,
     mut trig: ResMut<Triggers>,
     mut cmd: ResMut<Command>,
     mut log: ResMut<EventLog>,
@@ -799,55 +825,34 @@ pub(super) fn triggers(
         return;
     }
     let t = clock.t;
-    // passes crossed since the last look
-    let start = trig.seen_events.min(log.events.len());
-    let mut crossed = Vec::new();
-    for ev in &log.events[start..] {
-        if let EventKind::MovedThroughPass { unit, pass, .. } = &ev.kind
-            && let (Some(side), Some(p)) = (
-                q.iter().find(|(_, i, ..)| &i.id == unit).map(|(_, i, ..)| i.side),
-                th.places.iter().position(|pl| &pl.id == pass),
-            )
-        {
-            crossed.push((p, side));
-        }
-    }
-    trig.seen_events = log.events.len();
-    trig.crossed.extend(crossed);
-    let side_idx = |id: &str| th.sides.iter().position(|s| s == id);
     let trig = &mut *trig;
     for tr in trig.list.iter_mut() {
         if tr.fired || (tr.held && !tr.forced) || (t < tr.after && !tr.forced) {
             continue;
         }
         let holds = tr.forced
-            || match &tr.def.when {
-                Condition::At(_) => tr.at.is_some_and(|s| t >= s),
-                Condition::Contact { side, at, radius_m } => {
-                    let centre = th.loaded.xy(at);
-                    side_idx(side).is_some_and(|si| {
-                        pics.sides[si].values().any(|c| t >= c.known_at && geom::dist(c.est, centre) <= *radius_m)
-                    })
-                }
-                Condition::StrengthBelow { side, fraction } => side_idx(side).is_some_and(|si| {
+            || match tr.when {
+                When::At(at) => at.is_some_and(|s| t >= s),
+                When::Contact { side, centre, radius_m } => side.is_some_and(|si| {
+                    pics.sides[si].values().any(|c| t >= c.known_at && geom::dist(c.est, centre) <= radius_m)
+                }),
+                When::StrengthBelow { side, fraction } => side.is_some_and(|si| {
                     let (active, start) = q
                         .iter()
                         .filter(|(_, i, ..)| i.side == si)
                         .fold((0u64, 0u64), |a, (_, _, _, p, ..)| (a.0 + p.active as u64, a.1 + p.start as u64));
                     start > 0 && active as f64 <= fraction * start as f64
                 }),
-                Condition::UnitBroken(id) => q.iter().any(|(_, i, _, p, c, _)| {
-                    &i.id == id
+                When::UnitBroken(unit) => q.iter().any(|(_, i, _, p, c, _)| {
+                    Some(i.index) == unit
                         && (matches!(c.status, Status::Broken | Status::Surrendered)
                             || (p.active == 0 && p.exfiltrated == 0 && p.reached_objective == 0))
                 }),
-                Condition::HostagesTaken { count } => tally.taken >= *count as u64,
-                Condition::PassCrossed { pass, side } => {
-                    match (th.places.iter().position(|pl| &pl.id == pass), side_idx(side)) {
-                        (Some(p), Some(si)) => trig.crossed.contains(&(p, si)),
-                        _ => false,
-                    }
-                }
+                When::HostagesTaken(count) => tally.taken >= count,
+                When::PassCrossed { pass, side } => match (pass, side) {
+                    (Some(p), Some(si)) => crossings.0.contains(&(p, si)),
+                    _ => false,
+                },
             };
         if !holds {
             continue;
@@ -860,9 +865,9 @@ pub(super) fn triggers(
         let condition =
             if tr.forced { "fired by the exercise control".to_string() } else { condition_text(&tr.def.when) };
         log.push(t, EventKind::Trigger { id: tr.def.id.clone(), condition });
-        for o in &tr.def.orders {
-            let Some(u) = q.iter().find(|(_, i, ..)| i.id == o.unit) else { continue };
-            send_order(t, &th, &pics, &mut cmd, &mut log, u, &o.task, format!("trigger {}", tr.def.id));
+        for (unit, task) in &tr.orders {
+            let Some(u) = q.iter().find(|(_, i, ..)| i.index == *unit) else { continue };
+            send_order(t, &th, &pics, &mut cmd, &mut log, u, task, format!("trigger {}", tr.def.id));
         }
     }
 }

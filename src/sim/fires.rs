@@ -61,7 +61,7 @@ fn danger_close(friends: &[(Entity, usize, P2, u32, f64)], side: usize, aim: P2)
 
 /// True when an aim point is outside every village's safety distance (or the rules allow it).
 pub fn clear_of_villages(th: &Theatre, side: usize, aim: P2) -> bool {
-    let rules = &th.loaded.scenario.sides[side].rules;
+    let rules = &th.rules[side];
     rules.fire_near_villages
         || !th.places.iter().any(|p| {
             matches!(p.kind, PlaceKind::Village { .. }) && geom::dist(p.pos, aim) < p.radius_m + rules.village_safety_m

@@ -32,21 +32,19 @@ pub(super) fn hostages(
     mut tally: ResMut<HostageTally>,
     mut log: ResMut<EventLog>,
     mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Hostages)>,
-    mut fixed: Local<Option<Fixed>>,
+    mut fixed: Local<Option<Villages>>,
 ) {
     let t = clock.t;
-    // where the scenario's villages and hostage groups are (resolved once)
-    let Fixed { groups, villages } = fixed.get_or_insert_with(|| Fixed {
-        groups: th.loaded.scenario.hostage_groups.iter().map(|g| th.loaded.xy(&g.at)).collect(),
-        villages: th
-            .places
+    // where the scenario's villages are (listed once)
+    let villages = fixed.get_or_insert_with(|| {
+        th.places
             .iter()
             .enumerate()
             .filter_map(|(pi, p)| match p.kind {
                 PlaceKind::Village { population } => Some((pi, p.pos, p.radius_m, population)),
                 _ => None,
             })
-            .collect(),
+            .collect()
     });
     for (info, pos, pers, combat, mut h) in &mut q {
         // fire on the holders endangers the hostages
@@ -94,11 +92,11 @@ pub(super) fn hostages(
                 }
             }
         }
-        for (gi, g) in th.loaded.scenario.hostage_groups.iter().enumerate() {
+        for (gi, g) in th.hostage_groups.iter().enumerate() {
             if tally.groups_taken.contains(&gi) {
                 continue;
             }
-            if geom::dist(groups[gi], pos.0) <= SEIZE_GROUP_M {
+            if geom::dist(g.pos, pos.0) <= SEIZE_GROUP_M {
                 tally.groups_taken.push(gi);
                 h.held += g.count;
                 tally.taken += g.count as u64;
@@ -108,10 +106,5 @@ pub(super) fn hostages(
     }
 }
 
-/// The scenario's fixed places this system looks at, resolved on its first run.
-pub(super) struct Fixed {
-    /// Hostage groups' positions, in scenario order.
-    groups: Vec<P2>,
-    /// Villages: (place index, position, radius, population), in place order.
-    villages: Vec<(usize, P2, f64, u32)>,
-}
+/// The villages: (place index, position, radius, population), in place order.
+type Villages = Vec<(usize, P2, f64, u32)>;

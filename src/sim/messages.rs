@@ -117,7 +117,7 @@ pub fn dtg(clock: &Clock, t: u64) -> String {
 }
 
 fn place_text(th: &Theatre, p: (f64, f64)) -> String {
-    let g = th.loaded.terrain.frame.to_geo(p.0, p.1);
+    let g = th.frame.to_geo(p.0, p.1);
     format!("{:.4}N {:.4}E (map {:.1} km E, {:.1} km N)", g.lat, g.lon, p.0 / 1000.0, p.1 / 1000.0)
 }
 

@@ -252,7 +252,7 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
             _ => {}
         }
     }
-    let v = &th.loaded.scenario.victory;
+    let v = &th.victory;
     let a = sides.get(&attacker).copied().unwrap_or_default();
     let (outcome, reason) = if a.reached_objective >= v.attacker_wins_reached as u64 {
         (
@@ -282,8 +282,8 @@ pub fn summarise(world: &mut World, scale: u32, wall_time_s: f64) -> (Summary, S
         )
     };
     let summary = Summary {
-        scenario: th.loaded.scenario.meta.name.clone(),
-        scenario_hash: th.loaded.hash.clone(),
+        scenario: th.name.clone(),
+        scenario_hash: th.hash.clone(),
         seed,
         scale,
         ticks: clock.tick,

@@ -29,6 +29,9 @@ pub mod sun;
 pub mod tasks;
 pub mod theatre;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 use std::time::Instant;
 

@@ -1,7 +1,10 @@
 //! Movement along planned routes (Move phase): walkers at Tobler's speed for the slope of each
 //! step with their load, altitude and snow factors, vehicles at road/track/off-road speeds,
 //! aircraft at cruise speed in a straight line. Night slows ground movement; march and rest
-//! halts pace it; night movers lie up by day. Crossing a pass is logged.
+//! halts pace it; night movers lie up by day. Crossing a pass is logged and kept in
+//! `Crossings` for the triggers.
+
+use std::collections::BTreeSet;
 
 use bevy::prelude::*;
 
@@ -31,11 +34,17 @@ pub fn light_factor(mobility: Mobility, night_vision: f64, light: Light) -> f64 
     }
 }
 
+/// The passes each side has crossed so far in the run: (place index, side index). Filled here,
+/// read by the triggers (`PassCrossed`).
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Crossings(pub BTreeSet<(usize, usize)>);
+
 pub(super) fn move_units(
     clock: Res<Clock>,
     th: Res<Theatre>,
     terrain: Res<TerrainRes>,
     mut log: ResMut<EventLog>,
+    mut crossings: ResMut<Crossings>,
     mut q: Query<(&UnitInfo, &mut Position, &mut Orders, &mut Mover, &mut Stance, &Personnel, &Combat)>,
 ) {
     let t = clock.t;
@@ -162,6 +171,7 @@ pub(super) fn move_units(
             *over = true;
         }
         for p in crossed {
+            crossings.0.insert((p, info.side));
             let place = &th.places[p];
             log.push(
                 t,

@@ -412,7 +412,7 @@ pub(super) fn sense(
         })
         .fold(0.0, f64::max);
     let name = |k: usize| th.unit_ids[units[k].0.index].clone();
-    let visibility = th.loaded.scenario.environment.visibility_m;
+    let visibility = th.environment.visibility_m;
     for (oi, (o, look)) in units.iter().enumerate() {
         if !o.present() || o.status == Status::Broken || !look.looks {
             continue;
@@ -473,7 +473,7 @@ pub(super) fn sense(
             let est = (tu.pos.0 + sigma * normal(rng), tu.pos.1 + sigma * normal(rng));
             let est_strength = ((tu.active as f64) * libm::exp(0.25 * normal(rng))).round().max(1.0) as u32;
             let class = (r <= 0.5 * big_r).then_some(tty.category);
-            let side_rules = &th.loaded.scenario.sides[o.side].rules;
+            let side_rules = &th.rules[o.side];
             let picture = &mut pics.sides[o.side];
             match picture.get_mut(&tu.uid) {
                 Some(c) => {
@@ -544,7 +544,7 @@ pub(super) fn sense(
     }
     let shot_at = &*shot_at;
     for (si, picture) in pics.sides.iter_mut().enumerate() {
-        let timeout = (th.loaded.scenario.sides[si].rules.contact_timeout_min * 60.0) as u64;
+        let timeout = (th.rules[si].contact_timeout_min * 60.0) as u64;
         let mut lost = Vec::new();
         picture.retain(|uid, c| {
             let seen_gone = is_gone(&c.entity)

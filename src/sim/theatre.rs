@@ -7,6 +7,7 @@
 //!
 //! Must not: hold state that changes during a run, or spawn anything.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bevy::prelude::*;
@@ -14,7 +15,8 @@ use bevy::prelude::*;
 use super::components::*;
 use super::rng;
 use crate::format::duration::parse_duration;
-use crate::format::schema::{Nation, PlaceKind, Task, UnitType};
+use crate::format::geo::GeoFrame;
+use crate::format::schema::{Environment, Loc, Nation, PlaceKind, Rules, Task, UnitType, Victory};
 use crate::scenario::Loaded;
 use crate::terrain::Terrain;
 use crate::terrain::geom::P2;
@@ -54,19 +56,47 @@ pub struct ContingentRt {
     pub side: usize,
     /// Nation.
     pub nation: Nation,
+    /// Where its headquarters is.
+    pub hq: P2,
+    /// Seconds from an order reaching one of its reserves to the reserve moving.
+    pub readiness_s: u64,
 }
 
-/// The scenario's static facts, indexed for the systems.
+/// A group of people who may be taken hostage, at run time.
+#[derive(Debug, Clone)]
+pub struct HostageGroupRt {
+    /// Stable id.
+    pub id: String,
+    /// How many.
+    pub count: u32,
+    /// Where they are.
+    pub pos: P2,
+}
+
+/// The scenario compiled for the systems: every reference an index, every position resolved in
+/// the local frame, every duration in seconds. Built once by `setup`; read-only during a run.
 #[derive(Resource, Debug, Clone)]
 pub struct Theatre {
-    /// The loaded scenario (shared, read-only).
-    pub loaded: Arc<Loaded>,
+    /// The scenario's name (for the summary).
+    pub name: String,
+    /// SHA-256 of the scenario and every file it names, hex (for the summary).
+    pub hash: String,
+    /// The map's geographic frame (positions to latitude and longitude, for messages).
+    pub frame: GeoFrame,
     /// Side ids, in scenario order.
     pub sides: Vec<String>,
+    /// Each side's rules (reporting times, rules of engagement), by side index.
+    pub rules: Vec<Rules>,
     /// Contingents, in scenario order.
     pub contingents: Vec<ContingentRt>,
     /// Places, in scenario order.
     pub places: Vec<PlaceRt>,
+    /// Hostage groups, in scenario order.
+    pub hostage_groups: Vec<HostageGroupRt>,
+    /// Season and weather.
+    pub environment: Environment,
+    /// The victory rules (`attacker` and `defender` below are their sides as indices).
+    pub victory: Victory,
     /// Unit types, sorted by id.
     pub types: Vec<UnitType>,
     /// Distinct movement profiles.
@@ -81,12 +111,134 @@ pub struct Theatre {
     pub liaison_s: Vec<Vec<u64>>,
     /// Report delay from a contingent's units to its headquarters, seconds.
     pub report_s: Vec<u64>,
+    /// Places' positions by id: resolves the locations of orders given during play.
+    place_xy: BTreeMap<String, P2>,
 }
 
 impl Theatre {
+    /// Compiles a loaded scenario's static facts (units are spawned by `setup`).
+    pub fn compile(loaded: &Loaded) -> Theatre {
+        let scn = &loaded.scenario;
+        let sides: Vec<String> = scn.sides.iter().map(|s| s.id.clone()).collect();
+        let contingents: Vec<ContingentRt> = scn
+            .sides
+            .iter()
+            .enumerate()
+            .flat_map(|(si, s)| {
+                s.contingents.iter().map(move |c| ContingentRt {
+                    id: c.id.clone(),
+                    side: si,
+                    nation: c.nation,
+                    hq: loaded.xy(&c.hq),
+                    readiness_s: (c.readiness_min * 60.0).round() as u64,
+                })
+            })
+            .collect();
+        let places: Vec<PlaceRt> = scn
+            .places
+            .iter()
+            .map(|p| PlaceRt {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                kind: p.kind.clone(),
+                pos: loaded.xy(&p.at),
+                radius_m: p.radius_m,
+            })
+            .collect();
+        let types: Vec<UnitType> = loaded.types.values().cloned().collect();
+        let mut profiles: Vec<MoveProfile> = Vec::new();
+        for u in &scn.units {
+            let ti = types.iter().position(|t| t.id == u.unit_type).unwrap_or(0);
+            let profile = crate::scenario::profile_of(scn, &types[ti], &u.contingent);
+            if !profiles.contains(&profile) {
+                profiles.push(profile);
+            }
+        }
+        let side_idx = |id: &str| sides.iter().position(|s| s == id).unwrap_or(0);
+        let liaison_s = contingents
+            .iter()
+            .map(|a| {
+                contingents
+                    .iter()
+                    .map(|b| {
+                        if a.side == b.side && a.id != b.id {
+                            crate::sim::command::liaison_s(scn, &a.id, &b.id, a.side)
+                        } else {
+                            0
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let report_s = scn
+            .sides
+            .iter()
+            .flat_map(|s| {
+                s.contingents
+                    .iter()
+                    .map(move |c| (c.report_delay_min.unwrap_or(s.rules.report_delay_min) * 60.0).round() as u64)
+            })
+            .collect();
+        Theatre {
+            name: scn.meta.name.clone(),
+            hash: loaded.hash.clone(),
+            frame: loaded.terrain.frame,
+            rules: scn.sides.iter().map(|s| s.rules.clone()).collect(),
+            hostage_groups: scn
+                .hostage_groups
+                .iter()
+                .map(|g| HostageGroupRt { id: g.id.clone(), count: g.count, pos: loaded.xy(&g.at) })
+                .collect(),
+            environment: scn.environment.clone(),
+            victory: scn.victory.clone(),
+            attacker: side_idx(&scn.victory.attacker),
+            defender: side_idx(&scn.victory.defender),
+            unit_ids: scn.units.iter().map(|u| u.id.clone()).collect(),
+            sides,
+            contingents,
+            places,
+            types,
+            profiles,
+            liaison_s,
+            report_s,
+            place_xy: loaded.places.clone(),
+        }
+    }
+
+    /// The index of a side, by id.
+    pub fn side_index(&self, id: &str) -> Option<usize> {
+        self.sides.iter().position(|s| s == id)
+    }
+
+    /// The index of a place, by id.
+    pub fn place_index(&self, id: &str) -> Option<usize> {
+        self.places.iter().position(|p| p.id == id)
+    }
+
+    /// The spawn index of a unit, by id.
+    pub fn unit_index(&self, id: &str) -> Option<usize> {
+        self.unit_ids.iter().position(|u| u == id)
+    }
+
+    /// The index of a unit type, by id.
+    pub fn type_index(&self, id: &str) -> Option<usize> {
+        self.types.iter().position(|t| t.id == id)
+    }
+
+    /// The index of a contingent, by id.
+    pub fn contingent_index(&self, id: &str) -> Option<usize> {
+        self.contingents.iter().position(|c| c.id == id)
+    }
+
+    /// A location of the scenario format in the local frame (an unknown place: the origin; the
+    /// validator and the exercise checks refuse those before a run sees them).
+    pub fn xy(&self, loc: &Loc) -> P2 {
+        crate::scenario::resolve(&self.frame, &self.place_xy, loc).unwrap_or((0.0, 0.0))
+    }
+
     /// Resolves a scenario task for a unit standing at `pos` whose home is `home`, at sim time `t`.
     pub fn task_rt(&self, task: &Task, pos: P2, home: P2, t: u64) -> TaskRt {
-        let loaded = &self.loaded;
+        let loaded = self;
         let place_idx = |id: &str| self.places.iter().position(|p| p.id == id).unwrap_or(0);
         let dur = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
         match task {

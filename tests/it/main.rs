@@ -12,6 +12,7 @@
 //! - `orders`: chain of command, triggers, the tasks and the armed groups' tactics;
 //! - `fuzz`: mutated and truncated scenarios never make the loader panic, every problem has a hint;
 //! - `hardening`: hostile input to every command: no panic, hang, unbounded memory or lost row;
+//! - `layers`: no module imports a layer above it (the layering of ARCHITECTURE.md);
 //! - `reference`: models against their named references through the public API (DEM loader).
 //! - `slurm`: the sbatch job array and merge job against a real single-node Slurm;
 //! - `validity`: sensing and combat against Lanchester, Koopman, terrain, light and the rules.
@@ -24,6 +25,7 @@ mod determinism;
 mod exercise;
 mod fuzz;
 mod hardening;
+mod layers;
 mod orders;
 mod reference;
 mod scenarios;

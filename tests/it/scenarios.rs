@@ -101,7 +101,7 @@ fn the_readme_example_runs() {
 /// Every field and enum variant of the schema is documented in docs/scenario-format.md.
 #[test]
 fn the_format_reference_covers_every_field() {
-    let schema = std::fs::read_to_string(repo("src/scenario/schema.rs")).unwrap();
+    let schema = std::fs::read_to_string(repo("src/format/schema.rs")).unwrap();
     let doc = std::fs::read_to_string(repo("docs/scenario-format.md")).unwrap();
     let mut names = std::collections::BTreeSet::new();
     let mut in_enum = false;
