@@ -578,12 +578,8 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let text: String = match from {
-        None => {
-            rewrite_library_paths(scenario::load::embedded("assets/templates/scenario.ron").unwrap_or_default(), file)
-        }
-        Some("default") => {
-            rewrite_library_paths(scenario::load::embedded(scenario::DEFAULT_SCENARIO).unwrap_or_default(), file)
-        }
+        None => from_embedded("assets/templates/scenario.ron", file),
+        Some("default") => from_embedded(scenario::DEFAULT_SCENARIO, file),
         Some(src) => {
             let p = Path::new(src);
             let text = match scenario::load::read_capped(p) {
@@ -612,24 +608,33 @@ fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Points the embedded files' `../assets/...` library and DEM paths at the repository's assets
-/// as seen from where the new file is written, or at the built-in copies when there are none.
-fn rewrite_library_paths(text: &str, file: &Path) -> String {
-    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut out = text.to_string();
-    for asset in ["units/cis.ron", "units/armed_groups.ron", "terrain/batken_gebco2023.asc"] {
-        let on_disk = [PathBuf::from("assets").join(asset), PathBuf::from("../assets").join(asset)]
-            .into_iter()
-            .find(|c| c.exists())
-            .and_then(|c| relative_to(&c, dir));
-        // inside a checkout: the editable files; elsewhere: the copies built into jets
-        let replacement = on_disk.unwrap_or_else(|| format!("builtin:{asset}"));
-        let name = asset.rsplit('/').next().unwrap_or(asset);
-        for embedded_rel in [format!("\"../assets/{asset}\""), format!("\"../units/{name}\"")] {
-            out = out.replace(&embedded_rel, &format!("{replacement:?}"));
-        }
+/// An embedded scenario's text for a new file at `file`: its library and DEM paths rebased
+/// as the editor's Save as rebases them (`save::rebase`: an embedded asset becomes
+/// `builtin:...`), then pointed at the checkout's editable copy when one is here
+/// (`assets/...` or `../assets/...` from the working directory); comments and layout kept.
+fn from_embedded(name: &str, file: &Path) -> String {
+    let text = scenario::load::embedded(name).unwrap_or_default();
+    let Ok(mut scn) = scenario::parse_only(name, text) else { return text.to_string() };
+    scenario::save::rebase(&mut scn, &scenario::Origin::Embedded(name.to_string()), file);
+    for lib in scn.library.iter_mut() {
+        *lib = prefer_checkout(lib, file);
     }
-    out
+    if let jets::format::schema::Terrain::Dem(d) = &mut scn.map.terrain {
+        d.path = prefer_checkout(&d.path, file);
+    }
+    scenario::save::to_ron(&scn, Some(text)).map(|s| s.text).unwrap_or_else(|_| text.to_string())
+}
+
+/// A `builtin:` asset path as the relative path to the checkout's copy seen from `file`'s
+/// folder, when the working directory is in (or beside) a checkout; otherwise unchanged.
+fn prefer_checkout(path: &str, file: &Path) -> String {
+    let Some(asset) = path.strip_prefix("builtin:") else { return path.to_string() };
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    [PathBuf::from("assets").join(asset), PathBuf::from("../assets").join(asset)]
+        .into_iter()
+        .find(|c| c.exists())
+        .and_then(|c| relative_to(&c, dir))
+        .unwrap_or_else(|| path.to_string())
 }
 
 /// Whether a file can be written at `path` (checked before a run, so that a typo in the
