@@ -240,24 +240,50 @@ fn shoot(
             },
         );
         shot.requested_at = Some(shot.frame);
-        // what is drawn where, as the test reads it
+        // what is drawn where, as the test reads it: each symbol where it was drawn (its stack's
+        // place when it is stacked: then also its own place and the stack's number)
+        let name = |k: &ui::Drawn| match k {
+            ui::Drawn::Unit(k) => {
+                let id = if authoring.editing {
+                    authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
+                } else {
+                    run.snapshot.units.iter().find(|u| u.index == *k).map(|u| u.id.clone())
+                };
+                serde_json::json!({ "id": id })
+            }
+            ui::Drawn::Track(n) => serde_json::json!({ "track": jets::sim::messages::track_name(*n) }),
+        };
+        let rect = |r: &bevy_egui::egui::Rect| serde_json::json!([r.min.x, r.min.y, r.max.x, r.max.y]);
         let units: Vec<serde_json::Value> = view
             .drawn
             .iter()
-            .map(|(k, at, fill)| match k {
-                ui::Drawn::Unit(k) => {
-                    let id = if authoring.editing {
-                        authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
-                    } else {
-                        run.snapshot.units.iter().find(|u| u.index == *k).map(|u| u.id.clone())
-                    };
-                    serde_json::json!({ "id": id, "x": at.x, "y": at.y, "fill": [fill.r(), fill.g(), fill.b()] })
+            .map(|(k, at, fill)| {
+                let mut v = name(k);
+                v["x"] = at.x.into();
+                v["y"] = at.y.into();
+                v["fill"] = serde_json::json!([fill.r(), fill.g(), fill.b()]);
+                if let Some((i, own)) = view.stacks.iter().enumerate().find_map(|(i, s)| {
+                    s.members.iter().find(|(d, _)| d == k).map(|(_, own)| (i, *own))
+                }) {
+                    v["stack"] = i.into();
+                    v["own"] = serde_json::json!([own.x, own.y]);
                 }
-                ui::Drawn::Track(n) => serde_json::json!({
-                    "track": jets::sim::messages::track_name(*n),
-                    "x": at.x, "y": at.y,
-                    "fill": [fill.r(), fill.g(), fill.b()],
-                }),
+                v
+            })
+            .collect();
+        let stacks: Vec<serde_json::Value> = view
+            .stacks
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "x": s.at.x, "y": s.at.y,
+                    "rect": rect(&s.rect),
+                    "count": s.members.len(),
+                    "members": s.members.iter().map(|(d, _)| name(d)).collect::<Vec<_>>(),
+                    "top": name(&s.top),
+                    "label": s.label.as_ref().map(|l| l.0.clone()),
+                    "label_rect": s.label.as_ref().map(|l| rect(&l.1)),
+                })
             })
             .collect();
         let r = view.map_rect;
@@ -266,6 +292,7 @@ fn shoot(
             "side": format!("{:?}", view.side),
             "map_rect": [r.min.x, r.min.y, r.max.x, r.max.y],
             "units": units,
+            "stacks": stacks,
             "editing": authoring.editing,
             "status": authoring.status,
             "problems": authoring.rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),
