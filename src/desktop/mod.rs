@@ -262,9 +262,12 @@ fn shoot(
                 v["x"] = at.x.into();
                 v["y"] = at.y.into();
                 v["fill"] = serde_json::json!([fill.r(), fill.g(), fill.b()]);
-                if let Some((i, own)) = view.stacks.iter().enumerate().find_map(|(i, s)| {
-                    s.members.iter().find(|(d, _)| d == k).map(|(_, own)| (i, *own))
-                }) {
+                if let Some((i, own)) = view
+                    .stacks
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, s)| s.members.iter().find(|(d, _)| d == k).map(|(_, own)| (i, *own)))
+                {
                     v["stack"] = i.into();
                     v["own"] = serde_json::json!([own.x, own.y]);
                 }
@@ -293,6 +296,14 @@ fn shoot(
             "map_rect": [r.min.x, r.min.y, r.max.x, r.max.y],
             "units": units,
             "stacks": stacks,
+            // the order-of-battle tree the view shows (its tab, open or not)
+            "oob": ui::oob_rows(&run.snapshot, &run.theatre, match view.side {
+                ui::ViewSide::Umpire => None,
+                ui::ViewSide::Side(s) => Some(s),
+            })
+            .into_iter()
+            .map(|r| r.text)
+            .collect::<Vec<_>>(),
             "editing": authoring.editing,
             "status": authoring.status,
             "problems": authoring.rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),

@@ -227,10 +227,15 @@ pub fn draw_stack(p: &egui::Painter, at: Pos2, top: &Symbol, n: usize) -> egui::
 /// dropped (`None`), unless it must be shown: then it takes its first position inside the
 /// bounds regardless. `labels` are (the symbol's footprint, the label's size, must show);
 /// `obstacles` are the symbols' footprints and anything else to keep clear of.
-pub fn place_labels(obstacles: &[egui::Rect], labels: &[(egui::Rect, Vec2, bool)], bounds: egui::Rect) -> Vec<Option<egui::Rect>> {
+pub fn place_labels(
+    obstacles: &[egui::Rect],
+    labels: &[(egui::Rect, Vec2, bool)],
+    bounds: egui::Rect,
+) -> Vec<Option<egui::Rect>> {
     let mut out: Vec<Option<egui::Rect>> = vec![None; labels.len()];
     let mut placed: Vec<egui::Rect> = Vec::new();
-    let order: Vec<usize> = (0..labels.len()).filter(|&k| labels[k].2).chain((0..labels.len()).filter(|&k| !labels[k].2)).collect();
+    let order: Vec<usize> =
+        (0..labels.len()).filter(|&k| labels[k].2).chain((0..labels.len()).filter(|&k| !labels[k].2)).collect();
     for k in order {
         let (sym, size, must) = labels[k];
         let gap = 2.0;
@@ -249,9 +254,7 @@ pub fn place_labels(obstacles: &[egui::Rect], labels: &[(egui::Rect, Vec2, bool)
         .map(|m| egui::Rect::from_min_size(m, size));
         let inside = |r: &egui::Rect| bounds.contains_rect(*r);
         let free = |r: &egui::Rect| {
-            inside(r)
-                && !placed.iter().any(|q| q.intersects(*r))
-                && !obstacles.iter().any(|q| q.intersects(*r))
+            inside(r) && !placed.iter().any(|q| q.intersects(*r)) && !obstacles.iter().any(|q| q.intersects(*r))
         };
         let pick = candidates.iter().find(|r| free(r)).copied().or_else(|| {
             if must { candidates.iter().find(|r| inside(r)).copied().or(Some(candidates[0])) } else { None }
@@ -449,7 +452,13 @@ mod tests {
     /// Symbols that would touch stack, in the order given; far ones and other groups do not.
     #[test]
     fn symbols_that_would_touch_stack_in_order() {
-        let items = [(0, at(100.0, 100.0)), (0, at(500.0, 100.0)), (0, at(110.0, 104.0)), (1, at(104.0, 100.0)), (0, at(96.0, 98.0))];
+        let items = [
+            (0, at(100.0, 100.0)),
+            (0, at(500.0, 100.0)),
+            (0, at(110.0, 104.0)),
+            (1, at(104.0, 100.0)),
+            (0, at(96.0, 98.0)),
+        ];
         let s = stacks(&items);
         assert_eq!(s.len(), 3, "{s:?}");
         assert_eq!(s[0].members, vec![0, 2, 4]);
@@ -478,7 +487,8 @@ mod tests {
         for (i, a) in s.iter().enumerate() {
             for b in &s[i + 1..] {
                 assert!(
-                    a.group != b.group || !footprint(a.at, a.members.len()).intersects(footprint(b.at, b.members.len())),
+                    a.group != b.group
+                        || !footprint(a.at, a.members.len()).intersects(footprint(b.at, b.members.len())),
                     "{a:?} touches {b:?}"
                 );
             }

@@ -476,7 +476,8 @@ pub fn ui(
         ui.horizontal(|ui| {
             // fold the side panels away to give the map the window
             ui.toggle_value(&mut view.show_left, "◀ panel").on_hover_text("show or hide the left panel");
-            ui.toggle_value(&mut view.show_right, "panel ▶").on_hover_text("show or hide the charts and the order of battle");
+            ui.toggle_value(&mut view.show_right, "panel ▶")
+                .on_hover_text("show or hide the charts and the order of battle");
             let mut pos = view.scrub.unwrap_or(t) as f64 / 3600.0;
             ui.label("timeline");
             let w = ui.available_width() - 190.0;
@@ -542,118 +543,134 @@ pub fn ui(
     });
     // ---- left: view side, selected unit or track, orders, control, outcome
     let mut show_left = view.show_left || author.editing;
-    egui::Panel::left("unit").default_size(250.0).size_range(200.0..=440.0).resizable(true).show_collapsible(&mut root, &mut show_left, |ui| {
-        if author.editing {
-            egui::ScrollArea::vertical().id_salt("editor").show(ui, |ui| {
-                author::panel(ui, &mut author, &run, &mut out);
-            });
-            return;
-        }
-        egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
-            ui.heading("View");
-            let names: Vec<String> = th.sides.clone();
-            if remote {
-                ui.label(match view.side {
-                    ViewSide::Umpire => "the control (truth)".to_string(),
-                    ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+    egui::Panel::left("unit").default_size(250.0).size_range(200.0..=440.0).resizable(true).show_collapsible(
+        &mut root,
+        &mut show_left,
+        |ui| {
+            if author.editing {
+                egui::ScrollArea::vertical().id_salt("editor").show(ui, |ui| {
+                    author::panel(ui, &mut author, &run, &mut out);
                 });
-            } else {
-                let current = match view.side {
-                    ViewSide::Umpire => "umpire (truth)".to_string(),
-                    ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
-                };
-                egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
-                    ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
-                    for (k, n) in names.iter().enumerate() {
-                        ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
-                    }
-                });
-                if matches!(view.side, ViewSide::Side(_)) {
-                    ui.checkbox(&mut view.show_truth, "after-action: show the truth beside the belief");
-                }
+                return;
             }
-            ui.separator();
-            let shown = view
-                .selected
-                .and_then(|k| snap.units.iter().find(|u| u.index == k))
-                .filter(|u| side.is_none_or(|s| s == u.side));
-            match (shown, view.track, side) {
-                (Some(u), _, _) => {
-                    ui.heading("Selected unit");
-                    let lines = unit_lines(u, th, snap, side);
-                    unit_panel(ui, u, &lines);
-                    view.texts.extend(lines);
-                    let k = u.index;
-                    orders::panel(ui, &mut view, &run, k, &mut run_cmds);
+            egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+                ui.heading("View");
+                let names: Vec<String> = th.sides.clone();
+                if remote {
+                    ui.label(match view.side {
+                        ViewSide::Umpire => "the control (truth)".to_string(),
+                        ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+                    });
+                } else {
+                    let current = match view.side {
+                        ViewSide::Umpire => "umpire (truth)".to_string(),
+                        ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+                    };
+                    egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
+                        ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
+                        for (k, n) in names.iter().enumerate() {
+                            ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
+                        }
+                    });
+                    if matches!(view.side, ViewSide::Side(_)) {
+                        ui.checkbox(&mut view.show_truth, "after-action: show the truth beside the belief");
+                    }
                 }
-                (None, Some(tr), Some(s)) => {
-                    ui.heading("Selected contact");
-                    for l in track_lines(snap, s, tr) {
+                ui.separator();
+                let shown = view
+                    .selected
+                    .and_then(|k| snap.units.iter().find(|u| u.index == k))
+                    .filter(|u| side.is_none_or(|s| s == u.side));
+                match (shown, view.track, side) {
+                    (Some(u), _, _) => {
+                        ui.heading("Selected unit");
+                        let lines = unit_lines(u, th, snap, side);
+                        unit_panel(ui, u, &lines);
+                        view.texts.extend(lines);
+                        let k = u.index;
+                        orders::panel(ui, &mut view, &run, k, &mut run_cmds);
+                    }
+                    (None, Some(tr), Some(s)) => {
+                        ui.heading("Selected contact");
+                        for l in track_lines(snap, s, tr) {
+                            ui.label(&l);
+                            view.texts.push(l);
+                        }
+                    }
+                    _ => {
+                        ui.heading("Selected unit");
+                        ui.label("Click a symbol on the map; right-click the map to order the selected unit.");
+                    }
+                }
+                if let Some(k) = view.chain_of {
+                    ui.separator();
+                    ui.heading("Why: detection -> report -> order -> fire");
+                    let log = run.log_of(side);
+                    for i in chain_of(log, &snap.units, k, side) {
+                        let (_, _, text) = describe(&log[i].kind);
+                        let l = format!("{}  {text}", clock_text(log[i].t));
                         ui.label(&l);
                         view.texts.push(l);
                     }
-                }
-                _ => {
-                    ui.heading("Selected unit");
-                    ui.label("Click a symbol on the map; right-click the map to order the selected unit.");
-                }
-            }
-            if let Some(k) = view.chain_of {
-                ui.separator();
-                ui.heading("Why: detection -> report -> order -> fire");
-                let log = run.log_of(side);
-                for i in chain_of(log, &snap.units, k, side) {
-                    let (_, _, text) = describe(&log[i].kind);
-                    let l = format!("{}  {text}", clock_text(log[i].t));
-                    ui.label(&l);
-                    view.texts.push(l);
-                }
-                if ui.button("clear").clicked() {
-                    view.chain_of = None;
-                }
-            }
-            if control {
-                orders::control_panel(ui, &mut view, &run, &mut run_cmds);
-            }
-            if run.ended {
-                ui.separator();
-                ui.heading("Outcome");
-                let lines = outcome_lines(&run, side);
-                egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
-                    for l in &lines {
-                        ui.label(l);
+                    if ui.button("clear").clicked() {
+                        view.chain_of = None;
                     }
-                });
-                view.texts.extend(lines);
-            }
-        });
-    });
+                }
+                if control {
+                    orders::control_panel(ui, &mut view, &run, &mut run_cmds);
+                }
+                if run.ended {
+                    ui.separator();
+                    ui.heading("Outcome");
+                    let lines = outcome_lines(&run, side);
+                    egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
+                        for l in &lines {
+                            ui.label(l);
+                        }
+                    });
+                    view.texts.extend(lines);
+                }
+            });
+        },
+    );
     // ---- right: strength over time, or the order of battle
     let mut show_right = view.show_right;
-    egui::Panel::right("charts").default_size(240.0).size_range(200.0..=380.0).resizable(true).show_collapsible(&mut root, &mut show_right, |ui| {
-        ui.horizontal(|ui| {
-            ui.selectable_value(&mut view.right_tab, RightTab::Charts, egui::RichText::new("Strength").strong());
-            ui.selectable_value(&mut view.right_tab, RightTab::Oob, egui::RichText::new("Order of battle").strong());
-        });
-        ui.separator();
-        match view.right_tab {
-            RightTab::Charts => {
-                egui::ScrollArea::vertical().id_salt("charts").show(ui, |ui| {
-                    ui.label(if side.is_some() { "men in the fight, own side only (fog of war)" } else { "men in the fight" });
-                    strength_chart(ui, &run, th, true, side);
-                    ui.label("by contingent");
-                    strength_chart(ui, &run, th, false, side);
-                    ui.separator();
-                    summary_table(ui, snap, th, side);
-                });
+    egui::Panel::right("charts").default_size(240.0).size_range(200.0..=380.0).resizable(true).show_collapsible(
+        &mut root,
+        &mut show_right,
+        |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut view.right_tab, RightTab::Charts, egui::RichText::new("Strength").strong());
+                ui.selectable_value(
+                    &mut view.right_tab,
+                    RightTab::Oob,
+                    egui::RichText::new("Order of battle").strong(),
+                );
+            });
+            ui.separator();
+            match view.right_tab {
+                RightTab::Charts => {
+                    egui::ScrollArea::vertical().id_salt("charts").show(ui, |ui| {
+                        ui.label(if side.is_some() {
+                            "men in the fight, own side only (fog of war)"
+                        } else {
+                            "men in the fight"
+                        });
+                        strength_chart(ui, &run, th, true, side);
+                        ui.label("by contingent");
+                        strength_chart(ui, &run, th, false, side);
+                        ui.separator();
+                        summary_table(ui, snap, th, side);
+                    });
+                }
+                RightTab::Oob => {
+                    let rows = oob_rows(snap, th, side);
+                    egui::ScrollArea::vertical().id_salt("oob").show(ui, |ui| oob_tree(ui, &mut view, snap, &rows));
+                    view.texts.extend(rows.into_iter().map(|r| r.text));
+                }
             }
-            RightTab::Oob => {
-                let rows = oob_rows(snap, th, side);
-                egui::ScrollArea::vertical().id_salt("oob").show(ui, |ui| oob_tree(ui, &mut view, snap, &rows));
-                view.texts.extend(rows.into_iter().map(|r| r.text));
-            }
-        }
-    });
+        },
+    );
     // dragging a panel's edge shut folds it away too
     if !author.editing {
         view.show_left = show_left;
@@ -918,11 +935,10 @@ fn strength_chart(ui: &mut egui::Ui, run: &Run, th: &Theatre, sides: bool, only:
         (0..th.contingents.len())
             .filter(|k| only.is_none_or(|o| o == th.contingents[*k].side))
             .map(|k| {
-                (
-                    th.contingents[k].id.clone(),
-                    symbols::contingent_colour(k),
-                    h.iter().map(|x| [hours(x.t), x.contingents[k] as f64]).collect(),
-                )
+                // the black of a contingent's band would vanish on the dark chart
+                let c = symbols::contingent_colour(k);
+                let c = if c.r() as u32 + c.g() as u32 + c.b() as u32 <= 150 { Color32::from_gray(210) } else { c };
+                (th.contingents[k].id.clone(), c, h.iter().map(|x| [hours(x.t), x.contingents[k] as f64]).collect())
             })
             .collect()
     };
@@ -1022,7 +1038,7 @@ pub fn oob_rows(snap: &super::run::Snapshot, th: &Theatre, side: Option<usize>) 
     if let Some(s) = side {
         let mut pic: Vec<&ContactView> = snap.picture(s).iter().collect();
         pic.sort_by_key(|c| c.track);
-        out.push(row(0, format!("The enemy as {} headquarters hold it — {} track(s)", th.sides[s], pic.len())));
+        out.push(row(0, format!("The enemy: {} track(s) held", pic.len())));
         for c in pic {
             out.push(OobRow { depth: 2, text: contact_text(c), unit: None, track: Some(c.track) });
         }
@@ -1044,11 +1060,14 @@ fn oob_tree(ui: &mut egui::Ui, view: &mut View, snap: &super::run::Snapshot, row
                 while j < end {
                     if rows[j].depth == 1 {
                         let sub = (j + 1..end).find(|&i| rows[i].depth <= 1).unwrap_or(end);
-                        egui::CollapsingHeader::new(&rows[j].text).id_salt(("oob", j)).default_open(true).show(ui, |ui| {
-                            for r in &rows[j + 1..sub] {
-                                oob_leaf(ui, view, snap, r);
-                            }
-                        });
+                        egui::CollapsingHeader::new(&rows[j].text).id_salt(("oob", j)).default_open(true).show(
+                            ui,
+                            |ui| {
+                                for r in &rows[j + 1..sub] {
+                                    oob_leaf(ui, view, snap, r);
+                                }
+                            },
+                        );
                         j = sub;
                     } else {
                         oob_leaf(ui, view, snap, &rows[j]);
@@ -1452,7 +1471,14 @@ fn units_and_picking(
             symbols::draw(p, at, &s);
             continue;
         }
-        items.push(Item { what: Drawn::Unit(u.index), at, symbol: s, name: u.id.clone(), strength: u.pers.active, approx: false });
+        items.push(Item {
+            what: Drawn::Unit(u.index),
+            at,
+            symbol: s,
+            name: u.id.clone(),
+            strength: u.pers.active,
+            approx: false,
+        });
     }
     let ink_track = Stroke::new(1.0, Color32::from_rgba_unmultiplied(180, 0, 0, 160));
     if let Some(sd) = side {
@@ -1730,6 +1756,17 @@ mod tests {
                     lines.extend(unit_lines(u, &th, &run.snapshot, Some(s)));
                 }
                 lines.extend(messages_of(&run, Some(s)).iter().map(|m| m.text.clone()));
+                // the order-of-battle tree: its own units and the enemy's tracks
+                let oob = oob_rows(&run.snapshot, &th, Some(s));
+                assert!(
+                    oob.iter().all(|r| r.unit.is_none_or(|k| run
+                        .snapshot
+                        .units
+                        .iter()
+                        .any(|u| u.index == k && u.side == s))),
+                    "only its own units"
+                );
+                lines.extend(oob.into_iter().map(|r| r.text));
                 if at == loaded.duration_s {
                     assert!(run.ended);
                     let out = outcome_lines(&run, Some(s));
@@ -1757,6 +1794,64 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The order of battle: the umpire's lists every unit once, under its side and contingent,
+    /// in index order; a side's lists its own units and then exactly the tracks it holds.
+    #[test]
+    fn the_order_of_battle_lists_each_unit_under_its_contingent() {
+        let loaded = Arc::new(jets::scenario::load_default().unwrap());
+        let run = Run::start(loaded.clone(), 2000, 12 * 3600, false);
+        let (th, snap) = (run.theatre.clone(), &run.snapshot);
+        let rows = oob_rows(snap, &th, None);
+        let units: Vec<usize> = rows.iter().filter_map(|r| r.unit).collect();
+        assert_eq!(units.len(), th.unit_ids.len(), "every unit once");
+        let mut side = None;
+        let mut contingent = None;
+        for r in &rows {
+            match r.depth {
+                0 => side = th.sides.iter().position(|s| r.text.starts_with(&format!("{s} — "))),
+                1 => contingent = th.contingents.iter().position(|c| r.text.starts_with(&format!("{} (", c.id))),
+                _ => {
+                    let k = r.unit.expect("a unit row");
+                    let u = snap.units.iter().find(|u| u.index == k).unwrap();
+                    assert_eq!(Some(u.side), side, "{}", r.text);
+                    assert_eq!(Some(u.contingent), contingent, "{}", r.text);
+                    assert!(
+                        r.text.contains(&u.id) && r.text.contains(&format!("{} of {}", u.pers.active, u.pers.start))
+                    );
+                }
+            }
+        }
+        // totals add up: the side's row is the sum of its units
+        let active: u32 = snap.units.iter().filter(|u| u.side == 0).map(|u| u.pers.active).sum();
+        assert!(rows[0].text.contains(&format!("{active} of ")), "{}", rows[0].text);
+        for s in 0..th.sides.len() {
+            let rows = oob_rows(snap, &th, Some(s));
+            let own = snap.units.iter().filter(|u| u.side == s).count();
+            assert_eq!(rows.iter().filter(|r| r.unit.is_some()).count(), own);
+            let tracks: Vec<u32> = rows.iter().filter_map(|r| r.track).collect();
+            let mut held: Vec<u32> = snap.picture(s).iter().map(|c| c.track).collect();
+            held.sort_unstable();
+            assert_eq!(tracks, held, "side {s}: the tracks it holds, in order");
+            assert!(rows.iter().any(|r| r.depth == 0 && r.text.starts_with("The enemy: ")));
+        }
+    }
+
+    /// The time scale of the timeline: labelled ticks on round hours, far enough apart.
+    #[test]
+    fn the_time_scale_ticks_on_round_hours() {
+        let ticks = time_ticks(72 * 3600, 800.0);
+        let major: Vec<u64> = ticks.iter().filter(|t| t.1).map(|t| t.0).collect();
+        assert_eq!(major.first(), Some(&0));
+        let step = major[1] - major[0];
+        assert_eq!(step, 12 * 3600, "72 h over 800 points: every 12 h");
+        assert!(major.windows(2).all(|w| w[1] - w[0] == step));
+        assert!(ticks.len() > major.len(), "minor ticks between");
+        assert!(ticks.iter().all(|t| t.0 % 3600 == 0 && t.0 <= 72 * 3600));
+        assert_eq!(clock_text(major[3]), "D+1 12:00");
+        // a short run on a wide bar: every hour
+        assert_eq!(time_ticks(6 * 3600, 1000.0).iter().filter(|t| t.1).count(), 7);
     }
 
     /// The umpire's view is the truth: its log and chain name the units.
