@@ -1404,26 +1404,16 @@ fn units_and_picking(
             }
         }
     }
-    // the chain behind a casualty, highlighted: units by where they are, tracks where the
-    // side believes them
+    // the units and tracks in the chain behind a casualty (ringed below, by their stacks)
+    let mut chain_names: Vec<String> = Vec::new();
     if let Some(k) = view.chain_of {
         let log = run.log_of(side);
-        let mut names: Vec<String> = Vec::new();
         for i in chain_of(log, &run.snapshot.units, k, side) {
             match &log[i].kind {
-                EventKind::Detected { observer, target, .. } => names.extend([observer.clone(), target.clone()]),
-                EventKind::Engaged { shooter, target, .. } => names.extend([shooter.clone(), target.clone()]),
-                EventKind::Order { to, .. } => names.push(to.clone()),
+                EventKind::Detected { observer, target, .. } => chain_names.extend([observer.clone(), target.clone()]),
+                EventKind::Engaged { shooter, target, .. } => chain_names.extend([shooter.clone(), target.clone()]),
+                EventKind::Order { to, .. } => chain_names.push(to.clone()),
                 _ => {}
-            }
-        }
-        let ring = Stroke::new(3.0, Color32::from_rgb(255, 120, 0));
-        for u in run.snapshot.units.iter().filter(|u| mine(u) && names.contains(&u.id)) {
-            p.circle_stroke(view.to_screen(rect, u.pos), 22.0, ring);
-        }
-        if let Some(s) = side {
-            for c in run.snapshot.picture(s).iter().filter(|c| names.contains(&track_name(c.track))) {
-                p.circle_stroke(view.to_screen(rect, c.est), 22.0, ring);
             }
         }
     }
@@ -1555,6 +1545,20 @@ fn units_and_picking(
             top: it.what,
             label: None,
         });
+    }
+    // the chain behind a casualty, highlighted: each stack holding a unit of it (where the
+    // view draws it) or a track of it (where the side believes it)
+    if !chain_names.is_empty() {
+        let ring = Stroke::new(3.0, Color32::from_rgb(255, 120, 0));
+        let in_chain = |d: Drawn| match d {
+            Drawn::Unit(k) => run.snapshot.units.iter().any(|u| u.index == k && chain_names.contains(&u.id)),
+            Drawn::Track(n) => chain_names.contains(&track_name(n)),
+        };
+        for st in &view.stacks {
+            if st.members.iter().any(|(d, _)| in_chain(*d)) {
+                p.circle_stroke(st.at, 22.0 + 2.0 * (st.members.len().min(3) - 1) as f32, ring);
+            }
+        }
     }
     // labels: beside their symbol where there is room, clear of every symbol, of each other
     // and of the scale bar and north arrow; the selection's always
