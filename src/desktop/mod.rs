@@ -196,10 +196,10 @@ fn scripted_orders(mut list: ResMut<ScriptedOrders>, mut cmds: MessageWriter<Run
 struct EventsOnExit(PathBuf);
 
 fn write_events_on_exit(exit: MessageReader<AppExit>, out: Res<EventsOnExit>, run: Res<Run>) {
-    if !exit.is_empty() {
-        if let Err(e) = jets::fsio::write_atomic(&out.0, jets::sim::events::to_jsonl(&run.events).as_bytes()) {
-            crate::cli::term::err(&format!("error: writing {}: {}\n", out.0.display(), jets::fsio::io_text(&e)));
-        }
+    if !exit.is_empty()
+        && let Err(e) = jets::fsio::write_atomic(&out.0, jets::sim::events::to_jsonl(&run.events).as_bytes())
+    {
+        crate::cli::term::err(&format!("error: writing {}: {}\n", out.0.display(), jets::fsio::io_text(&e)));
     }
 }
 

@@ -755,8 +755,8 @@ pub fn ui(
             view.scanned = 0;
             view.filtered.clear();
         }
-        for i in view.scanned..log.len() {
-            let (kind, _, text) = describe(&log[i].kind);
+        for (i, e) in log.iter().enumerate().skip(view.scanned) {
+            let (kind, _, text) = describe(&e.kind);
             if view.log_kinds.contains(kind) && (needle.is_empty() || text.to_lowercase().contains(&needle)) {
                 view.filtered.push(i);
             }
@@ -1252,7 +1252,7 @@ fn map_canvas(
         for pl in v
             .places
             .iter()
-            .filter(|pl| !author.editing && !(hide_objectives && matches!(pl.kind, PlaceKind::Objective)))
+            .filter(|pl| !(author.editing || (hide_objectives && matches!(pl.kind, PlaceKind::Objective))))
         {
             let s = view.to_screen(rect, pl.at);
             let ink = Color32::from_rgb(20, 20, 20);
