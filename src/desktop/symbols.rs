@@ -2,9 +2,13 @@
 //! screen space (the same size at every zoom): the frame by affiliation (friendly rectangle in
 //! blue, hostile diamond in red, unknown quatrefoil-like circle in yellow), the icon by
 //! category, the echelon mark above, a band in the contingent's colour below, the strength
-//! beside it, and the state (broken: a slash; surrendered or out: greyed and crossed).
+//! beside it (or in the map's label), and the state (broken: a slash; surrendered or out:
+//! greyed and crossed). Symbols that would overlap are drawn as a stack with a count
+//! (`stacks`, `draw_stack`), and labels are placed so that they touch no symbol and no other
+//! label (`place_labels`); both are pure functions of screen positions, tested here.
 //!
-//! Owns: symbol geometry and colours. Must not: read the simulation (it is given a `Symbol`).
+//! Owns: symbol geometry and colours, stacking, label placement. Must not: read the
+//! simulation (it is given a `Symbol` and screen positions).
 
 use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
 use jets::format::schema::{Category, Echelon};

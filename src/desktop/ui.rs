@@ -1,6 +1,8 @@
 //! The panels and the map canvas (egui, `EguiPrimaryContextPass`): time controls and the
-//! timeline, the selected unit, the side whose picture is shown, the event log, strength
-//! charts, and the map with its units, contacts, range rings and lines of sight.
+//! timeline with its time scale, the selected unit, the side whose picture is shown, the event
+//! log, strength charts (`egui_plot`) and the order-of-battle tree, and the map with its
+//! units and contacts (stacked where they would overlap, labelled where there is room), range
+//! rings and lines of sight.
 //!
 //! Owns: what the user sees and the camera over the map. Must not: change the run except by
 //! writing `RunCommand`s.
@@ -1292,6 +1294,7 @@ fn map_canvas(
             }
         }
     }
+    view.stacks.clear();
     if author.editing {
         author::draw(&p, &resp, view, rect, author, run, out);
     } else {
