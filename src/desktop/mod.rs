@@ -196,10 +196,10 @@ fn scripted_orders(mut list: ResMut<ScriptedOrders>, mut cmds: MessageWriter<Run
 struct EventsOnExit(PathBuf);
 
 fn write_events_on_exit(exit: MessageReader<AppExit>, out: Res<EventsOnExit>, run: Res<Run>) {
-    if !exit.is_empty() {
-        if let Err(e) = jets::fsio::write_atomic(&out.0, jets::sim::events::to_jsonl(&run.events).as_bytes()) {
-            crate::cli::term::err(&format!("error: writing {}: {}\n", out.0.display(), jets::fsio::io_text(&e)));
-        }
+    if !exit.is_empty()
+        && let Err(e) = jets::fsio::write_atomic(&out.0, jets::sim::events::to_jsonl(&run.events).as_bytes())
+    {
+        crate::cli::term::err(&format!("error: writing {}: {}\n", out.0.display(), jets::fsio::io_text(&e)));
     }
 }
 
@@ -240,24 +240,53 @@ fn shoot(
             },
         );
         shot.requested_at = Some(shot.frame);
-        // what is drawn where, as the test reads it
+        // what is drawn where, as the test reads it: each symbol where it was drawn (its stack's
+        // place when it is stacked: then also its own place and the stack's number)
+        let name = |k: &ui::Drawn| match k {
+            ui::Drawn::Unit(k) => {
+                let id = if authoring.editing {
+                    authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
+                } else {
+                    run.snapshot.units.iter().find(|u| u.index == *k).map(|u| u.id.clone())
+                };
+                serde_json::json!({ "id": id })
+            }
+            ui::Drawn::Track(n) => serde_json::json!({ "track": jets::sim::messages::track_name(*n) }),
+        };
+        let rect = |r: &bevy_egui::egui::Rect| serde_json::json!([r.min.x, r.min.y, r.max.x, r.max.y]);
         let units: Vec<serde_json::Value> = view
             .drawn
             .iter()
-            .map(|(k, at, fill)| match k {
-                ui::Drawn::Unit(k) => {
-                    let id = if authoring.editing {
-                        authoring.editor.scenario.units.get(*k).map(|u| u.id.clone())
-                    } else {
-                        run.snapshot.units.iter().find(|u| u.index == *k).map(|u| u.id.clone())
-                    };
-                    serde_json::json!({ "id": id, "x": at.x, "y": at.y, "fill": [fill.r(), fill.g(), fill.b()] })
+            .map(|(k, at, fill)| {
+                let mut v = name(k);
+                v["x"] = at.x.into();
+                v["y"] = at.y.into();
+                v["fill"] = serde_json::json!([fill.r(), fill.g(), fill.b()]);
+                if let Some((i, own)) = view
+                    .stacks
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, s)| s.members.iter().find(|(d, _)| d == k).map(|(_, own)| (i, *own)))
+                {
+                    v["stack"] = i.into();
+                    v["own"] = serde_json::json!([own.x, own.y]);
                 }
-                ui::Drawn::Track(n) => serde_json::json!({
-                    "track": jets::sim::messages::track_name(*n),
-                    "x": at.x, "y": at.y,
-                    "fill": [fill.r(), fill.g(), fill.b()],
-                }),
+                v
+            })
+            .collect();
+        let stacks: Vec<serde_json::Value> = view
+            .stacks
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "x": s.at.x, "y": s.at.y,
+                    "rect": rect(&s.rect),
+                    "count": s.members.len(),
+                    "members": s.members.iter().map(|(d, _)| name(d)).collect::<Vec<_>>(),
+                    "top": name(&s.top),
+                    "label": s.label.as_ref().map(|l| l.0.clone()),
+                    "label_rect": s.label.as_ref().map(|l| rect(&l.1)),
+                })
             })
             .collect();
         let r = view.map_rect;
@@ -266,6 +295,15 @@ fn shoot(
             "side": format!("{:?}", view.side),
             "map_rect": [r.min.x, r.min.y, r.max.x, r.max.y],
             "units": units,
+            "stacks": stacks,
+            // the order-of-battle tree the view shows (its tab, open or not)
+            "oob": ui::oob_rows(&run.snapshot, &run.theatre, match view.side {
+                ui::ViewSide::Umpire => None,
+                ui::ViewSide::Side(s) => Some(s),
+            })
+            .into_iter()
+            .map(|r| r.text)
+            .collect::<Vec<_>>(),
             "editing": authoring.editing,
             "status": authoring.status,
             "problems": authoring.rows.iter().map(|r| r.text.clone()).collect::<Vec<_>>(),

@@ -2,9 +2,13 @@
 //! screen space (the same size at every zoom): the frame by affiliation (friendly rectangle in
 //! blue, hostile diamond in red, unknown quatrefoil-like circle in yellow), the icon by
 //! category, the echelon mark above, a band in the contingent's colour below, the strength
-//! beside it, and the state (broken: a slash; surrendered or out: greyed and crossed).
+//! beside it (or in the map's label), and the state (broken: a slash; surrendered or out:
+//! greyed and crossed). Symbols that would overlap are drawn as a stack with a count
+//! (`stacks`, `draw_stack`), and labels are placed so that they touch no symbol and no other
+//! label (`place_labels`); both are pure functions of screen positions, tested here.
 //!
-//! Owns: symbol geometry and colours. Must not: read the simulation (it is given a `Symbol`).
+//! Owns: symbol geometry and colours, stacking, label placement. Must not: read the
+//! simulation (it is given a `Symbol` and screen positions).
 
 use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
 use jets::format::schema::{Category, Echelon};
@@ -84,19 +88,12 @@ fn with_alpha(c: Color32, a: f32) -> Color32 {
     Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), (c.a() as f32 * a.clamp(0.0, 1.0)) as u8)
 }
 
-/// Draws a symbol centred at `at`; returns the screen rectangle it occupies (for picking).
-pub fn draw(p: &egui::Painter, at: Pos2, s: &Symbol) -> egui::Rect {
-    let a = s.alpha;
-    let out = s.state == State::Out;
-    let base_fill = if out { Color32::from_gray(190) } else { fill(s.affiliation) };
-    let f = with_alpha(base_fill, a);
-    let ink = with_alpha(if out { Color32::from_gray(90) } else { Color32::BLACK }, a);
-    let stroke = Stroke::new(if s.selected { 2.5 } else { 1.2 }, ink);
+/// Draws the frame of an affiliation centred at `at`; returns the half size of the icon's box.
+fn frame(p: &egui::Painter, at: Pos2, aff: Affiliation, f: Color32, stroke: Stroke) -> Vec2 {
     let (hx, hy) = (HALF.x, HALF.y);
-    let rect = egui::Rect::from_center_size(at, HALF * 2.0);
-    // frame
-    let icon_half = match s.affiliation {
+    match aff {
         Affiliation::Friendly => {
+            let rect = egui::Rect::from_center_size(at, HALF * 2.0);
             p.rect_filled(rect, 0.0, f);
             p.rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Middle);
             Vec2::new(hx, hy)
@@ -121,7 +118,170 @@ pub fn draw(p: &egui::Painter, at: Pos2, s: &Symbol) -> egui::Rect {
             }
             Vec2::new(r * 0.6, r * 0.6)
         }
+    }
+}
+
+/// What a symbol covers on screen, its frame with the echelon mark above and the band (or a
+/// withdrawal arrow) below, whatever its affiliation: what must not touch another symbol.
+pub const FOOTPRINT: Vec2 = Vec2::new(32.0, 44.0);
+/// The footprint's centre below the symbol's centre (the echelon mark rises higher above the
+/// frame than the band hangs below it).
+const FOOT_DY: f32 = -2.0;
+/// How far each outline behind the top symbol of a stack is offset (up and to the right), and
+/// how many are drawn at most.
+pub const STACK_STEP: Vec2 = Vec2::new(4.0, -4.0);
+const STACK_OUTLINES: usize = 2;
+
+/// The screen rectangle a symbol at `at` covers, or a stack of `n` symbols there (its offset
+/// outlines and its count badge).
+pub fn footprint(at: Pos2, n: usize) -> egui::Rect {
+    let r = egui::Rect::from_center_size(at + Vec2::new(0.0, FOOT_DY), FOOTPRINT);
+    if n > 1 {
+        let k = (n - 1).min(STACK_OUTLINES) as f32;
+        // the badge sits on the upper right corner of the last outline
+        r.union(r.translate(STACK_STEP * k)).union(egui::Rect::from_center_size(badge_at(at, n), Vec2::splat(16.0)))
+    } else {
+        r
+    }
+}
+
+fn badge_at(at: Pos2, n: usize) -> Pos2 {
+    let k = (n - 1).min(STACK_OUTLINES) as f32;
+    at + STACK_STEP * k + Vec2::new(HALF.x + 2.0, -HALF.y - 2.0)
+}
+
+/// Symbols drawn as one: where they would overlap at the current zoom.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stack {
+    /// The group its members share (symbols of different groups never stack).
+    pub group: u8,
+    /// Where it is drawn: the mean of its members' positions.
+    pub at: Pos2,
+    /// Its members (indices into the list given to [`stacks`]), in that list's order.
+    pub members: Vec<usize>,
+}
+
+/// Groups symbols at screen positions into stacks so that no two stacks of a group overlap:
+/// each symbol, in the order given, joins the first stack of its group whose footprint its
+/// own would touch, else starts one; then stacks that still touch (a stack's centre moves as
+/// it grows) merge, the later into the earlier, until none do. The result depends only on the
+/// list (its order included), never on hashing or timing: the same picture gives the same
+/// stacks. `items` are (group, position).
+pub fn stacks(items: &[(u8, Pos2)]) -> Vec<Stack> {
+    let touch = |a: &Stack, b: &Stack| {
+        a.group == b.group && footprint(a.at, a.members.len()).intersects(footprint(b.at, b.members.len()))
     };
+    let centre = |m: &[usize]| {
+        let s = m.iter().fold(Vec2::ZERO, |s, &k| s + items[k].1.to_vec2());
+        (s / m.len() as f32).to_pos2()
+    };
+    let mut out: Vec<Stack> = Vec::new();
+    for (k, &(group, at)) in items.iter().enumerate() {
+        let one = Stack { group, at, members: vec![k] };
+        match out.iter_mut().find(|s| touch(s, &one)) {
+            Some(s) => {
+                s.members.push(k);
+                s.at = centre(&s.members);
+            }
+            None => out.push(one),
+        }
+    }
+    // merge until no two stacks of a group touch (each merge removes one: this ends)
+    'again: loop {
+        for i in 0..out.len() {
+            for j in i + 1..out.len() {
+                if touch(&out[i], &out[j]) {
+                    let b = out.remove(j);
+                    out[i].members.extend(b.members);
+                    out[i].members.sort_unstable();
+                    out[i].at = centre(&out[i].members);
+                    continue 'again;
+                }
+            }
+        }
+        break;
+    }
+    out
+}
+
+/// Draws a stack of `n` symbols at `at`: outlines of the top symbol's frame behind it, the top
+/// symbol, and a badge with the count. Returns its footprint (for picking).
+pub fn draw_stack(p: &egui::Painter, at: Pos2, top: &Symbol, n: usize) -> egui::Rect {
+    if n <= 1 {
+        draw(p, at, top);
+        return footprint(at, 1);
+    }
+    let f = with_alpha(fill(top.affiliation), top.alpha * 0.9);
+    let ink = with_alpha(Color32::BLACK, top.alpha);
+    for k in (1..=(n - 1).min(STACK_OUTLINES)).rev() {
+        frame(p, at + STACK_STEP * k as f32, top.affiliation, f, Stroke::new(1.0, ink));
+    }
+    draw(p, at, top);
+    let b = badge_at(at, n);
+    p.circle_filled(b, 7.5, Color32::from_rgb(30, 30, 30));
+    p.circle_stroke(b, 7.5, Stroke::new(1.0, Color32::WHITE));
+    p.text(b, egui::Align2::CENTER_CENTER, n.to_string(), egui::FontId::proportional(10.0), Color32::WHITE);
+    footprint(at, n)
+}
+
+/// Places labels beside their symbols so that no two overlap and none covers a symbol:
+/// greedily, the ones that must be shown first (the selection), then the others in the order
+/// given, each at the first of a few positions around its symbol (right, left, below, above,
+/// then the corners) that is free and inside `bounds`. A label with no free position is
+/// dropped (`None`), unless it must be shown: then it takes its first position inside the
+/// bounds regardless. `labels` are (the symbol's footprint, the label's size, must show);
+/// `obstacles` are the symbols' footprints and anything else to keep clear of.
+pub fn place_labels(
+    obstacles: &[egui::Rect],
+    labels: &[(egui::Rect, Vec2, bool)],
+    bounds: egui::Rect,
+) -> Vec<Option<egui::Rect>> {
+    let mut out: Vec<Option<egui::Rect>> = vec![None; labels.len()];
+    let mut placed: Vec<egui::Rect> = Vec::new();
+    let order: Vec<usize> =
+        (0..labels.len()).filter(|&k| labels[k].2).chain((0..labels.len()).filter(|&k| !labels[k].2)).collect();
+    for k in order {
+        let (sym, size, must) = labels[k];
+        let gap = 2.0;
+        let (w, h) = (size.x, size.y);
+        let c = sym.center();
+        let candidates = [
+            Pos2::new(sym.right() + gap, c.y - h / 2.0),
+            Pos2::new(sym.left() - gap - w, c.y - h / 2.0),
+            Pos2::new(c.x - w / 2.0, sym.bottom() + gap),
+            Pos2::new(c.x - w / 2.0, sym.top() - gap - h),
+            Pos2::new(sym.right() + gap, sym.top() - h / 2.0),
+            Pos2::new(sym.right() + gap, sym.bottom() - h / 2.0),
+            Pos2::new(sym.left() - gap - w, sym.top() - h / 2.0),
+            Pos2::new(sym.left() - gap - w, sym.bottom() - h / 2.0),
+        ]
+        .map(|m| egui::Rect::from_min_size(m, size));
+        let inside = |r: &egui::Rect| bounds.contains_rect(*r);
+        let free = |r: &egui::Rect| {
+            inside(r) && !placed.iter().any(|q| q.intersects(*r)) && !obstacles.iter().any(|q| q.intersects(*r))
+        };
+        let pick = candidates.iter().find(|r| free(r)).copied().or_else(|| {
+            if must { candidates.iter().find(|r| inside(r)).copied().or(Some(candidates[0])) } else { None }
+        });
+        if let Some(r) = pick {
+            placed.push(r);
+        }
+        out[k] = pick;
+    }
+    out
+}
+
+/// Draws a symbol centred at `at`; returns the screen rectangle it occupies (for picking).
+pub fn draw(p: &egui::Painter, at: Pos2, s: &Symbol) -> egui::Rect {
+    let a = s.alpha;
+    let out = s.state == State::Out;
+    let base_fill = if out { Color32::from_gray(190) } else { fill(s.affiliation) };
+    let f = with_alpha(base_fill, a);
+    let ink = with_alpha(if out { Color32::from_gray(90) } else { Color32::BLACK }, a);
+    let stroke = Stroke::new(if s.selected { 2.5 } else { 1.2 }, ink);
+    let (hx, hy) = (HALF.x, HALF.y);
+    let rect = egui::Rect::from_center_size(at, HALF * 2.0);
+    let icon_half = frame(p, at, s.affiliation, f, stroke);
     // icon
     let icon = Stroke::new(1.2, ink);
     let (ix, iy) = (icon_half.x, icon_half.y);
@@ -283,4 +443,107 @@ pub fn draw(p: &egui::Painter, at: Pos2, s: &Symbol) -> egui::Rect {
         );
     }
     rect.expand(4.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(x: f32, y: f32) -> Pos2 {
+        Pos2::new(x, y)
+    }
+
+    /// Symbols that would touch stack, in the order given; far ones and other groups do not.
+    #[test]
+    fn symbols_that_would_touch_stack_in_order() {
+        let items = [
+            (0, at(100.0, 100.0)),
+            (0, at(500.0, 100.0)),
+            (0, at(110.0, 104.0)),
+            (1, at(104.0, 100.0)),
+            (0, at(96.0, 98.0)),
+        ];
+        let s = stacks(&items);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert_eq!(s[0].members, vec![0, 2, 4]);
+        assert_eq!(s[0].group, 0);
+        assert!((s[0].at.x - 102.0).abs() < 1e-3 && (s[0].at.y - 100.666).abs() < 1e-2, "the mean: {:?}", s[0].at);
+        assert_eq!(s[1].members, vec![1]);
+        assert_eq!(s[2].members, vec![3], "another group never joins");
+        // the same list gives the same stacks
+        assert_eq!(stacks(&items), s);
+    }
+
+    /// After stacking no two stacks of a group touch, every symbol is in exactly one stack, and
+    /// a symbol alone stays where it is.
+    #[test]
+    fn no_two_stacks_of_a_group_touch() {
+        // a dense cluster in a deterministic scatter, plus loners
+        let mut items = Vec::new();
+        let mut x: u64 = 12345;
+        for _ in 0..60 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let (a, b) = ((x >> 33) % 300, (x >> 13) % 200);
+            items.push(((x % 2) as u8, at(a as f32, b as f32)));
+        }
+        items.push((0, at(2000.0, 2000.0)));
+        let s = stacks(&items);
+        for (i, a) in s.iter().enumerate() {
+            for b in &s[i + 1..] {
+                assert!(
+                    a.group != b.group
+                        || !footprint(a.at, a.members.len()).intersects(footprint(b.at, b.members.len())),
+                    "{a:?} touches {b:?}"
+                );
+            }
+        }
+        let mut all: Vec<usize> = s.iter().flat_map(|s| s.members.clone()).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..items.len()).collect::<Vec<_>>());
+        let last = s.iter().find(|s| s.members == vec![items.len() - 1]).expect("the loner alone");
+        assert_eq!(last.at, at(2000.0, 2000.0));
+        // a stack's members were near it: within a few footprints
+        for st in &s {
+            for &m in &st.members {
+                let d = items[m].1 - st.at;
+                assert!(d.x.abs() < 4.0 * FOOTPRINT.x && d.y.abs() < 4.0 * FOOTPRINT.y, "{d:?}");
+            }
+        }
+    }
+
+    /// Labels go to the first free place around their symbol; they never overlap one another
+    /// or a symbol; one with no room is dropped, unless it must be shown.
+    #[test]
+    fn labels_avoid_each_other_and_the_symbols() {
+        let bounds = egui::Rect::from_min_max(at(0.0, 0.0), at(1000.0, 1000.0));
+        let size = Vec2::new(50.0, 12.0);
+        let a = footprint(at(100.0, 100.0), 1);
+        let b = footprint(at(160.0, 100.0), 1); // right of a: a's label goes elsewhere
+        let placed = place_labels(&[a, b], &[(a, size, false), (b, size, false)], bounds);
+        let (ra, rb) = (placed[0].unwrap(), placed[1].unwrap());
+        assert!(ra.max.x <= a.min.x, "a's label on its left: {ra:?}");
+        assert_eq!(rb.min.x, b.max.x + 2.0, "b's on its right: {rb:?}");
+        assert!(!ra.intersects(rb) && !ra.intersects(b) && !rb.intersects(a));
+        // a ring of symbols around one in the middle leaves it no room: its label is dropped,
+        // unless it must be shown
+        let mid = footprint(at(500.0, 500.0), 1);
+        let mut obstacles = vec![mid];
+        for dx in [-1.0, 0.0, 1.0] {
+            for dy in [-1.0, 0.0, 1.0] {
+                if dx != 0.0 || dy != 0.0 {
+                    obstacles.push(mid.translate(Vec2::new(dx * 40.0, dy * 48.0)));
+                }
+            }
+        }
+        assert_eq!(place_labels(&obstacles, &[(mid, size, false)], bounds), vec![None]);
+        assert!(place_labels(&obstacles, &[(mid, size, true)], bounds)[0].is_some());
+        // labels that must be shown are placed first: the later one yields
+        let p = place_labels(&[a], &[(a, size, false), (a, size, true)], bounds);
+        assert_eq!(p[1].unwrap().min.x, a.max.x + 2.0, "the selection takes the first place");
+        assert!(p[0].unwrap().max.x <= a.min.x);
+        // nothing leaves the bounds
+        let edge = footprint(at(990.0, 500.0), 1);
+        let p = place_labels(&[edge], &[(edge, size, false)], bounds)[0].unwrap();
+        assert!(bounds.contains_rect(p) && p.max.x <= edge.min.x, "{p:?}");
+    }
 }

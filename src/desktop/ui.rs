@@ -1,6 +1,8 @@
 //! The panels and the map canvas (egui, `EguiPrimaryContextPass`): time controls and the
-//! timeline, the selected unit, the side whose picture is shown, the event log, strength
-//! charts, and the map with its units, contacts, range rings and lines of sight.
+//! timeline with its time scale, the selected unit, the side whose picture is shown, the event
+//! log, strength charts (`egui_plot`) and the order-of-battle tree, and the map with its
+//! units and contacts (stacked where they would overlap, labelled where there is room), range
+//! rings and lines of sight.
 //!
 //! Owns: what the user sees and the camera over the map. Must not: change the run except by
 //! writing `RunCommand`s.
@@ -28,6 +30,31 @@ use jets::sim::messages::track_name;
 pub enum Drawn {
     Unit(usize),
     Track(u32),
+}
+
+/// A stack as drawn last frame: symbols that would overlap at the zoom shown, drawn as one.
+#[derive(Clone, Debug)]
+pub struct DrawnStack {
+    /// Where it was drawn (the mean of its members' positions).
+    pub at: Pos2,
+    /// Its footprint: the symbols, their offset outlines and the count badge.
+    pub rect: egui::Rect,
+    /// Its members in order (units by index, then tracks by number), with where each would
+    /// stand on its own.
+    pub members: Vec<(Drawn, Pos2)>,
+    /// The member drawn on top (the selection when it is in the stack, else the first).
+    pub top: Drawn,
+    /// Its label and where it was placed; `None` when there was no room for it.
+    pub label: Option<(String, egui::Rect)>,
+}
+
+/// What the panel on the right shows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RightTab {
+    /// Strength over time, by side and by contingent, and the totals.
+    Charts,
+    /// The order of battle: side, contingent, unit (and the enemy as the side knows it).
+    Oob,
 }
 
 /// Whose picture is shown.
@@ -72,8 +99,14 @@ pub struct View {
     pub map_rect: egui::Rect,
     /// Where each drawn symbol is on screen (what, centre, fill), last frame.
     pub drawn: Vec<(Drawn, Pos2, Color32)>,
+    /// The stacks of symbols drawn last frame, with their labels.
+    pub stacks: Vec<DrawnStack>,
     /// Every line of text the panels showed last frame (for the tests: what a view tells).
     pub texts: Vec<String>,
+    /// The side panels are shown (each can be folded away to give the map the window).
+    pub show_left: bool,
+    pub show_right: bool,
+    pub right_tab: RightTab,
     /// Timeline position being dragged, seconds.
     scrub: Option<u64>,
     pub jump_time: String,
@@ -105,7 +138,11 @@ impl View {
             contour_labels: Vec::new(),
             map_rect: egui::Rect::NOTHING,
             drawn: Vec::new(),
+            stacks: Vec::new(),
             texts: Vec::new(),
+            show_left: true,
+            show_right: true,
+            right_tab: RightTab::Charts,
             scrub: None,
             jump_time: String::new(),
             fitted: false,
@@ -231,6 +268,23 @@ pub fn describe(e: &EventKind) -> (&'static str, Option<String>, String) {
         Spawned { unit, task, .. } => ("other", Some(unit.clone()), format!("{unit} ({task})")),
         DugIn { unit } => ("other", Some(unit.clone()), format!("{unit} dug in")),
     }
+}
+
+/// The ticks of a time scale over `0..=dur` seconds drawn `width` points wide: (time, whether
+/// it is labelled). Labelled ticks are at least ~80 points apart, on a round step (1, 2, 3, 6,
+/// 12 or 24 hours, or whole days), with unlabelled ticks between them.
+pub fn time_ticks(dur: u64, width: f32) -> Vec<(u64, bool)> {
+    const STEPS_H: [u64; 9] = [1, 2, 3, 6, 12, 24, 48, 72, 168];
+    let per_s = width as f64 / dur.max(1) as f64;
+    let major_h = STEPS_H.iter().copied().find(|h| (*h * 3600) as f64 * per_s >= 80.0).unwrap_or(168);
+    // minor ticks: a fifth, quarter, third or half of the step, whichever is whole hours
+    // and at least 10 points apart
+    let minor_h = [major_h / 6, major_h / 4, major_h / 3, major_h / 2]
+        .into_iter()
+        .filter(|m| *m >= 1 && major_h % m == 0)
+        .find(|m| (*m * 3600) as f64 * per_s >= 10.0)
+        .unwrap_or(major_h);
+    (0..=dur / (minor_h * 3600)).map(|k| k * minor_h * 3600).map(|t| (t, t % (major_h * 3600) == 0)).collect()
 }
 
 /// A sim time as "D+1 06:30".
@@ -419,17 +473,24 @@ pub fn ui(
                 ui.label(format!("seat {seat} — {}", run.link));
             }
         });
+        let dur = run.duration_s();
+        let mut rail = egui::Rangef::NOTHING;
         ui.horizontal(|ui| {
-            let dur = run.duration_s();
+            // fold the side panels away to give the map the window
+            ui.toggle_value(&mut view.show_left, "◀ panel").on_hover_text("show or hide the left panel");
+            ui.toggle_value(&mut view.show_right, "panel ▶")
+                .on_hover_text("show or hide the charts and the order of battle");
             let mut pos = view.scrub.unwrap_or(t) as f64 / 3600.0;
-            ui.label("timeline (h)");
-            let w = ui.available_width() - 260.0;
+            ui.label("timeline");
+            let w = ui.available_width() - 190.0;
             ui.spacing_mut().slider_width = w.max(100.0);
             let r = ui.add_enabled(!remote, egui::Slider::new(&mut pos, 0.0..=dur as f64 / 3600.0).show_value(false));
+            // where the slider's handle runs: the rail less the handle's radius at each end
+            rail = r.rect.x_range().shrink(r.rect.height() / 2.5);
             // the messages of the view, marked on the timeline (after-action review)
             let marks = ui.painter_at(r.rect);
             for m in messages_of(&run, side).iter().filter(|m| m.t <= t) {
-                let x = r.rect.left() + r.rect.width() * (m.t as f32 / dur.max(1) as f32);
+                let x = rail.min + rail.span() * (m.t as f32 / dur.max(1) as f32);
                 let col = match m.kind {
                     jets::sim::messages::MessageKind::SpotRep => Color32::from_rgb(200, 40, 40),
                     jets::sim::messages::MessageKind::SitRep => Color32::from_rgb(60, 60, 60),
@@ -457,118 +518,173 @@ pub fn ui(
                 cmds.write(RunCommand::JumpTo(s));
             }
         });
+        // the time scale under the timeline: a tick every few hours, labelled D+n HH:MM
+        let (strip, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), 14.0), egui::Sense::hover());
+        if rail.span() > 10.0 {
+            let tp = ui.painter_at(strip.expand2(Vec2::new(0.0, 1.0)));
+            let ink = ui.visuals().weak_text_color();
+            for (tick, major) in time_ticks(dur, rail.span()) {
+                let x = rail.min + rail.span() * (tick as f32 / dur.max(1) as f32);
+                let len = if major { 5.0 } else { 3.0 };
+                tp.line_segment([Pos2::new(x, strip.top()), Pos2::new(x, strip.top() + len)], Stroke::new(1.0, ink));
+                if major {
+                    tp.text(
+                        Pos2::new(x, strip.top() + 4.0),
+                        egui::Align2::CENTER_TOP,
+                        clock_text(tick),
+                        egui::FontId::proportional(9.0),
+                        ink,
+                    );
+                }
+            }
+        }
         if !run.status.is_empty() {
             let given = if remote { String::new() } else { format!("  ({} input(s) in the journal)", run.inputs) };
             ui.label(egui::RichText::new(format!("{}{given}", run.status)).small());
         }
     });
     // ---- left: view side, selected unit or track, orders, control, outcome
-    egui::Panel::left("unit").default_size(290.0).size_range(220.0..=440.0).resizable(true).show(&mut root, |ui| {
-        if author.editing {
-            egui::ScrollArea::vertical().id_salt("editor").show(ui, |ui| {
-                author::panel(ui, &mut author, &run, &mut out);
-            });
-            return;
-        }
-        egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
-            ui.heading("View");
-            let names: Vec<String> = th.sides.clone();
-            if remote {
-                ui.label(match view.side {
-                    ViewSide::Umpire => "the control (truth)".to_string(),
-                    ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+    let mut show_left = view.show_left || author.editing;
+    egui::Panel::left("unit").default_size(250.0).size_range(200.0..=440.0).resizable(true).show_collapsible(
+        &mut root,
+        &mut show_left,
+        |ui| {
+            if author.editing {
+                egui::ScrollArea::vertical().id_salt("editor").show(ui, |ui| {
+                    author::panel(ui, &mut author, &run, &mut out);
                 });
-            } else {
-                let current = match view.side {
-                    ViewSide::Umpire => "umpire (truth)".to_string(),
-                    ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
-                };
-                egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
-                    ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
-                    for (k, n) in names.iter().enumerate() {
-                        ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
-                    }
-                });
-                if matches!(view.side, ViewSide::Side(_)) {
-                    ui.checkbox(&mut view.show_truth, "after-action: show the truth beside the belief");
-                }
+                return;
             }
-            ui.separator();
-            let shown = view
-                .selected
-                .and_then(|k| snap.units.iter().find(|u| u.index == k))
-                .filter(|u| side.is_none_or(|s| s == u.side));
-            match (shown, view.track, side) {
-                (Some(u), _, _) => {
-                    ui.heading("Selected unit");
-                    let lines = unit_lines(u, th, snap, side);
-                    unit_panel(ui, u, &lines);
-                    view.texts.extend(lines);
-                    let k = u.index;
-                    orders::panel(ui, &mut view, &run, k, &mut run_cmds);
+            egui::ScrollArea::vertical().id_salt("left").show(ui, |ui| {
+                ui.heading("View");
+                let names: Vec<String> = th.sides.clone();
+                if remote {
+                    ui.label(match view.side {
+                        ViewSide::Umpire => "the control (truth)".to_string(),
+                        ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+                    });
+                } else {
+                    let current = match view.side {
+                        ViewSide::Umpire => "umpire (truth)".to_string(),
+                        ViewSide::Side(s) => format!("{} (fog of war)", names[s]),
+                    };
+                    egui::ComboBox::from_id_salt("side").selected_text(current).show_ui(ui, |ui| {
+                        ui.selectable_value(&mut view.side, ViewSide::Umpire, "umpire (truth)");
+                        for (k, n) in names.iter().enumerate() {
+                            ui.selectable_value(&mut view.side, ViewSide::Side(k), format!("{n} (fog of war)"));
+                        }
+                    });
+                    if matches!(view.side, ViewSide::Side(_)) {
+                        ui.checkbox(&mut view.show_truth, "after-action: show the truth beside the belief");
+                    }
                 }
-                (None, Some(tr), Some(s)) => {
-                    ui.heading("Selected contact");
-                    for l in track_lines(snap, s, tr) {
+                ui.separator();
+                let shown = view
+                    .selected
+                    .and_then(|k| snap.units.iter().find(|u| u.index == k))
+                    .filter(|u| side.is_none_or(|s| s == u.side));
+                match (shown, view.track, side) {
+                    (Some(u), _, _) => {
+                        ui.heading("Selected unit");
+                        let lines = unit_lines(u, th, snap, side);
+                        unit_panel(ui, u, &lines);
+                        view.texts.extend(lines);
+                        let k = u.index;
+                        orders::panel(ui, &mut view, &run, k, &mut run_cmds);
+                    }
+                    (None, Some(tr), Some(s)) => {
+                        ui.heading("Selected contact");
+                        for l in track_lines(snap, s, tr) {
+                            ui.label(&l);
+                            view.texts.push(l);
+                        }
+                    }
+                    _ => {
+                        ui.heading("Selected unit");
+                        ui.label("Click a symbol on the map; right-click the map to order the selected unit.");
+                    }
+                }
+                if let Some(k) = view.chain_of {
+                    ui.separator();
+                    ui.heading("Why: detection -> report -> order -> fire");
+                    let log = run.log_of(side);
+                    for i in chain_of(log, &snap.units, k, side) {
+                        let (_, _, text) = describe(&log[i].kind);
+                        let l = format!("{}  {text}", clock_text(log[i].t));
                         ui.label(&l);
                         view.texts.push(l);
                     }
-                }
-                _ => {
-                    ui.heading("Selected unit");
-                    ui.label("Click a symbol on the map; right-click the map to order the selected unit.");
-                }
-            }
-            if let Some(k) = view.chain_of {
-                ui.separator();
-                ui.heading("Why: detection -> report -> order -> fire");
-                let log = run.log_of(side);
-                for i in chain_of(log, &snap.units, k, side) {
-                    let (_, _, text) = describe(&log[i].kind);
-                    let l = format!("{}  {text}", clock_text(log[i].t));
-                    ui.label(&l);
-                    view.texts.push(l);
-                }
-                if ui.button("clear").clicked() {
-                    view.chain_of = None;
-                }
-            }
-            if control {
-                orders::control_panel(ui, &mut view, &run, &mut run_cmds);
-            }
-            if run.ended {
-                ui.separator();
-                ui.heading("Outcome");
-                let lines = outcome_lines(&run, side);
-                egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
-                    for l in &lines {
-                        ui.label(l);
+                    if ui.button("clear").clicked() {
+                        view.chain_of = None;
                     }
-                });
-                view.texts.extend(lines);
+                }
+                if control {
+                    orders::control_panel(ui, &mut view, &run, &mut run_cmds);
+                }
+                if run.ended {
+                    ui.separator();
+                    ui.heading("Outcome");
+                    let lines = outcome_lines(&run, side);
+                    egui::ScrollArea::vertical().id_salt("summary").max_height(260.0).show(ui, |ui| {
+                        for l in &lines {
+                            ui.label(l);
+                        }
+                    });
+                    view.texts.extend(lines);
+                }
+            });
+        },
+    );
+    // ---- right: strength over time, or the order of battle
+    let mut show_right = view.show_right;
+    egui::Panel::right("charts").default_size(240.0).size_range(200.0..=380.0).resizable(true).show_collapsible(
+        &mut root,
+        &mut show_right,
+        |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut view.right_tab, RightTab::Charts, egui::RichText::new("Strength").strong());
+                ui.selectable_value(
+                    &mut view.right_tab,
+                    RightTab::Oob,
+                    egui::RichText::new("Order of battle").strong(),
+                );
+            });
+            ui.separator();
+            match view.right_tab {
+                RightTab::Charts => {
+                    egui::ScrollArea::vertical().id_salt("charts").show(ui, |ui| {
+                        ui.label(if side.is_some() {
+                            "men in the fight, own side only (fog of war)"
+                        } else {
+                            "men in the fight"
+                        });
+                        strength_chart(ui, &run, th, true, side);
+                        ui.label("by contingent");
+                        strength_chart(ui, &run, th, false, side);
+                        ui.separator();
+                        summary_table(ui, snap, th, side);
+                    });
+                }
+                RightTab::Oob => {
+                    let rows = oob_rows(snap, th, side);
+                    egui::ScrollArea::vertical().id_salt("oob").show(ui, |ui| oob_tree(ui, &mut view, snap, &rows));
+                    view.texts.extend(rows.into_iter().map(|r| r.text));
+                }
             }
-        });
-    });
-    // ---- right: strength over time
-    egui::Panel::right("charts").default_size(280.0).size_range(220.0..=380.0).show(&mut root, |ui| {
-        ui.heading("Strength in the fight");
-        if side.is_some() {
-            ui.label("own side only (fog of war)");
-        }
-        strength_chart(ui, &run, th, true, side);
-        ui.separator();
-        ui.label("by contingent");
-        strength_chart(ui, &run, th, false, side);
-        ui.separator();
-        summary_table(ui, snap, th, side);
-    });
+        },
+    );
+    // dragging a panel's edge shut folds it away too
+    if !author.editing {
+        view.show_left = show_left;
+    }
+    view.show_right = show_right;
     // ---- bottom: the event log or the messages
     if author.editing || !author.rows.is_empty() || !author.status.is_empty() {
         egui::Panel::bottom("problems").resizable(false).show(&mut root, |ui| {
             author::problems(ui, &mut author, &mut view, &run);
         });
     }
-    egui::Panel::bottom("log").default_size(190.0).resizable(true).show(&mut root, |ui| {
+    egui::Panel::bottom("log").default_size(150.0).resizable(true).show(&mut root, |ui| {
         let msgs = messages_of(&run, side);
         ui.horizontal(|ui| {
             if ui.selectable_label(!view.show_messages, egui::RichText::new("Event log").strong()).clicked() {
@@ -641,8 +757,8 @@ pub fn ui(
             view.scanned = 0;
             view.filtered.clear();
         }
-        for i in view.scanned..log.len() {
-            let (kind, _, text) = describe(&log[i].kind);
+        for (i, e) in log.iter().enumerate().skip(view.scanned) {
+            let (kind, _, text) = describe(&e.kind);
             if view.log_kinds.contains(kind) && (needle.is_empty() || text.to_lowercase().contains(&needle)) {
                 view.filtered.push(i);
             }
@@ -803,53 +919,193 @@ fn unit_panel(ui: &mut egui::Ui, u: &UnitView, lines: &[String]) {
     ui.add(egui::ProgressBar::new(u.morale as f32).text(format!("morale {:.2}", u.morale)));
 }
 
+/// Men in the fight over sim time, by side or by contingent (a side's view: its own only):
+/// hours of sim time across, men up, a legend naming each line.
 fn strength_chart(ui: &mut egui::Ui, run: &Run, th: &Theatre, sides: bool, only: Option<usize>) {
-    let (resp, p) = ui.allocate_painter(Vec2::new(ui.available_width(), 110.0), egui::Sense::hover());
-    let r = resp.rect;
-    p.rect_filled(r, 2.0, Color32::from_gray(245));
+    use egui_plot::{AxisHints, Corner, Legend, Line, Plot, PlotPoints};
     let h = &run.history;
-    if h.is_empty() {
-        return;
-    }
-    // the chart spans the run so far (at least an hour)
-    let tmax = run.t().max(3600) as f32;
-    let series: Vec<(String, Color32, Vec<u32>)> = if sides {
+    let hours = |t: u64| t as f64 / 3600.0;
+    let series: Vec<(String, Color32, Vec<[f64; 2]>)> = if sides {
         (0..th.sides.len())
             .filter(|s| only.is_none_or(|o| o == *s))
             .map(|s| {
                 let col = if s == th.defender { Color32::from_rgb(0, 90, 200) } else { Color32::from_rgb(200, 30, 30) };
-                (th.sides[s].clone(), col, h.iter().map(|x| x.sides[s]).collect())
+                (th.sides[s].clone(), col, h.iter().map(|x| [hours(x.t), x.sides[s] as f64]).collect())
             })
             .collect()
     } else {
         (0..th.contingents.len())
             .filter(|k| only.is_none_or(|o| o == th.contingents[*k].side))
             .map(|k| {
-                (
-                    th.contingents[k].id.clone(),
-                    symbols::contingent_colour(k),
-                    h.iter().map(|x| x.contingents[k]).collect(),
-                )
+                // the black of a contingent's band would vanish on the dark chart
+                let c = symbols::contingent_colour(k);
+                let c = if c.r() as u32 + c.g() as u32 + c.b() as u32 <= 150 { Color32::from_gray(210) } else { c };
+                (th.contingents[k].id.clone(), c, h.iter().map(|x| [hours(x.t), x.contingents[k] as f64]).collect())
             })
             .collect()
     };
-    let ymax = series.iter().flat_map(|s| s.2.iter()).copied().max().unwrap_or(1).max(1) as f32;
-    for (k, (name, col, v)) in series.iter().enumerate() {
-        let pts: Vec<Pos2> = h
-            .iter()
-            .zip(v)
-            .map(|(s, &y)| {
-                Pos2::new(r.left() + r.width() * s.t as f32 / tmax, r.bottom() - r.height() * y as f32 / ymax)
-            })
-            .collect();
-        p.add(egui::Shape::line(pts, Stroke::new(1.8, *col)));
-        p.text(
-            Pos2::new(r.left() + 4.0 + 52.0 * (k % 5) as f32, r.top() + 2.0 + 12.0 * (k / 5) as f32),
-            egui::Align2::LEFT_TOP,
-            name,
-            egui::FontId::proportional(10.0),
-            *col,
-        );
+    Plot::new(if sides { "strength_sides" } else { "strength_contingents" })
+        .height(if sides { 130.0 } else { 150.0 })
+        .legend(Legend::default().position(Corner::RightTop).background_alpha(0.6))
+        // round steps of hours (1, 2, 3, 6, 12, 24...), labelled when at least 36 points apart
+        .custom_x_axes(vec![AxisHints::new_x().label("hours of sim time").label_spacing(24.0..=36.0)])
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|g| {
+            let per_h = 8.0 / g.base_step_size.max(1e-9); // points per hour
+            let major = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0]
+                .into_iter()
+                .find(|h| h * per_h >= 36.0)
+                .unwrap_or(168.0);
+            let minor = if major >= 2.0 && major % 2.0 == 0.0 { major / 2.0 } else { major };
+            [minor, major, major * 4.0]
+        }))
+        .y_axis_label("men")
+        // the run so far, at least an hour, from zero men up
+        .include_x(0.0)
+        .include_x(hours(run.t().max(3600)))
+        .include_y(0.0)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .label_formatter(|hp| match hp {
+            egui_plot::HoverPosition::NearDataPoint { plot_name, position, .. } => Some(format!(
+                "{plot_name}: {:.0} men at {}",
+                position.y,
+                clock_text((position.x * 3600.0).round().max(0.0) as u64)
+            )),
+            egui_plot::HoverPosition::Elsewhere { .. } => None,
+        })
+        .show(ui, |pu| {
+            for (name, col, pts) in series {
+                pu.line(Line::new(name, PlotPoints::from(pts)).color(col).width(1.8));
+            }
+        });
+}
+
+/// One row of the order-of-battle tree: a side (depth 0), a contingent or the enemy heading
+/// (1), a unit or a track (2).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OobRow {
+    pub depth: usize,
+    pub text: String,
+    /// The unit the row selects (its spawn index).
+    pub unit: Option<usize>,
+    /// The track the row selects (a side's view).
+    pub track: Option<u32>,
+}
+
+fn status_text(s: Status) -> &'static str {
+    match s {
+        Status::Fighting => "fighting",
+        Status::Withdrawing => "withdrawing",
+        Status::Broken => "broken",
+        Status::Surrendered => "surrendered",
+        Status::Out => "out",
+    }
+}
+
+/// The order of battle a view shows: side → contingent → unit with its strength and state;
+/// the umpire's has every side, a side's only its own, and then the enemy as its headquarters
+/// hold it, track by track (never an enemy unit's name or id).
+pub fn oob_rows(snap: &super::run::Snapshot, th: &Theatre, side: Option<usize>) -> Vec<OobRow> {
+    let row = |depth, text| OobRow { depth, text, unit: None, track: None };
+    let mut out = Vec::new();
+    for s in (0..th.sides.len()).filter(|s| side.is_none_or(|v| v == *s)) {
+        let mut units: Vec<&UnitView> = snap.units.iter().filter(|u| u.side == s).collect();
+        units.sort_by_key(|u| u.index);
+        let (active, start) = units.iter().fold((0, 0), |a, u| (a.0 + u.pers.active, a.1 + u.pers.start));
+        out.push(row(0, format!("{} — {active} of {start} in the fight", th.sides[s])));
+        for (k, c) in th.contingents.iter().enumerate().filter(|(_, c)| c.side == s) {
+            let mine: Vec<&&UnitView> = units.iter().filter(|u| u.contingent == k).collect();
+            let (active, start) = mine.iter().fold((0, 0), |a, u| (a.0 + u.pers.active, a.1 + u.pers.start));
+            out.push(row(1, format!("{} ({:?}) — {active} of {start}", c.id, c.nation)));
+            for u in mine {
+                out.push(OobRow {
+                    depth: 2,
+                    text: format!(
+                        "{} ({}) — {} of {}, {}",
+                        u.name,
+                        u.id,
+                        u.pers.active,
+                        u.pers.start,
+                        status_text(u.status)
+                    ),
+                    unit: Some(u.index),
+                    track: None,
+                });
+            }
+        }
+    }
+    if let Some(s) = side {
+        let mut pic: Vec<&ContactView> = snap.picture(s).iter().collect();
+        pic.sort_by_key(|c| c.track);
+        out.push(row(0, format!("The enemy: {} track(s) held", pic.len())));
+        for c in pic {
+            out.push(OobRow { depth: 2, text: contact_text(c), unit: None, track: Some(c.track) });
+        }
+    }
+    out
+}
+
+/// The order-of-battle tree: sides and contingents fold; a unit or track row selects it and
+/// moves the map there.
+fn oob_tree(ui: &mut egui::Ui, view: &mut View, snap: &super::run::Snapshot, rows: &[OobRow]) {
+    let mut k = 0;
+    while k < rows.len() {
+        let end = (k + 1..rows.len()).find(|&j| rows[j].depth == 0).unwrap_or(rows.len());
+        egui::CollapsingHeader::new(egui::RichText::new(&rows[k].text).strong())
+            .id_salt(("oob", k))
+            .default_open(true)
+            .show(ui, |ui| {
+                let mut j = k + 1;
+                while j < end {
+                    if rows[j].depth == 1 {
+                        let sub = (j + 1..end).find(|&i| rows[i].depth <= 1).unwrap_or(end);
+                        egui::CollapsingHeader::new(&rows[j].text).id_salt(("oob", j)).default_open(true).show(
+                            ui,
+                            |ui| {
+                                for r in &rows[j + 1..sub] {
+                                    oob_leaf(ui, view, snap, r);
+                                }
+                            },
+                        );
+                        j = sub;
+                    } else {
+                        oob_leaf(ui, view, snap, &rows[j]);
+                        j += 1;
+                    }
+                }
+            });
+        k = end;
+    }
+}
+
+fn oob_leaf(ui: &mut egui::Ui, view: &mut View, snap: &super::run::Snapshot, r: &OobRow) {
+    let selected = (r.unit.is_some() && r.unit == view.selected) || (r.track.is_some() && r.track == view.track);
+    if ui.selectable_label(selected, egui::RichText::new(&r.text).small()).clicked() {
+        if let Some(k) = r.unit {
+            view.selected = Some(k);
+            view.track = None;
+            if let Some(u) = snap.units.iter().find(|u| u.index == k) {
+                view.centre = u.pos;
+                view.fitted = true;
+            }
+        } else if let Some(n) = r.track {
+            view.track = Some(n);
+            view.selected = None;
+            if let Some(c) = view_side_picture(view, snap).iter().find(|c| c.track == n) {
+                view.centre = c.est;
+                view.fitted = true;
+            }
+        }
+    }
+}
+
+fn view_side_picture<'a>(view: &View, snap: &'a super::run::Snapshot) -> &'a [ContactView] {
+    match view.side {
+        ViewSide::Side(s) => snap.picture(s),
+        ViewSide::Umpire => &[],
     }
 }
 
@@ -998,7 +1254,7 @@ fn map_canvas(
         for pl in v
             .places
             .iter()
-            .filter(|pl| !author.editing && !(hide_objectives && matches!(pl.kind, PlaceKind::Objective)))
+            .filter(|pl| !(author.editing || (hide_objectives && matches!(pl.kind, PlaceKind::Objective))))
         {
             let s = view.to_screen(rect, pl.at);
             let ink = Color32::from_rgb(20, 20, 20);
@@ -1038,6 +1294,7 @@ fn map_canvas(
             }
         }
     }
+    view.stacks.clear();
     if author.editing {
         author::draw(&p, &resp, view, rect, author, run, out);
     } else {
@@ -1150,34 +1407,36 @@ fn units_and_picking(
             }
         }
     }
-    // the chain behind a casualty, highlighted: units by where they are, tracks where the
-    // side believes them
+    // the units and tracks in the chain behind a casualty (ringed below, by their stacks)
+    let mut chain_names: Vec<String> = Vec::new();
     if let Some(k) = view.chain_of {
         let log = run.log_of(side);
-        let mut names: Vec<String> = Vec::new();
         for i in chain_of(log, &run.snapshot.units, k, side) {
             match &log[i].kind {
-                EventKind::Detected { observer, target, .. } => names.extend([observer.clone(), target.clone()]),
-                EventKind::Engaged { shooter, target, .. } => names.extend([shooter.clone(), target.clone()]),
-                EventKind::Order { to, .. } => names.push(to.clone()),
+                EventKind::Detected { observer, target, .. } => chain_names.extend([observer.clone(), target.clone()]),
+                EventKind::Engaged { shooter, target, .. } => chain_names.extend([shooter.clone(), target.clone()]),
+                EventKind::Order { to, .. } => chain_names.push(to.clone()),
                 _ => {}
             }
         }
-        let ring = Stroke::new(3.0, Color32::from_rgb(255, 120, 0));
-        for u in run.snapshot.units.iter().filter(|u| mine(u) && names.contains(&u.id)) {
-            p.circle_stroke(view.to_screen(rect, u.pos), 22.0, ring);
-        }
-        if let Some(s) = side {
-            for c in run.snapshot.picture(s).iter().filter(|c| names.contains(&track_name(c.track))) {
-                p.circle_stroke(view.to_screen(rect, c.est), 22.0, ring);
-            }
-        }
     }
-    // units and contacts
+    // units and contacts: what the view may draw (its own units, or all for the umpire, in
+    // index order; then its side's tracks by number), stacked where they would overlap
     view.drawn.clear();
+    view.stacks.clear();
     let defender = th.defender;
-    let mut hits: Vec<(Drawn, egui::Rect)> = Vec::new();
-    for u in &run.snapshot.units {
+    struct Item {
+        what: Drawn,
+        at: Pos2,
+        symbol: Symbol,
+        name: String,
+        strength: u32,
+        approx: bool,
+    }
+    let mut items: Vec<Item> = Vec::new();
+    let mut units: Vec<&UnitView> = run.snapshot.units.iter().collect();
+    units.sort_by_key(|u| u.index);
+    for u in units {
         let truth_ghost = !mine(u) && view.show_truth && run.seat.is_none();
         if !mine(u) && !truth_ghost {
             continue;
@@ -1187,30 +1446,138 @@ fn units_and_picking(
         }
         let ty = &th.types[u.ty];
         let aff = affiliation_of(view.side, u.side, defender);
-        let s = Symbol {
+        let mut s = Symbol {
             affiliation: aff,
             category: Some(ty.category),
             echelon: Some(ty.echelon),
             band: Some(symbols::contingent_colour(u.contingent)),
-            strength: Some(u.pers.active.to_string()),
+            strength: None,
             state: state_of(u),
             selected: view.selected == Some(u.index),
-            alpha: if truth_ghost { 0.35 } else { 1.0 },
+            alpha: 1.0,
         };
         let at = view.to_screen(rect, u.pos);
-        let r = symbols::draw(p, at, &s);
-        if !truth_ghost {
-            view.drawn.push((Drawn::Unit(u.index), at, symbols::fill(aff)));
-            hits.push((Drawn::Unit(u.index), r));
+        if truth_ghost {
+            // the truth beside the belief: faint, apart from the view's own picture
+            s.alpha = 0.35;
+            s.strength = Some(u.pers.active.to_string());
+            symbols::draw(p, at, &s);
+            continue;
+        }
+        items.push(Item {
+            what: Drawn::Unit(u.index),
+            at,
+            symbol: s,
+            name: u.id.clone(),
+            strength: u.pers.active,
+            approx: false,
+        });
+    }
+    let ink_track = Stroke::new(1.0, Color32::from_rgba_unmultiplied(180, 0, 0, 160));
+    if let Some(sd) = side {
+        let mut pic: Vec<&ContactView> = run.snapshot.picture(sd).iter().collect();
+        pic.sort_by_key(|c| c.track);
+        for c in pic {
+            let at = view.to_screen(rect, c.est);
+            // the circle of the position's error (one standard error) where the track is held
+            p.circle_stroke(at, ((c.error_m / view.scale) as f32).max(3.0), ink_track);
+            let age = if c.age_s >= 60 { format!(" {} min", c.age_s / 60) } else { String::new() };
+            items.push(Item {
+                what: Drawn::Track(c.track),
+                at,
+                symbol: Symbol {
+                    affiliation: if c.class.is_some() { Affiliation::Hostile } else { Affiliation::Unknown },
+                    category: c.class,
+                    echelon: None,
+                    band: None,
+                    strength: None,
+                    state: State::Fighting,
+                    selected: view.track == Some(c.track),
+                    // the symbol fades with the track's age
+                    alpha: (1.0 - c.age_s as f32 / 3600.0).clamp(0.35, 1.0),
+                },
+                name: format!("{}{age}", track_name(c.track)),
+                strength: c.strength,
+                approx: true,
+            });
         }
     }
-    if let Some(s) = side {
-        for c in run.snapshot.picture(s) {
-            let selected = view.track == Some(c.track);
-            contact_symbol(p, view, rect, c, &mut hits, selected);
+    // own side (or the defender, for the umpire) and the enemy stack apart
+    let keyed: Vec<(u8, Pos2)> =
+        items.iter().map(|i| (u8::from(i.symbol.affiliation != Affiliation::Friendly), i.at)).collect();
+    let stacks = symbols::stacks(&keyed);
+    let (sel_unit, sel_track) = (view.selected, view.track);
+    let is_selected = |d: Drawn| match d {
+        Drawn::Unit(k) => sel_unit == Some(k),
+        Drawn::Track(n) => sel_track == Some(n),
+    };
+    let mut hits: Vec<(usize, egui::Rect)> = Vec::new();
+    let mut wanted: Vec<(egui::Rect, Vec2, bool)> = Vec::new();
+    let mut galleys = Vec::new();
+    let label_ink = Color32::from_rgb(20, 20, 20);
+    for (si, st) in stacks.iter().enumerate() {
+        // on top: the selection, else the first still in play
+        let top = st
+            .members
+            .iter()
+            .copied()
+            .find(|&m| is_selected(items[m].what))
+            .or_else(|| st.members.iter().copied().find(|&m| items[m].symbol.state != State::Out))
+            .unwrap_or(st.members[0]);
+        let n = st.members.len();
+        let r = symbols::draw_stack(p, st.at, &items[top].symbol, n);
+        hits.push((si, r));
+        for &m in &st.members {
+            view.drawn.push((items[m].what, st.at, symbols::fill(items[m].symbol.affiliation)));
+        }
+        let it = &items[top];
+        let approx = if it.approx { "~" } else { "" };
+        let text = if n == 1 {
+            format!("{} {approx}{}", it.name, it.strength)
+        } else {
+            let sum: u32 = st.members.iter().map(|&m| items[m].strength).sum();
+            format!("{} +{} · {approx}{sum}", it.name, n - 1)
+        };
+        let g = p.layout_no_wrap(text.clone(), egui::FontId::proportional(10.0), label_ink);
+        wanted.push((r, g.size() + Vec2::new(2.0, 0.0), is_selected(it.what)));
+        galleys.push((text, g));
+        view.stacks.push(DrawnStack {
+            at: st.at,
+            rect: r,
+            members: st.members.iter().map(|&m| (items[m].what, items[m].at)).collect(),
+            top: it.what,
+            label: None,
+        });
+    }
+    // the chain behind a casualty, highlighted: each stack holding a unit of it (where the
+    // view draws it) or a track of it (where the side believes it)
+    if !chain_names.is_empty() {
+        let ring = Stroke::new(3.0, Color32::from_rgb(255, 120, 0));
+        let in_chain = |d: Drawn| match d {
+            Drawn::Unit(k) => run.snapshot.units.iter().any(|u| u.index == k && chain_names.contains(&u.id)),
+            Drawn::Track(n) => chain_names.contains(&track_name(n)),
+        };
+        for st in &view.stacks {
+            if st.members.iter().any(|(d, _)| in_chain(*d)) {
+                p.circle_stroke(st.at, 22.0 + 2.0 * (st.members.len().min(3) - 1) as f32, ring);
+            }
         }
     }
-    // clicking: a position for the order being prepared, else a selection
+    // labels: beside their symbol where there is room, clear of every symbol, of each other
+    // and of the scale bar and north arrow; the selection's always
+    let mut obstacles: Vec<egui::Rect> = hits.iter().map(|h| h.1).collect();
+    obstacles.push(scale_bar_rect(rect, view.scale));
+    obstacles.push(north_arrow_rect(rect));
+    let placed = symbols::place_labels(&obstacles, &wanted, rect.shrink(2.0));
+    for ((si, (text, g)), at) in galleys.into_iter().enumerate().zip(placed) {
+        if let Some(lr) = at {
+            p.rect_filled(lr.expand(1.0), 2.0, Color32::from_white_alpha(170));
+            p.galley(lr.min + Vec2::new(1.0, 0.0), g, label_ink);
+            view.stacks[si].label = Some((text, lr));
+        }
+    }
+    // clicking: a position for the order being prepared, else a selection (a stack's next
+    // member with each click)
     let pointer = resp.hover_pos();
     let under = |q: Pos2| hits.iter().rev().find(|(_, r)| r.contains(q)).map(|(k, _)| *k);
     if resp.clicked()
@@ -1218,7 +1585,12 @@ fn units_and_picking(
     {
         let at = view.to_world(rect, q);
         if !orders::take_click(view, at) {
-            match under(q) {
+            let pick = under(q).map(|si| {
+                let m = &view.stacks[si].members;
+                let cur = m.iter().position(|(d, _)| is_selected(*d));
+                m[cur.map_or(0, |c| (c + 1) % m.len())].0
+            });
+            match pick {
                 Some(Drawn::Unit(k)) => {
                     view.selected = Some(k);
                     view.track = None;
@@ -1245,11 +1617,12 @@ fn units_and_picking(
             orders::quick(ui, view, run, at, cmds);
         }
     });
-    // the tooltip: a unit as the view sees it, a track as its side holds it
+    // the tooltip: a unit as the view sees it, a track as its side holds it; a stack lists
+    // its members (a click selects the next)
     if let Some(q) = pointer
-        && let Some(k) = under(q)
+        && let Some(si) = under(q)
     {
-        let text = match k {
+        let line = |k: Drawn| match k {
             Drawn::Unit(i) => run
                 .snapshot
                 .units
@@ -1264,7 +1637,12 @@ fn units_and_picking(
                 .map(contact_text)
                 .unwrap_or_default(),
         };
-        view.texts.push(text.clone());
+        let members = &view.stacks[si].members;
+        let mut lines: Vec<String> = members.iter().map(|(d, _)| line(*d)).collect();
+        if lines.len() > 1 {
+            lines.insert(0, format!("{} here (click to select each in turn):", lines.len()));
+        }
+        view.texts.extend(lines.iter().cloned());
         egui::Tooltip::always_open(
             ui.ctx().clone(),
             ui.layer_id(),
@@ -1272,7 +1650,9 @@ fn units_and_picking(
             egui::PopupAnchor::Pointer,
         )
         .show(|ui| {
-            ui.label(text);
+            for l in &lines {
+                ui.label(l);
+            }
         });
     }
 }
@@ -1291,58 +1671,32 @@ fn label(p: &egui::Painter, at: Pos2, text: &str, size: f32, col: Color32) {
     p.text(at, egui::Align2::LEFT_CENTER, text, egui::FontId::proportional(size), col);
 }
 
-fn contact_symbol(
-    p: &egui::Painter,
-    view: &mut View,
-    rect: egui::Rect,
-    c: &ContactView,
-    hits: &mut Vec<(Drawn, egui::Rect)>,
-    selected: bool,
-) {
-    let at = view.to_screen(rect, c.est);
-    // error ellipse (one standard error), then the symbol fading with age
-    p.circle_stroke(
-        at,
-        ((c.error_m / view.scale) as f32).max(3.0),
-        Stroke::new(1.0, Color32::from_rgba_unmultiplied(180, 0, 0, 160)),
-    );
-    let alpha = (1.0 - c.age_s as f32 / 3600.0).clamp(0.35, 1.0);
-    let aff = if c.class.is_some() { Affiliation::Hostile } else { Affiliation::Unknown };
-    let s = Symbol {
-        affiliation: aff,
-        category: c.class,
-        echelon: None,
-        band: None,
-        strength: Some(format!("~{}", c.strength)),
-        state: State::Fighting,
-        selected,
-        alpha,
-    };
-    let r = symbols::draw(p, at, &s);
-    let age = if c.age_s >= 60 { format!(" {} min", c.age_s / 60) } else { String::new() };
-    p.text(
-        at + Vec2::new(-symbols::HALF.x, symbols::HALF.y + 10.0),
-        egui::Align2::LEFT_CENTER,
-        format!("{}{age}", track_name(c.track)),
-        egui::FontId::proportional(9.0),
-        Color32::from_rgb(120, 0, 0),
-    );
-    view.drawn.push((Drawn::Track(c.track), at, symbols::fill(aff)));
-    hits.push((Drawn::Track(c.track), r));
-}
-
-fn scale_bar(p: &egui::Painter, rect: egui::Rect, scale: f64) {
-    // a round length about 120 points long
+/// The scale bar's length: a round number of metres about 120 points long, and its length
+/// in points.
+fn scale_bar_len(scale: f64) -> (f64, f32) {
     let target = 120.0 * scale;
     let mag = 10f64.powf(target.log10().floor());
     let len = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).rfind(|&l| l <= target).unwrap_or(mag);
-    let px = (len / scale) as f32;
+    (len, (len / scale) as f32)
+}
+
+/// Where the scale bar is drawn (its white box).
+fn scale_bar_rect(rect: egui::Rect, scale: f64) -> egui::Rect {
+    let px = scale_bar_len(scale).1;
     let a = Pos2::new(rect.right() - px - 20.0, rect.bottom() - 24.0);
-    p.rect_filled(
-        egui::Rect::from_min_size(a - Vec2::new(6.0, 16.0), Vec2::new(px + 12.0, 26.0)),
-        2.0,
-        Color32::from_white_alpha(200),
-    );
+    egui::Rect::from_min_size(a - Vec2::new(6.0, 16.0), Vec2::new(px + 12.0, 26.0))
+}
+
+/// Where the north arrow is drawn.
+fn north_arrow_rect(rect: egui::Rect) -> egui::Rect {
+    let c = Pos2::new(rect.right() - 30.0, rect.top() + 40.0);
+    egui::Rect::from_min_max(c - Vec2::new(18.0, 32.0), c + Vec2::new(18.0, 18.0))
+}
+
+fn scale_bar(p: &egui::Painter, rect: egui::Rect, scale: f64) {
+    let (len, px) = scale_bar_len(scale);
+    let a = Pos2::new(rect.right() - px - 20.0, rect.bottom() - 24.0);
+    p.rect_filled(scale_bar_rect(rect, scale), 2.0, Color32::from_white_alpha(200));
     p.line_segment([a, a + Vec2::new(px, 0.0)], Stroke::new(3.0, Color32::BLACK));
     p.line_segment([a + Vec2::new(0.0, -4.0), a + Vec2::new(0.0, 4.0)], Stroke::new(1.5, Color32::BLACK));
     p.line_segment([a + Vec2::new(px, -4.0), a + Vec2::new(px, 4.0)], Stroke::new(1.5, Color32::BLACK));
@@ -1409,6 +1763,17 @@ mod tests {
                     lines.extend(unit_lines(u, &th, &run.snapshot, Some(s)));
                 }
                 lines.extend(messages_of(&run, Some(s)).iter().map(|m| m.text.clone()));
+                // the order-of-battle tree: its own units and the enemy's tracks
+                let oob = oob_rows(&run.snapshot, &th, Some(s));
+                assert!(
+                    oob.iter().all(|r| r.unit.is_none_or(|k| run
+                        .snapshot
+                        .units
+                        .iter()
+                        .any(|u| u.index == k && u.side == s))),
+                    "only its own units"
+                );
+                lines.extend(oob.into_iter().map(|r| r.text));
                 if at == loaded.duration_s {
                     assert!(run.ended);
                     let out = outcome_lines(&run, Some(s));
@@ -1436,6 +1801,64 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The order of battle: the umpire's lists every unit once, under its side and contingent,
+    /// in index order; a side's lists its own units and then exactly the tracks it holds.
+    #[test]
+    fn the_order_of_battle_lists_each_unit_under_its_contingent() {
+        let loaded = Arc::new(jets::scenario::load_default().unwrap());
+        let run = Run::start(loaded.clone(), 2000, 12 * 3600, false);
+        let (th, snap) = (run.theatre.clone(), &run.snapshot);
+        let rows = oob_rows(snap, &th, None);
+        let units: Vec<usize> = rows.iter().filter_map(|r| r.unit).collect();
+        assert_eq!(units.len(), th.unit_ids.len(), "every unit once");
+        let mut side = None;
+        let mut contingent = None;
+        for r in &rows {
+            match r.depth {
+                0 => side = th.sides.iter().position(|s| r.text.starts_with(&format!("{s} — "))),
+                1 => contingent = th.contingents.iter().position(|c| r.text.starts_with(&format!("{} (", c.id))),
+                _ => {
+                    let k = r.unit.expect("a unit row");
+                    let u = snap.units.iter().find(|u| u.index == k).unwrap();
+                    assert_eq!(Some(u.side), side, "{}", r.text);
+                    assert_eq!(Some(u.contingent), contingent, "{}", r.text);
+                    assert!(
+                        r.text.contains(&u.id) && r.text.contains(&format!("{} of {}", u.pers.active, u.pers.start))
+                    );
+                }
+            }
+        }
+        // totals add up: the side's row is the sum of its units
+        let active: u32 = snap.units.iter().filter(|u| u.side == 0).map(|u| u.pers.active).sum();
+        assert!(rows[0].text.contains(&format!("{active} of ")), "{}", rows[0].text);
+        for s in 0..th.sides.len() {
+            let rows = oob_rows(snap, &th, Some(s));
+            let own = snap.units.iter().filter(|u| u.side == s).count();
+            assert_eq!(rows.iter().filter(|r| r.unit.is_some()).count(), own);
+            let tracks: Vec<u32> = rows.iter().filter_map(|r| r.track).collect();
+            let mut held: Vec<u32> = snap.picture(s).iter().map(|c| c.track).collect();
+            held.sort_unstable();
+            assert_eq!(tracks, held, "side {s}: the tracks it holds, in order");
+            assert!(rows.iter().any(|r| r.depth == 0 && r.text.starts_with("The enemy: ")));
+        }
+    }
+
+    /// The time scale of the timeline: labelled ticks on round hours, far enough apart.
+    #[test]
+    fn the_time_scale_ticks_on_round_hours() {
+        let ticks = time_ticks(72 * 3600, 800.0);
+        let major: Vec<u64> = ticks.iter().filter(|t| t.1).map(|t| t.0).collect();
+        assert_eq!(major.first(), Some(&0));
+        let step = major[1] - major[0];
+        assert_eq!(step, 12 * 3600, "72 h over 800 points: every 12 h");
+        assert!(major.windows(2).all(|w| w[1] - w[0] == step));
+        assert!(ticks.len() > major.len(), "minor ticks between");
+        assert!(ticks.iter().all(|t| t.0 % 3600 == 0 && t.0 <= 72 * 3600));
+        assert_eq!(clock_text(major[3]), "D+1 12:00");
+        // a short run on a wide bar: every hour
+        assert_eq!(time_ticks(6 * 3600, 1000.0).iter().filter(|t| t.1).count(), 7);
     }
 
     /// The umpire's view is the truth: its log and chain name the units.

@@ -133,6 +133,12 @@ fn the_app_renders_the_map_units_and_panels_and_changes_no_result() {
         checked += 1;
     }
     assert!(checked >= 3, "too few symbols standing alone to check: {checked}");
+    check_stacks_and_labels(&meta);
+    // the order of battle lists every unit
+    let oob = serde_json::to_string(&meta["oob"]).unwrap();
+    for u in &jets::scenario::load_default().unwrap().scenario.units {
+        assert!(oob.contains(&format!("({})", u.id)), "the order of battle lists {}", u.id);
+    }
     // the panels: left of the map, a flat dark panel; the map itself is varied relief
     let panel = at(map[0] - 30.0, (map[1] + map[3]) / 2.0);
     assert!(
@@ -181,9 +187,68 @@ fn a_side_sees_only_its_units_and_its_contacts() {
         }
     }
     assert!(tracks < 30, "fog of war: the armed groups do not see every CIS unit ({tracks})");
+    check_stacks_and_labels(&meta);
+    let loaded = jets::scenario::load_default().unwrap();
+    let oob = serde_json::to_string(&meta["oob"]).unwrap() + &serde_json::to_string(&meta["stacks"]).unwrap();
+    assert!(oob.contains("irg_band_01"), "its own order of battle: {oob}");
+    for u in loaded.scenario.units.iter().filter(|u| u.side != "irg") {
+        assert!(!oob.contains(&u.id) && !oob.contains(&u.name), "the armed groups' view names {}", u.id);
+    }
     // a side that does not exist is bad input
     let (code, _) = view(&["--side", "nato", "--screenshot", shot.to_str().unwrap()]);
     assert_eq!(code, 2);
+}
+
+/// The stacks of a screenshot's sidecar: every symbol drawn is in exactly one stack, drawn
+/// where its stack is; a stack counts its members; no two stacks of one affiliation overlap
+/// (own and enemy may, where they fight); labels overlap no other label and no stack, and the
+/// selected unit's stack has one.
+fn check_stacks_and_labels(meta: &serde_json::Value) {
+    let rect = |v: &serde_json::Value| -> [f64; 4] {
+        let a = v.as_array().unwrap_or_else(|| panic!("a rectangle: {v}"));
+        [0, 1, 2, 3].map(|i| a[i].as_f64().unwrap())
+    };
+    let hit = |a: [f64; 4], b: [f64; 4]| a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+    let units = meta["units"].as_array().unwrap();
+    let stacks = meta["stacks"].as_array().unwrap();
+    assert!(!stacks.is_empty() && stacks.len() <= units.len());
+    let mut counted = 0;
+    for (i, s) in stacks.iter().enumerate() {
+        let members = s["members"].as_array().unwrap();
+        assert_eq!(s["count"].as_u64().unwrap() as usize, members.len());
+        assert!(members.contains(&s["top"]), "the top symbol is a member: {s}");
+        counted += members.len();
+        for m in members {
+            let u = units
+                .iter()
+                .find(|u| {
+                    (u["id"] == m["id"] && !m["id"].is_null()) || (u["track"] == m["track"] && !m["track"].is_null())
+                })
+                .unwrap_or_else(|| panic!("stack member {m} is not a drawn symbol"));
+            assert_eq!(u["stack"], i, "{u}");
+            assert_eq!((&u["x"], &u["y"]), (&s["x"], &s["y"]), "a stacked symbol is drawn where its stack is");
+        }
+    }
+    assert_eq!(counted, units.len(), "every symbol in one stack");
+    let friendly = serde_json::json!([128, 224, 255]);
+    let own = |s: &serde_json::Value| {
+        let m = &s["members"][0];
+        units.iter().find(|u| u["id"] == m["id"] && u["track"] == m["track"]).unwrap()["fill"] == friendly
+    };
+    let mut labels = Vec::new();
+    for (i, a) in stacks.iter().enumerate() {
+        for b in &stacks[i + 1..] {
+            assert!(own(a) != own(b) || !hit(rect(&a["rect"]), rect(&b["rect"])), "stacks overlap: {a} {b}");
+        }
+        if !a["label_rect"].is_null() {
+            labels.push(rect(&a["label_rect"]));
+        }
+    }
+    assert!(labels.len() * 2 >= stacks.len(), "most stacks labelled: {} of {}", labels.len(), stacks.len());
+    for (i, l) in labels.iter().enumerate() {
+        assert!(labels[i + 1..].iter().all(|m| !hit(*l, *m)), "labels overlap: {l:?}");
+        assert!(stacks.iter().all(|s| !hit(*l, rect(&s["rect"]))), "a label covers a symbol: {l:?}");
+    }
 }
 
 fn sidecar(shot: &Path) -> serde_json::Value {
@@ -363,7 +428,13 @@ fn a_sides_view_in_the_app_names_no_enemy() {
     let (code, err) = view(&args);
     assert_eq!(code, 0, "{err}");
     let meta = sidecar(&shot);
-    let shown = serde_json::to_string(&meta["units"]).unwrap() + &serde_json::to_string(&meta["texts"]).unwrap();
+    let shown = [&meta["units"], &meta["texts"], &meta["stacks"], &meta["oob"]]
+        .map(|v| serde_json::to_string(v).unwrap())
+        .concat();
+    check_stacks_and_labels(&meta);
+    let sel =
+        meta["stacks"].as_array().unwrap().iter().find(|s| s["top"]["id"] == "kg_mrc_1").expect("the selection on top");
+    assert!(sel["label"].as_str().unwrap().starts_with("kg_mrc_1"), "the selected unit is labelled: {sel}");
     let texts = meta["texts"].as_array().unwrap();
     assert!(texts.len() > 10, "the panels and the log were recorded: {texts:?}");
     assert!(texts.iter().any(|t| t.as_str().unwrap().contains("kg_mrc_1")), "the selected unit's panel");
