@@ -114,21 +114,10 @@ pub(super) fn overrides_and_sweep(
     }
     let sweep = match sweep {
         None => None,
-        Some(p) => {
-            let text = match scenario::load::read_capped(p) {
-                Ok(t) => t,
-                Err(e) => {
-                    let mut problems = scenario::Problems::default();
-                    let hint = scenario::load::read_hint(&e);
-                    problems.error_bare(e, Some(hint));
-                    return Err(exit(BatchError::Scenario(problems)));
-                }
-            };
-            match batch::design::parse(&p.display().to_string(), &text) {
-                Ok(s) => Some((s, text.to_string())),
-                Err(problems) => return Err(exit(BatchError::Scenario(problems))),
-            }
-        }
+        Some(p) => match batch::design::load(p) {
+            Ok(x) => Some(x),
+            Err(problems) => return Err(exit(BatchError::Scenario(problems))),
+        },
     };
     Ok((overrides, sweep))
 }
