@@ -196,7 +196,12 @@ fn cells(line: &str, start: usize) -> Result<Vec<(String, Range<usize>)>, (Strin
 pub fn read_table(name: &str, text: Arc<str>) -> Result<Table, crate::scenario::Problems> {
     let mut problems = crate::scenario::Problems::default();
     let src = problems.add_source(name, text.clone());
-    let hint = || Some("a design CSV has a header of factor paths (as for --set), then one line of values per design point".to_string());
+    let hint = || {
+        Some(
+            "a design CSV has a header of factor paths (as for --set), then one line of values per design point"
+                .to_string(),
+        )
+    };
     let mut header: Option<(Vec<String>, Vec<Range<usize>>)> = None;
     let (mut points, mut spans) = (Vec::new(), Vec::new());
     let mut offset = 0;
@@ -274,7 +279,9 @@ impl Table {
                     true or false, one of the listed names for a choice); see docs/scenario-format.md";
         for (c, path) in self.factors.iter().enumerate() {
             match super::overrides::field_kind(scn, path) {
-                Err(e) => problems.error_at(src, self.header_spans[c].clone(), format!("`{path}`: {e}"), Some(hint.into())),
+                Err(e) => {
+                    problems.error_at(src, self.header_spans[c].clone(), format!("`{path}`: {e}"), Some(hint.into()))
+                }
                 Ok(kind) => {
                     for (r, point) in self.points.iter().enumerate() {
                         if let Err(e) = kind.read(&point[c]) {
@@ -319,8 +326,15 @@ pub fn load(path: &std::path::Path) -> Result<(Sweep, String), crate::scenario::
                 problems.error_at(
                     src,
                     0..end,
-                    format!("the header names the factors {}; the sweep file lists {}", table.factors.join(", "), listed.join(", ")),
-                    Some("leave `factors` out of a sweep with a Csv design, or list the header's paths in its order".into()),
+                    format!(
+                        "the header names the factors {}; the sweep file lists {}",
+                        table.factors.join(", "),
+                        listed.join(", ")
+                    ),
+                    Some(
+                        "leave `factors` out of a sweep with a Csv design, or list the header's paths in its order"
+                            .into(),
+                    ),
                 );
                 return Err(problems);
             }
@@ -387,9 +401,11 @@ impl Sweep {
         self.check()?;
         let k = self.factors.len();
         match &self.design {
-            DesignKind::Csv { path } => {
-                self.table.as_ref().map(|t| t.points.clone()).ok_or_else(|| format!("the design CSV `{path}` has not been read"))
-            }
+            DesignKind::Csv { path } => self
+                .table
+                .as_ref()
+                .map(|t| t.points.clone())
+                .ok_or_else(|| format!("the design CSV `{path}` has not been read")),
             DesignKind::FullFactorial { levels } => {
                 let counts: Vec<usize> = self
                     .factors

@@ -80,7 +80,19 @@ pub fn describe(values: &[f64]) -> Option<Stat> {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let [p5, p50, p95] = percentiles(values);
-    Some(Stat { n: n as u64, mean, sd, ci_low: mean - half, ci_high: mean + half, min, max, p5, p50, p95, interval: "t" })
+    Some(Stat {
+        n: n as u64,
+        mean,
+        sd,
+        ci_low: mean - half,
+        ci_high: mean + half,
+        min,
+        max,
+        p5,
+        p50,
+        p95,
+        interval: "t",
+    })
 }
 
 /// Statistics of a yes/no measure: the share of yes with the Wilson score interval (z = 1.96).
