@@ -314,8 +314,10 @@ pub fn load(path: &std::path::Path) -> Result<(Sweep, String), crate::scenario::
     let text = read(path)?;
     let mut sweep = parse(&path.display().to_string(), &text)?;
     if let DesignKind::Csv { path: rel } = &sweep.design {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-        let file = dir.join(rel);
+        let file = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(dir) => dir.join(rel),
+            None => std::path::PathBuf::from(rel),
+        };
         let table = read_table(&file.display().to_string(), read(&file)?)?;
         if !sweep.factors.is_empty() {
             let listed: Vec<&str> = sweep.factors.iter().map(|f| f.path.as_str()).collect();
