@@ -34,7 +34,7 @@ mod front {
 fn main() -> ExitCode {
     let done = cli::run().and_then(|outcome| match outcome {
         Outcome::Exit(code) => Ok(code),
-        Outcome::View(args) => front::view(args),
+        Outcome::View(args) => front::view(*args),
         Outcome::Default => front::default(),
     });
     match done {

@@ -55,7 +55,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  jets view\n  jets view scenarios/karavshin_2000.ron --seed 42 --side irg\n  jets view --screenshot c2000_6h.png --at 6h --side cis\n\nKeys: drag or arrows to pan, wheel/touchpad or +/- to zoom; click a symbol to select it,\nclick an event to jump to its place and time (a casualty shows the chain behind it)."
     )]
-    View(ViewArgs),
+    View(Box<ViewArgs>),
     /// Run one replication headless and print its summary
     #[command(
         after_help = "Examples:\n  jets run\n  jets run --seed 7 --summary json\n  jets run scenarios/cooperation_2000.ron --until 6h --events first6h.jsonl\n  jets run --scale 8 --threads 1\n  jets run --set units.kg_mrc_1.strength=120 --seed 5776012572618218   # replay a batch row\n  jets run --sweep scripts/sweeps/c2000_blocking.ron --point 4 --seed 7774630973568771"
@@ -349,7 +349,7 @@ pub(crate) enum Outcome {
     /// A subcommand ran to this exit code.
     Exit(ExitCode),
     /// `jets view ...`.
-    View(ViewArgs),
+    View(Box<ViewArgs>),
     /// `jets` alone: the app when there is a display, else a headless run.
     Default,
 }

@@ -405,7 +405,7 @@ fn a_csv_design_runs_its_points_and_its_bad_cells_are_placed() {
     let (code, json, err) =
         jets(&["run", "--sweep", sw, "--point", "1", "--set", set, "--seed", &col("seed"), "--summary", "json"]);
     assert_eq!(code, 0, "{err}");
-    same_as_row(&json, &["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s"], &col);
+    same_as_row(&json, &["sides.irg.killed", "sides.cis.wounded", "events", "first_detection_s"], col);
     assert_eq!(json_at(&json, "scenario_hash"), col("scenario_hash"));
     // bad cells and paths: placed in the CSV, nothing written
     let refused = |csv: &str, place: &str, says: &str| {
