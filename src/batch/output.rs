@@ -343,15 +343,11 @@ fn plot(
 /// Longest factor-value label under a box, in characters.
 const LABEL_CHARS: usize = 48;
 
-/// The label of design point `p`: `p: v1, v2, ...` (shortened to [`LABEL_CHARS`]).
-fn point_label(p: usize, points: &[Vec<String>]) -> String {
-    let values = points.get(p).filter(|v| !v.is_empty()).map(|v| v.join(", "));
-    let mut text = match values {
-        Some(v) => format!("{p}: {v}"),
-        None => p.to_string(),
-    };
+/// The factor values of design point `p`, `v1, v2, ...` (shortened to [`LABEL_CHARS`]).
+fn values_label(p: usize, points: &[Vec<String>]) -> String {
+    let text = points.get(p).map(|v| v.join(", ")).unwrap_or_default();
     if text.chars().count() > LABEL_CHARS {
-        text = text.chars().take(LABEL_CHARS - 1).collect::<String>() + "…";
+        return text.chars().take(LABEL_CHARS - 1).collect::<String>() + "…";
     }
     text
 }
@@ -377,10 +373,10 @@ fn draw(
     let pad = (hi - lo) * 0.05;
     let n = per_point.len() as i32;
     let width = (160 + 40 * n).clamp(480, 2400) as u32;
-    // with factor values, the labels stand upright under their boxes
+    // with factor values, they stand upright under each box's number, reading down
     let labelled = !factors.is_empty();
-    let longest = (0..per_point.len()).map(|p| point_label(p, points).chars().count()).max().unwrap_or(1);
-    let label_area = if labelled { 30 + 7 * longest as u32 } else { 40 };
+    let longest = (0..per_point.len()).map(|p| values_label(p, points).chars().count()).max().unwrap_or(0);
+    let label_area = if labelled { 46 + 7 * longest as u32 } else { 40 };
     let root = SVGBackend::with_string(svg, (width, 380 + label_area)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
@@ -390,24 +386,30 @@ fn draw(
         .y_label_area_size(70)
         .build_cartesian_2d((0..n).into_segmented(), (lo - pad) as f32..(hi + pad) as f32)?;
     let x_desc = if labelled { format!("design point: {}", factors.join(", ")) } else { "design point".into() };
-    let label = |v: &SegmentValue<i32>| match v {
-        SegmentValue::CenterOf(p) | SegmentValue::Exact(p) if (0..n).contains(p) => point_label(*p as usize, points),
+    let number = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(p) | SegmentValue::Exact(p) if (0..n).contains(p) => p.to_string(),
         _ => String::new(),
-    };
-    let style = if labelled {
-        ("sans-serif", 12).into_font().transform(FontTransform::Rotate90).into()
-    } else {
-        ("sans-serif", 12).into_text_style(&root)
     };
     chart
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(measure)
         .x_labels(per_point.len())
-        .x_label_formatter(&label)
-        .x_label_style(style)
+        .x_label_formatter(&number)
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
+    if labelled {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        let style = ("sans-serif", 12)
+            .into_font()
+            .transform(FontTransform::Rotate90)
+            .into_text_style(&root)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        for p in 0..n {
+            let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(p), (lo - pad) as f32));
+            root.draw(&Text::new(values_label(p as usize, points), (x, y + 24), style.clone()))?;
+        }
+    }
     chart.draw_series(per_point.iter().enumerate().filter(|(_, v)| !v.is_empty()).map(|(i, v)| {
         let q = Quartiles::new(v);
         Boxplot::new_vertical(SegmentValue::CenterOf(i as i32), &q).width(20).whisker_width(0.6).style(BLUE)
