@@ -308,7 +308,15 @@ pub(super) fn finalize(
         }));
     }
     write_atomic(&out.join("summary.csv"), csv_out.as_bytes())?;
-    let json = serde_json::json!({ "scenario": job.scenario, "scenario_hash": job.scenario_hash, "seed": job.seed, "points": json_points });
+    let set_json: serde_json::Map<String, Value> =
+        set.iter().map(|(p, v)| (p.clone(), Value::String(v.clone()))).collect();
+    let json = serde_json::json!({
+        "scenario": job.scenario,
+        "scenario_hash": job.scenario_hash,
+        "seed": job.seed,
+        "set": set_json,
+        "points": json_points,
+    });
     write_atomic(&out.join("summary.json"), serde_json::to_string_pretty(&json).unwrap_or_default().as_bytes())?;
     let plots = out.join("plots");
     std::fs::create_dir_all(&plots)?;

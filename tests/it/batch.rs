@@ -395,6 +395,10 @@ fn a_csv_design_runs_its_points_and_its_bad_cells_are_placed() {
     );
     assert!(lines.clone().any(|l| l.starts_with("0,40,5.50,20,events,2,")), "{summary}");
     assert!(lines.any(|l| l.starts_with("1,130,185,20,sides.irg.killed,2,")), "{summary}");
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(json["set"]["sides.cis.rules.report_delay_min"], "20");
+    assert_eq!(json["points"][0]["factors"]["liaison.1.delay_min"], "5.50");
+    assert!(json["points"][1]["measures"]["events"]["p95"].is_number());
     let plot = read(&out.join("plots/sides.irg.killed.svg"));
     assert!(plot.contains("\n40, 5.50\n") && plot.contains("\n130, 185\n"), "the points' values label the boxes");
     assert!(plot.contains("design point: units.kg_mrc_1.strength, liaison.1.delay_min"));
