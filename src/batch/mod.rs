@@ -14,6 +14,7 @@
 //! hold every run's events in memory.
 
 pub mod design;
+pub mod nolh_tables;
 pub mod output;
 pub mod overrides;
 pub mod parquet;
@@ -220,9 +221,12 @@ pub fn prepare(
     sweep: Option<(&Sweep, String)>,
     allow_outside_paths: bool,
 ) -> Result<(Job, Points), BatchError> {
+    if let Some(t) = sweep.as_ref().and_then(|(s, _)| s.table.as_ref()) {
+        t.check(&base.scenario).map_err(BatchError::Scenario)?;
+    }
     let (factors, points, replications, crn, design) = match sweep {
         Some((s, text)) => (
-            s.factors.iter().map(|f| f.path.clone()).collect::<Vec<_>>(),
+            s.factor_paths(),
             s.points(seed).map_err(BatchError::Input)?,
             s.replications,
             s.common_random_numbers,

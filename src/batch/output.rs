@@ -16,6 +16,9 @@ use crate::sim::metrics::Summary;
 const LEAD: [&str; 4] = ["run", "seed", "point", "rep"];
 /// Columns after the factors, before the measures.
 const STATUS: [&str; 2] = ["status", "error"];
+/// The columns of `summary.csv` after the point, its factors and the `--set` paths.
+pub const SUMMARY_STATS: [&str; 12] =
+    ["measure", "n", "mean", "sd", "ci_low", "ci_high", "min", "max", "p5", "p50", "p95", "interval"];
 /// Summary fields left out of rows: the scenario's name is in the manifest, the seed is the
 /// row's own `seed` column, and wall time differs between identical runs (the manifest has
 /// the batch's timings).
@@ -243,12 +246,20 @@ pub(super) fn finalize(
             *outcomes[p].entry(r.cells[c].clone()).or_default() += 1;
         }
     }
-    let mut csv_out = String::from("point,");
-    for f in &job.factors {
-        csv_out.push_str(&csv_line(std::slice::from_ref(f)));
-        csv_out.push(',');
-    }
-    csv_out.push_str("measure,n,mean,sd,ci_low,ci_high,min,max,interval\n");
+    // the point, its factor values, then the --set values every point shares (a factor of
+    // the same path overrides its --set, so it is not repeated)
+    let set: Vec<(String, String)> = job
+        .set
+        .iter()
+        .filter_map(|o| o.split_once('='))
+        .filter(|(p, _)| !job.factors.iter().any(|f| f == p))
+        .map(|(p, v)| (p.to_string(), v.to_string()))
+        .collect();
+    let mut head: Vec<String> = vec!["point".into()];
+    head.extend(job.factors.iter().cloned());
+    head.extend(set.iter().map(|(p, _)| p.clone()));
+    head.extend(SUMMARY_STATS.iter().map(|s| s.to_string()));
+    let mut csv_out = csv_line(&head) + "\n";
     let mut json_points = Vec::new();
     let num = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
     for p in 0..npoints {
@@ -270,6 +281,7 @@ pub(super) fn finalize(
         for (m, s) in &ordered {
             let mut cells = vec![p.to_string()];
             cells.extend(factors.iter().cloned());
+            cells.extend(set.iter().map(|(_, v)| v.clone()));
             cells.push(m.clone());
             cells.extend([
                 s.n.to_string(),
@@ -279,6 +291,9 @@ pub(super) fn finalize(
                 num(s.ci_high),
                 num(s.min),
                 num(s.max),
+                num(s.p5),
+                num(s.p50),
+                num(s.p95),
                 s.interval.to_string(),
             ]);
             csv_out.push_str(&csv_line(&cells));
@@ -293,7 +308,15 @@ pub(super) fn finalize(
         }));
     }
     write_atomic(&out.join("summary.csv"), csv_out.as_bytes())?;
-    let json = serde_json::json!({ "scenario": job.scenario, "scenario_hash": job.scenario_hash, "seed": job.seed, "points": json_points });
+    let set_json: serde_json::Map<String, Value> =
+        set.iter().map(|(p, v)| (p.clone(), Value::String(v.clone()))).collect();
+    let json = serde_json::json!({
+        "scenario": job.scenario,
+        "scenario_hash": job.scenario_hash,
+        "seed": job.seed,
+        "set": set_json,
+        "points": json_points,
+    });
     write_atomic(&out.join("summary.json"), serde_json::to_string_pretty(&json).unwrap_or_default().as_bytes())?;
     let plots = out.join("plots");
     std::fs::create_dir_all(&plots)?;
@@ -304,22 +327,46 @@ pub(super) fn finalize(
             continue;
         }
         let file = plots.join(format!("{}.svg", m.replace(['/', ' ', '='], "_")));
-        let svg = plot(m, &per_point).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let svg = plot(m, &per_point, &job.factors, &job.points).map_err(|e| std::io::Error::other(e.to_string()))?;
         write_atomic(&file, svg.as_bytes())?;
     }
     Ok((rows.len() as u64, failed))
 }
 
 /// A box plot of one measure per design point (SVG text): median, quartiles and whiskers at
-/// 1.5 interquartile ranges (Tukey). Drawn in memory, so that the file is written (and its
-/// write checked) like every other.
-fn plot(measure: &str, per_point: &[Vec<f64>]) -> Result<String, Box<dyn std::error::Error>> {
+/// 1.5 interquartile ranges (Tukey). Each point is labelled with its number and, for a
+/// design, its factor values as the design wrote them (the axis names the factors). Drawn in
+/// memory, so that the file is written (and its write checked) like every other.
+fn plot(
+    measure: &str,
+    per_point: &[Vec<f64>],
+    factors: &[String],
+    points: &[Vec<String>],
+) -> Result<String, Box<dyn std::error::Error>> {
     let mut svg = String::new();
-    draw(&mut svg, measure, per_point)?;
+    draw(&mut svg, measure, per_point, factors, points)?;
     Ok(svg)
 }
 
-fn draw(svg: &mut String, measure: &str, per_point: &[Vec<f64>]) -> Result<(), Box<dyn std::error::Error>> {
+/// Longest factor-value label under a box, in characters.
+const LABEL_CHARS: usize = 48;
+
+/// The factor values of design point `p`, `v1, v2, ...` (shortened to [`LABEL_CHARS`]).
+fn values_label(p: usize, points: &[Vec<String>]) -> String {
+    let text = points.get(p).map(|v| v.join(", ")).unwrap_or_default();
+    if text.chars().count() > LABEL_CHARS {
+        return text.chars().take(LABEL_CHARS - 1).collect::<String>() + "…";
+    }
+    text
+}
+
+fn draw(
+    svg: &mut String,
+    measure: &str,
+    per_point: &[Vec<f64>],
+    factors: &[String],
+    points: &[Vec<String>],
+) -> Result<(), Box<dyn std::error::Error>> {
     // the range covers the data and the whisker ends (1.5 IQR beyond the quartiles)
     let fences = per_point.iter().filter(|v| !v.is_empty()).flat_map(|v| {
         let q = Quartiles::new(v).values();
@@ -334,15 +381,43 @@ fn draw(svg: &mut String, measure: &str, per_point: &[Vec<f64>]) -> Result<(), B
     let pad = (hi - lo) * 0.05;
     let n = per_point.len() as i32;
     let width = (160 + 40 * n).clamp(480, 2400) as u32;
-    let root = SVGBackend::with_string(svg, (width, 420)).into_drawing_area();
+    // with factor values, they stand upright under each box's number, reading down
+    let labelled = !factors.is_empty();
+    let longest = (0..per_point.len()).map(|p| values_label(p, points).chars().count()).max().unwrap_or(0);
+    let label_area = if labelled { 46 + 7 * longest as u32 } else { 40 };
+    let root = SVGBackend::with_string(svg, (width, 380 + label_area)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(format!("{measure} by design point (box: quartiles; whiskers: 1.5 IQR)"), ("sans-serif", 18))
         .margin(12)
-        .x_label_area_size(40)
+        .x_label_area_size(label_area)
         .y_label_area_size(70)
         .build_cartesian_2d((0..n).into_segmented(), (lo - pad) as f32..(hi + pad) as f32)?;
-    chart.configure_mesh().x_desc("design point").y_desc(measure).light_line_style(WHITE.mix(0.0)).draw()?;
+    let x_desc = if labelled { format!("design point: {}", factors.join(", ")) } else { "design point".into() };
+    let number = |v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(p) | SegmentValue::Exact(p) if (0..n).contains(p) => p.to_string(),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(measure)
+        .x_labels(per_point.len())
+        .x_label_formatter(&number)
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    if labelled {
+        use plotters::style::text_anchor::{HPos, Pos, VPos};
+        let style = ("sans-serif", 12)
+            .into_font()
+            .transform(FontTransform::Rotate90)
+            .into_text_style(&root)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        for p in 0..n {
+            let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(p), (lo - pad) as f32));
+            root.draw(&Text::new(values_label(p as usize, points), (x, y + 24), style.clone()))?;
+        }
+    }
     chart.draw_series(per_point.iter().enumerate().filter(|(_, v)| !v.is_empty()).map(|(i, v)| {
         let q = Quartiles::new(v);
         Boxplot::new_vertical(SegmentValue::CenterOf(i as i32), &q).width(20).whisker_width(0.6).style(BLUE)

@@ -95,66 +95,99 @@ pub fn apply(scn: &Scenario, overrides: &[Override]) -> Result<Scenario, String>
     })
 }
 
+/// The kind of value a scenario field takes, as `--set` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A whole number.
+    Whole,
+    /// Any finite number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// Text, or the name of a choice (checked when the changed scenario is read).
+    Text,
+    /// An absent optional value: a number if it reads as one, else text.
+    Optional,
+}
+
+impl Kind {
+    fn of(v: &Value) -> Option<Kind> {
+        match v {
+            Value::Number(n) if n.is_u64() || n.is_i64() => Some(Kind::Whole),
+            Value::Number(_) => Some(Kind::Number),
+            Value::Bool(_) => Some(Kind::Bool),
+            Value::String(_) => Some(Kind::Text),
+            Value::Null => Some(Kind::Optional),
+            _ => None,
+        }
+    }
+
+    /// `value` read as this kind, or why it cannot be.
+    pub fn read(self, value: &str) -> Result<Value, String> {
+        Ok(match self {
+            Kind::Whole => Value::from(value.parse::<i64>().map_err(|_| format!("`{value}` is not a whole number"))?),
+            Kind::Number => {
+                let v: f64 = value.parse().map_err(|_| format!("`{value}` is not a number"))?;
+                if !v.is_finite() {
+                    return Err(format!("`{value}` is not a finite number"));
+                }
+                Value::from(v)
+            }
+            Kind::Bool => Value::Bool(value.parse().map_err(|_| format!("`{value}` is not true or false"))?),
+            Kind::Text => Value::String(value.to_string()),
+            Kind::Optional => match value.parse::<f64>() {
+                Ok(v) if v.is_finite() => Value::from(v),
+                _ => Value::String(value.to_string()),
+            },
+        })
+    }
+}
+
+/// The node at `path` in the scenario's JSON tree `root`, and the path walked (for messages).
+fn walk<'a>(scn: &Scenario, root: &'a mut Value, path: &str) -> Result<(&'a mut Value, String), String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    let mut node = root;
+    let mut done = String::new();
+    let mut rest: &[&str] = &segs;
+    if segs.first() == Some(&"contingents") && segs.len() >= 2 {
+        // shorthand: find the side holding the contingent
+        let side = scn.sides.iter().position(|s| s.contingents.iter().any(|c| c.id == segs[1])).ok_or_else(|| {
+            let ids: Vec<&str> = scn.sides.iter().flat_map(|s| s.contingents.iter().map(|c| c.id.as_str())).collect();
+            format!("no contingent `{}`; contingents are: {}", segs[1], ids.join(", "))
+        })?;
+        node = &mut node["sides"][side]["contingents"];
+        done = "contingents".into();
+        rest = &segs[1..];
+    }
+    for seg in rest {
+        node = step(node, seg, if done.is_empty() { "the scenario" } else { &done })?;
+        if !done.is_empty() {
+            done.push('.');
+        }
+        done.push_str(seg);
+    }
+    Ok((node, done))
+}
+
+/// The kind of value the field at `path` takes, or why the path is not one `--set` can change
+/// (the message as `--set` gives it, without the `--set PATH: ` before it).
+pub fn field_kind(scn: &Scenario, path: &str) -> Result<Kind, String> {
+    let mut root = serde_json::to_value(scn).map_err(|e| e.to_string())?;
+    let (node, done) = walk(scn, &mut root, path)?;
+    Kind::of(node).ok_or_else(|| compound(&done))
+}
+
+fn compound(done: &str) -> String {
+    format!("`{done}` is a compound value (a position, a list or a record); set one of its fields")
+}
+
 /// The scenario as a JSON tree with the overrides' values set (paths and value kinds checked).
 fn set_values(scn: &Scenario, overrides: &[Override]) -> Result<Value, String> {
     let mut root = serde_json::to_value(scn).map_err(|e| e.to_string())?;
     for o in overrides {
-        let segs: Vec<&str> = o.path.split('.').collect();
-        let mut node = &mut root;
-        let mut done = String::new();
-        let mut rest: &[&str] = &segs;
-        if segs.first() == Some(&"contingents") && segs.len() >= 2 {
-            // shorthand: find the side holding the contingent
-            let side =
-                scn.sides.iter().position(|s| s.contingents.iter().any(|c| c.id == segs[1])).ok_or_else(|| {
-                    let ids: Vec<&str> =
-                        scn.sides.iter().flat_map(|s| s.contingents.iter().map(|c| c.id.as_str())).collect();
-                    format!("--set {}: no contingent `{}`; contingents are: {}", o.path, segs[1], ids.join(", "))
-                })?;
-            node = &mut node["sides"][side]["contingents"];
-            done = "contingents".into();
-            rest = &segs[1..];
-        }
-        for seg in rest {
-            node = step(node, seg, if done.is_empty() { "the scenario" } else { &done })
-                .map_err(|e| format!("--set {}: {e}", o.path))?;
-            if !done.is_empty() {
-                done.push('.');
-            }
-            done.push_str(seg);
-        }
-        let new = match &*node {
-            Value::Number(n) if n.is_u64() || n.is_i64() => {
-                let v: i64 =
-                    o.value.parse().map_err(|_| format!("--set {}: `{}` is not a whole number", o.path, o.value))?;
-                Value::from(v)
-            }
-            Value::Number(_) => {
-                let v: f64 = o.value.parse().map_err(|_| format!("--set {}: `{}` is not a number", o.path, o.value))?;
-                if !v.is_finite() {
-                    return Err(format!("--set {}: `{}` is not a finite number", o.path, o.value));
-                }
-                Value::from(v)
-            }
-            Value::Bool(_) => Value::Bool(
-                o.value.parse().map_err(|_| format!("--set {}: `{}` is not true or false", o.path, o.value))?,
-            ),
-            Value::String(_) => Value::String(o.value.clone()),
-            Value::Null => {
-                // an absent optional value: take a number if it reads as one
-                match o.value.parse::<f64>() {
-                    Ok(v) if v.is_finite() => Value::from(v),
-                    _ => Value::String(o.value.clone()),
-                }
-            }
-            _ => {
-                return Err(format!(
-                    "--set {}: `{done}` is a compound value (a position, a list or a record); set one of its fields",
-                    o.path
-                ));
-            }
-        };
-        *node = new;
+        let (node, done) = walk(scn, &mut root, &o.path).map_err(|e| format!("--set {}: {e}", o.path))?;
+        let kind = Kind::of(node).ok_or_else(|| format!("--set {}: {}", o.path, compound(&done)))?;
+        *node = kind.read(&o.value).map_err(|e| format!("--set {}: {e}", o.path))?;
     }
     Ok(root)
 }

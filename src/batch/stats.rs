@@ -1,6 +1,12 @@
 //! Statistics of a batch: per design point and measure, n, mean, sample standard deviation,
-//! the 95 % confidence interval of the mean by Student's t, min and max; for yes/no measures
-//! (outcome shares) the Wilson score interval.
+//! the 95 % confidence interval of the mean by Student's t, min, max and the 5th, 50th and
+//! 95th percentiles; for yes/no measures (outcome shares) the Wilson score interval.
+//!
+//! Percentiles are Hyndman and Fan's (1996) type 7, the default of R's `quantile` and of
+//! NumPy: for sorted values `x_1 <= ... <= x_n` and probability `p`, with `h = (n - 1) p`,
+//! the percentile is `x_(floor h + 1) + (h - floor h) (x_(floor h + 2) - x_(floor h + 1))`
+//! (linear interpolation between the order statistics; the median of an even count is the
+//! mean of the middle two, and `p = 0` and `p = 1` give the min and max).
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -30,8 +36,34 @@ pub struct Stat {
     pub min: f64,
     /// Largest value.
     pub max: f64,
+    /// 5th percentile (type 7).
+    pub p5: f64,
+    /// Median (type 7).
+    pub p50: f64,
+    /// 95th percentile (type 7).
+    pub p95: f64,
     /// `t` (mean of a quantity, Student's t) or `wilson` (a share, Wilson score interval).
     pub interval: &'static str,
+}
+
+/// Percentile `p` (0..=1) of `n` sorted values by type 7 (module documentation); `at(i)` is the
+/// `i`-th smallest (0-based). NaN for no values.
+pub fn quantile(n: usize, p: f64, at: impl Fn(usize) -> f64) -> f64 {
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let (a, b) = (at(lo), at(hi));
+    a + (h - lo as f64) * (b - a)
+}
+
+/// The type-7 percentiles 5, 50 and 95 of the values (any order).
+fn percentiles(values: &[f64]) -> [f64; 3] {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    [0.05, 0.5, 0.95].map(|p| quantile(sorted.len(), p, |i| sorted[i]))
 }
 
 /// Statistics of a quantity; the interval is `mean ± t(0.975, n-1) sd / sqrt(n)`.
@@ -47,7 +79,20 @@ pub fn describe(values: &[f64]) -> Option<Stat> {
     let half = if n > 1 { t975(n as u64 - 1) * sd / nf.sqrt() } else { f64::NAN };
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    Some(Stat { n: n as u64, mean, sd, ci_low: mean - half, ci_high: mean + half, min, max, interval: "t" })
+    let [p5, p50, p95] = percentiles(values);
+    Some(Stat {
+        n: n as u64,
+        mean,
+        sd,
+        ci_low: mean - half,
+        ci_high: mean + half,
+        min,
+        max,
+        p5,
+        p50,
+        p95,
+        interval: "t",
+    })
 }
 
 /// Statistics of a yes/no measure: the share of yes with the Wilson score interval (z = 1.96).
@@ -61,6 +106,9 @@ pub fn share(yes: u64, n: u64) -> Option<Stat> {
     let centre = (p + z * z / (2.0 * nf)) / denom;
     let half = z * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt() / denom;
     let sd = if n > 1 { (p * (1.0 - p) * nf / (nf - 1.0)).sqrt() } else { 0.0 };
+    // the percentiles of n - yes zeros and yes ones
+    let [p5, p50, p95] =
+        [0.05, 0.5, 0.95].map(|q| quantile(n as usize, q, |i| if (i as u64) < n - yes { 0.0 } else { 1.0 }));
     Some(Stat {
         n,
         mean: p,
@@ -69,6 +117,9 @@ pub fn share(yes: u64, n: u64) -> Option<Stat> {
         ci_high: centre + half,
         min: if yes == n { 1.0 } else { 0.0 },
         max: if yes == 0 { 0.0 } else { 1.0 },
+        p5,
+        p50,
+        p95,
         interval: "wilson",
     })
 }
@@ -91,7 +142,18 @@ mod tests {
         assert!((t975(1000) - 1.962_339).abs() < 1e-5);
         assert!((s.ci_low - (5.0 - 1.787_48)).abs() < 1e-4 && (s.ci_high - (5.0 + 1.787_48)).abs() < 1e-4);
         assert_eq!((s.min, s.max), (2.0, 9.0));
+        // type 7 by hand: h = 7 x 0.05 = 0.35 -> 2 + 0.35 x (4 - 2) = 2.7; the median, h = 3.5 ->
+        // 4 + 0.5 x (5 - 4) = 4.5; h = 7 x 0.95 = 6.65 -> 7 + 0.65 x (9 - 7) = 8.3 (R:
+        // quantile(c(2,4,4,4,5,5,7,9), c(.05,.5,.95)) gives 2.7 4.5 8.3)
+        assert!((s.p5 - 2.7).abs() < 1e-12 && (s.p50 - 4.5).abs() < 1e-12 && (s.p95 - 8.3).abs() < 1e-12, "{s:?}");
+        // the order of the values does not matter
+        let shuffled = describe(&[9.0, 4.0, 5.0, 2.0, 7.0, 4.0, 5.0, 4.0]).unwrap();
+        assert_eq!((shuffled.p5, shuffled.p50, shuffled.p95), (s.p5, s.p50, s.p95));
+        // n = 5, values 1..5: h = 0.2, 2, 3.8 -> 1.2, 3, 4.8
+        let five = describe(&[5.0, 1.0, 3.0, 2.0, 4.0]).unwrap();
+        assert!((five.p5 - 1.2).abs() < 1e-12 && five.p50 == 3.0 && (five.p95 - 4.8).abs() < 1e-12, "{five:?}");
         let one = describe(&[3.0]).unwrap();
+        assert_eq!((one.p5, one.p50, one.p95), (3.0, 3.0, 3.0));
         assert!(one.ci_low.is_nan() && one.sd == 0.0);
         assert!(describe(&[]).is_none());
     }
@@ -105,6 +167,11 @@ mod tests {
         assert!((s.mean - 0.4).abs() < 1e-12);
         assert!((s.ci_low - 0.218_84).abs() < 1e-4, "{}", s.ci_low);
         assert!((s.ci_high - 0.613_38).abs() < 1e-4, "{}", s.ci_high);
+        // 12 zeros then 8 ones: h = 19 x 0.05 = 0.95 -> 0; h = 9.5 -> between the 10th and 11th
+        // value, both 0 -> 0; h = 18.05 -> 1
+        assert_eq!((s.p5, s.p50, s.p95), (0.0, 0.0, 1.0));
+        // 10 of 20: the median falls between the last zero and the first one
+        assert_eq!(share(10, 20).unwrap().p50, 0.5);
         let none = share(0, 10).unwrap();
         assert_eq!(none.ci_low, 0.0);
         assert!(none.ci_high > 0.0 && none.ci_high < 0.35);

@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jets::batch::{self, BatchError, BatchOptions, Override, Progress, Shard};
 use jets::scenario;
 
-use super::{BAD_INPUT, BatchArgs, Format, load};
+use super::{BAD_INPUT, BatchArgs, Format, RowArgs, load};
 
 /// A progress bar on a terminal, a plain line every ten seconds otherwise.
 enum Show {
@@ -114,21 +114,10 @@ pub(super) fn overrides_and_sweep(
     }
     let sweep = match sweep {
         None => None,
-        Some(p) => {
-            let text = match scenario::load::read_capped(p) {
-                Ok(t) => t,
-                Err(e) => {
-                    let mut problems = scenario::Problems::default();
-                    let hint = scenario::load::read_hint(&e);
-                    problems.error_bare(e, Some(hint));
-                    return Err(exit(BatchError::Scenario(problems)));
-                }
-            };
-            match batch::design::parse(&p.display().to_string(), &text) {
-                Ok(s) => Some((s, text.to_string())),
-                Err(problems) => return Err(exit(BatchError::Scenario(problems))),
-            }
-        }
+        Some(p) => match batch::design::load(p) {
+            Ok(x) => Some(x),
+            Err(problems) => return Err(exit(BatchError::Scenario(problems))),
+        },
     };
     Ok((overrides, sweep))
 }
@@ -156,7 +145,17 @@ pub(super) fn row_scenario(
     points.get(&job, point).map(|l| (*l).clone()).map_err(exit)
 }
 
-pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
+/// The scenario of the batch row that `jets run` or `jets view` is asked for (`--set`,
+/// `--sweep --point --design-seed`): bad input is reported here and becomes exit code 2.
+pub(crate) fn replay_row(loaded: &scenario::Loaded, row: &RowArgs) -> std::result::Result<scenario::Loaded, ExitCode> {
+    let (set, sweep) = overrides_and_sweep(&row.set, row.sweep.as_deref())?;
+    // a random (Lhs) design draws its points from the batch's base seed; the row's own seed
+    // is --seed
+    let base_seed = row.design_seed.unwrap_or(loaded.scenario.meta.seed);
+    row_scenario(loaded, base_seed, &set, sweep, row.point.unwrap_or(0), row.allow_outside_paths)
+}
+
+pub(super) fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
     let loaded = match load(a.scenario.as_deref()) {
         Ok(l) => l,
         Err(code) => return Ok(code),
@@ -232,7 +231,7 @@ pub fn cmd_batch(a: BatchArgs) -> Result<ExitCode> {
     }
 }
 
-pub fn cmd_merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<ExitCode> {
+pub(super) fn cmd_merge(dirs: &[PathBuf], out: &Path, parquet: bool) -> Result<ExitCode> {
     if parquet && !batch::parquet::available() {
         return Ok(exit(BatchError::Input("this jets was built without Parquet support".into())));
     }

@@ -1,7 +1,7 @@
 //! Command-line parsing (clap) and the headless subcommands. Never calls the desktop: `view`
 //! goes back to the binary's entry, which chooses the front end (`main.rs`).
 
-mod batch;
+pub(crate) mod batch;
 mod bench;
 pub(crate) mod exercise;
 mod output;
@@ -86,7 +86,7 @@ enum Command {
     },
     /// Run many replications or an experimental design; write runs, statistics and plots
     #[command(
-        after_help = "Examples:\n  jets batch --runs 1000 --seed 1 --out c2000\n  jets batch --runs 200 --set units.kg_mrc_1.strength=60 --out weak_block\n  jets batch --sweep scripts/sweeps/c2000_blocking.ron --out sweep\n  jets batch --runs 1000 --shard 2/8 --out shard2        (one task of a job array)\n  jets batch --runs 1000 --out c2000 --resume             (finish an interrupted batch)\n\nOutput: manifest.json, runs.csv (one row per run, every summary field), summary.csv and\nsummary.json (n, mean, sd, 95 % CI by Student's t or Wilson, min, max per point and measure),\nplots/*.svg, events/run-NNNNNN.jsonl with --events, runs.parquet with --format parquet.\nExit status 1 when a run failed (its row records the error), 2 on bad input."
+        after_help = "Examples:\n  jets batch --runs 1000 --seed 1 --out c2000\n  jets batch --runs 200 --set units.kg_mrc_1.strength=60 --out weak_block\n  jets batch --sweep scripts/sweeps/c2000_blocking.ron --out sweep\n  jets batch --runs 1000 --shard 2/8 --out shard2        (one task of a job array)\n  jets batch --runs 1000 --out c2000 --resume             (finish an interrupted batch)\n\nOutput: manifest.json, runs.csv (one row per run, every summary field), summary.csv and\nsummary.json (n, mean, sd, 95 % CI by Student's t or Wilson, min, max, p5, p50, p95 per point\nand measure, beside its factor values; docs/outputs.md), plots/*.svg, events/run-NNNNNN.jsonl with --events, runs.parquet with --format parquet.\nExit status 1 when a run failed (its row records the error), 2 on bad input."
     )]
     Batch(BatchArgs),
     /// Merge the directories of a sharded batch into one, as a single process would have written it
@@ -170,25 +170,41 @@ struct RunArgs {
     /// ticks (the seed is the journal's unless --seed is given)
     #[arg(long, value_name = "FILE.ron")]
     journal: Option<PathBuf>,
+    /// Which batch row to replay
+    #[command(flatten)]
+    row: RowArgs,
+}
+
+/// A batch row to replay (`jets run` and `jets view` alike): the batch's `--set` overrides
+/// and, for a sweep, the design point; the row's own seed is `--seed`.
+#[derive(clap::Args, Debug, Default, Clone)]
+pub(crate) struct RowArgs {
     /// Change a scenario field as `jets batch --set` does: PATH=VALUE (repeatable); with the
     /// row's --seed this replays any row of a batch run with the same --set
     #[arg(long = "set", value_name = "PATH=VALUE")]
-    set: Vec<String>,
+    pub(crate) set: Vec<String>,
     /// The experimental design file of a sweep; with --point and the row's --seed this replays
     /// any row of that sweep
     #[arg(long, value_name = "SWEEP.ron", requires = "point")]
-    sweep: Option<PathBuf>,
+    pub(crate) sweep: Option<PathBuf>,
     /// The design point to run (the `point` column of runs.csv); needs --sweep
     #[arg(long, requires = "sweep")]
-    point: Option<u64>,
+    pub(crate) point: Option<u64>,
     /// The batch's own base seed (`seed` in its manifest.json), from which a random (Lhs)
-    /// design draws its points; default the scenario's. Full factorial and NOLH designs
+    /// design draws its points; default the scenario's. Full factorial, NOLH and CSV designs
     /// do not depend on it
     #[arg(long, requires = "sweep")]
-    design_seed: Option<u64>,
+    pub(crate) design_seed: Option<u64>,
     /// Let --set and sweep factors point library or DEM paths outside the scenario's folder
     #[arg(long)]
-    allow_outside_paths: bool,
+    pub(crate) allow_outside_paths: bool,
+}
+
+impl RowArgs {
+    /// Whether a row other than the scenario as written is asked for.
+    pub(crate) fn given(&self) -> bool {
+        !self.set.is_empty() || self.sweep.is_some()
+    }
 }
 
 #[derive(clap::Args, Debug, Default)]
@@ -255,6 +271,9 @@ pub(crate) struct ViewArgs {
     /// Open with the messages shown instead of the event log
     #[arg(long)]
     pub(crate) messages: bool,
+    /// Which batch row to show (with --seed, the row's seed)
+    #[command(flatten)]
+    pub(crate) row: RowArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -347,11 +366,7 @@ pub(crate) fn run_default(why: &str) -> Result<ExitCode> {
         threads: None,
         scale: 1,
         journal: None,
-        set: vec![],
-        sweep: None,
-        point: None,
-        design_seed: None,
-        allow_outside_paths: false,
+        row: RowArgs::default(),
     })?;
     errln!(
         "\nNo display ({why}): jets ran the embedded Cooperation 2000 scenario headless and printed its summary.\n\
@@ -476,22 +491,14 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         }
         _ => (None, a.seed),
     };
-    if !a.set.is_empty() || a.sweep.is_some() {
+    if a.row.given() {
         if journal.is_some() {
             errln!(
                 "error: --set and --sweep change the scenario a journal was recorded on; replay the journal without them"
             );
             return Ok(ExitCode::from(BAD_INPUT));
         }
-        let (set, sweep) = match batch::overrides_and_sweep(&a.set, a.sweep.as_deref()) {
-            Ok(x) => x,
-            Err(code) => return Ok(code),
-        };
-        // a random (Lhs) design draws its points from the batch's base seed; the row's own
-        // seed is --seed
-        let base_seed = a.design_seed.unwrap_or(loaded.scenario.meta.seed);
-        loaded = match batch::row_scenario(&loaded, base_seed, &set, sweep, a.point.unwrap_or(0), a.allow_outside_paths)
-        {
+        loaded = match batch::replay_row(&loaded, &a.row) {
             Ok(l) => l,
             Err(code) => return Ok(code),
         };

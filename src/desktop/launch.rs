@@ -44,6 +44,26 @@ pub(crate) fn default() -> Result<ExitCode> {
 
 /// `jets view`: opens the desktop app.
 pub(crate) fn view(a: ViewArgs) -> Result<ExitCode> {
+    // a batch row (--set, --sweep --point): built as `jets run` builds it, and checked before
+    // the display, so that bad input is reported as such wherever it is given
+    let row = if a.row.given() {
+        if a.connect.is_some() || a.journal.is_some() {
+            errln!(
+                "error: --set and --sweep change the scenario; a journal or a served exercise plays the one it was started on"
+            );
+            return Ok(ExitCode::from(BAD_INPUT));
+        }
+        let base = match load(a.scenario.as_deref()) {
+            Ok(l) => l,
+            Err(code) => return Ok(code),
+        };
+        match cli::batch::replay_row(&base, &a.row) {
+            Ok(l) => Some(l),
+            Err(code) => return Ok(code),
+        }
+    } else {
+        None
+    };
     if let Err(why) = super::display_status() {
         errln!(
             "error: no display to open a window on ({why})\n\
@@ -77,10 +97,11 @@ pub(crate) fn view(a: ViewArgs) -> Result<ExitCode> {
             }
         },
     };
-    let loaded = match (&remote, &journal, a.scenario.as_deref()) {
-        (Some((l, _)), _, _) => Ok((**l).clone()),
-        (None, Some(j), None) => cli::exercise::journal_scenario(j, None),
-        (None, _, s) => load(s),
+    let loaded = match (row, &remote, &journal, a.scenario.as_deref()) {
+        (Some(l), _, _, _) => Ok(l),
+        (None, Some((l, _)), _, _) => Ok((**l).clone()),
+        (None, None, Some(j), None) => cli::exercise::journal_scenario(j, None),
+        (None, None, _, s) => load(s),
     };
     let loaded = match loaded {
         Ok(l) => l,
@@ -139,7 +160,8 @@ pub(crate) fn view(a: ViewArgs) -> Result<ExitCode> {
         },
     };
     let exit = super::open(super::Options {
-        file: a.scenario.clone(),
+        // a batch row is the file changed: neither watched nor saved over (Save as still works)
+        file: if a.row.given() { None } else { a.scenario.clone() },
         edit: a.edit || !script.is_empty(),
         zoom_km: a.zoom.filter(|z| z.is_finite() && *z > 0.1),
         script,
