@@ -53,7 +53,7 @@ pub(super) fn terrain(
         snow_line_m: env.snow_line_m,
         closed_above_m: env.passes_closed_above_m,
     };
-    let terrain = match build_terrain(&spec, b"") {
+    let terrain = match build_terrain(&spec) {
         Ok(t) => t,
         Err(e) => {
             c.err(&tp, e, Some("write a duration like \"30m\" or \"2h\"".into()));
