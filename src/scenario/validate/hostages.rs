@@ -2,6 +2,7 @@
 //!
 //! Must not: check the triggers that count hostages taken (`triggers` does).
 
+use crate::scenario::limits::HOSTAGE_COUNT;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, MAX_PLACES, check_loc, valid_id};
@@ -32,11 +33,15 @@ pub(super) fn hostage_groups(
                 Some("give each hostage group a unique id of letters, digits and `_`".into()),
             );
         }
-        if g.count == 0 || g.count > 10_000 {
+        if !HOSTAGE_COUNT.contains(&g.count) {
             c.err(
                 &gp.f("count"),
-                format!("count {} is outside 1..=10000", g.count),
-                Some("give the number of hostages in the group, 1 to 10000".into()),
+                format!("count {} is outside {}..={}", g.count, HOSTAGE_COUNT.start(), HOSTAGE_COUNT.end()),
+                Some(format!(
+                    "give the number of hostages in the group, {} to {}",
+                    HOSTAGE_COUNT.start(),
+                    HOSTAGE_COUNT.end()
+                )),
             );
         }
         if map_ok {

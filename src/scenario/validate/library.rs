@@ -3,6 +3,7 @@
 //!
 //! Must not: look at the scenario's units (`units` checks them against their types).
 
+use crate::scenario::limits::TYPE_STRENGTH_MAX;
 use std::collections::{BTreeMap, HashMap};
 
 use sha2::{Digest, Sha256};
@@ -150,12 +151,15 @@ fn check_type(c: &mut Ctx, tp: &Path, t: &UnitType) {
         );
     }
     let s = tp.f("strength");
-    if strength.min < 1 || strength.min > strength.nominal || strength.nominal > strength.max || strength.max > 100_000
+    if strength.min < 1
+        || strength.min > strength.nominal
+        || strength.nominal > strength.max
+        || strength.max > TYPE_STRENGTH_MAX
     {
         c.err(
             &s,
             format!(
-                "strength limits min {} / nominal {} / max {} must satisfy 1 <= min <= nominal <= max <= 100000",
+                "strength limits min {} / nominal {} / max {} must satisfy 1 <= min <= nominal <= max <= {TYPE_STRENGTH_MAX}",
                 strength.min, strength.nominal, strength.max
             ),
             Some("e.g. `strength: (min: 10, nominal: 100, max: 130)`".into()),

@@ -4,6 +4,7 @@
 //!
 //! Must not: build the terrain (`resolve` does, once the whole scenario is sound).
 
+use crate::scenario::limits::{CLOUD_BASE_M, ELEVATION_M, VISIBILITY_M};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -302,16 +303,16 @@ pub(super) fn environment(c: &mut Ctx, env: &Environment) {
     let root = Path::root();
     // --- environment
     let ep = root.f("environment");
-    c.range(&ep.f("snow_line_m"), "snow_line_m", env.snow_line_m, -500.0, 9000.0, " m");
-    c.range(&ep.f("visibility_m"), "visibility_m", env.visibility_m, 10.0, 200_000.0, " m");
+    c.range(&ep.f("snow_line_m"), "snow_line_m", env.snow_line_m, *ELEVATION_M.start(), *ELEVATION_M.end(), " m");
+    c.within(&ep.f("visibility_m"), "visibility_m", env.visibility_m, &VISIBILITY_M, " m");
     c.range(&ep.f("mud_factor"), "mud_factor", env.mud_factor, 0.0, 1.0, "");
     if let Some(v) = env.passes_closed_above_m {
-        c.range(&ep.f("passes_closed_above_m"), "passes_closed_above_m", v, -500.0, 9000.0, " m");
+        c.within(&ep.f("passes_closed_above_m"), "passes_closed_above_m", v, &ELEVATION_M, " m");
     }
     if let Some(v) = env.cloud_base_m {
-        c.range(&ep.f("cloud_base_m"), "cloud_base_m", v, -500.0, 20_000.0, " m");
+        c.within(&ep.f("cloud_base_m"), "cloud_base_m", v, &CLOUD_BASE_M, " m");
     }
     if let Some(v) = env.mud_below_m {
-        c.range(&ep.f("mud_below_m"), "mud_below_m", v, -500.0, 9000.0, " m");
+        c.within(&ep.f("mud_below_m"), "mud_below_m", v, &ELEVATION_M, " m");
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Must not: look at anything but `format` and `meta`.
 
+use crate::scenario::limits::TICK_S;
 use chrono::{DateTime, FixedOffset};
 
 use super::{Ctx, MAX_DURATION_S};
@@ -60,11 +61,11 @@ pub(super) fn meta(c: &mut Ctx, scn: &Scenario) -> (Result<DateTime<FixedOffset>
             None
         }
     };
-    if scn.meta.tick_s == 0 || scn.meta.tick_s > 600 {
+    if !TICK_S.contains(&scn.meta.tick_s) {
         c.err(
             &mp.f("tick_s"),
-            format!("tick_s {} is outside 1..=600 seconds", scn.meta.tick_s),
-            Some("a tick of 10 to 60 s suits a tactical scenario; 600 s is the longest".into()),
+            format!("tick_s {} is outside {}..={} seconds", scn.meta.tick_s, TICK_S.start(), TICK_S.end()),
+            Some(format!("a tick of 10 to 60 s suits a tactical scenario; {} s is the longest", TICK_S.end())),
         );
     }
     (start, duration_s)

@@ -62,6 +62,10 @@ impl Ctx<'_> {
     fn warn(&mut self, path: &Path, msg: impl Into<String>, hint: impl Into<Option<String>>) {
         self.p.warning(self.src, path, msg, hint.into());
     }
+    /// Checks that a number is finite and within `r` (one of [`crate::scenario::limits`]).
+    fn within(&mut self, path: &Path, what: &str, v: f64, r: &std::ops::RangeInclusive<f64>, unit: &str) -> bool {
+        self.range(path, what, v, *r.start(), *r.end(), unit)
+    }
     /// Checks that a number is finite and within `lo..=hi`.
     fn range(&mut self, path: &Path, what: &str, v: f64, lo: f64, hi: f64, unit: &str) -> bool {
         if !v.is_finite() || v < lo || v > hi {

@@ -3,6 +3,7 @@
 //!
 //! Must not: check references to places (each section checks its own).
 
+use crate::scenario::limits::{ELEVATION_M, MAX_POPULATION, PLACE_RADIUS_M};
 use std::collections::BTreeMap;
 
 use super::{Ctx, MAX_PLACES, check_loc, valid_id};
@@ -52,12 +53,19 @@ pub(super) fn places(
                 Some("give `Geo(lat: .., lon: ..)` or `Xy(x: .., y: ..)`".into()),
             );
         }
-        c.range(&p.f("radius_m"), "radius_m", pl.radius_m, 10.0, 50_000.0, " m");
+        c.within(&p.f("radius_m"), "radius_m", pl.radius_m, &PLACE_RADIUS_M, " m");
         match &pl.kind {
             PlaceKind::Pass { elevation_m } => {
-                c.range(&p.f("kind").f("elevation_m"), "pass elevation", *elevation_m, -500.0, 9000.0, " m");
+                c.range(
+                    &p.f("kind").f("elevation_m"),
+                    "pass elevation",
+                    *elevation_m,
+                    *ELEVATION_M.start(),
+                    *ELEVATION_M.end(),
+                    " m",
+                );
             }
-            PlaceKind::Village { population } if *population > 50_000_000 => {
+            PlaceKind::Village { population } if *population > MAX_POPULATION => {
                 c.err(
                     &p.f("kind").f("population"),
                     "population is implausibly large",

@@ -2,6 +2,7 @@
 //!
 //! Must not: check units (`units` checks that each names a known side and contingent).
 
+use crate::scenario::limits::{CONTACT_TIMEOUT_MIN, ORDER_DELAY_MIN, REPORT_DELAY_MIN};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, check_loc, valid_id};
@@ -55,24 +56,22 @@ pub(super) fn sides(
             );
         }
         let rp = p.f("rules");
-        c.range(&rp.f("report_delay_min"), "report_delay_min", s.rules.report_delay_min, 0.0, 1440.0, " min");
-        c.range(
+        c.within(&rp.f("report_delay_min"), "report_delay_min", s.rules.report_delay_min, &REPORT_DELAY_MIN, " min");
+        c.within(
             &rp.f("contact_timeout_min"),
             "contact_timeout_min",
             s.rules.contact_timeout_min,
-            1.0,
-            10_080.0,
+            &CONTACT_TIMEOUT_MIN,
             " min",
         );
         c.range(&rp.f("village_safety_m"), "village_safety_m", s.rules.village_safety_m, 0.0, 50_000.0, " m");
-        c.range(&rp.f("order_delay_min"), "order_delay_min", s.rules.order_delay_min, 0.0, 10_080.0, " min");
-        c.range(&rp.f("liaison_min"), "liaison_min", s.rules.liaison_min, 0.0, 10_080.0, " min");
-        c.range(
+        c.within(&rp.f("order_delay_min"), "order_delay_min", s.rules.order_delay_min, &ORDER_DELAY_MIN, " min");
+        c.within(&rp.f("liaison_min"), "liaison_min", s.rules.liaison_min, &ORDER_DELAY_MIN, " min");
+        c.within(
             &rp.f("joint_report_delay_min"),
             "joint_report_delay_min",
             s.rules.joint_report_delay_min,
-            0.0,
-            1440.0,
+            &REPORT_DELAY_MIN,
             " min",
         );
         for (j, ct) in s.contingents.iter().enumerate() {
@@ -92,9 +91,9 @@ pub(super) fn sides(
                 );
             }
             check_loc(c, frame, places, size, &cp.f("hq"), &ct.hq, false);
-            c.range(&cp.f("readiness_min"), "readiness_min", ct.readiness_min, 0.0, 10_080.0, " min");
+            c.within(&cp.f("readiness_min"), "readiness_min", ct.readiness_min, &ORDER_DELAY_MIN, " min");
             if let Some(d) = ct.report_delay_min {
-                c.range(&cp.f("report_delay_min"), "report_delay_min", d, 0.0, 1440.0, " min");
+                c.within(&cp.f("report_delay_min"), "report_delay_min", d, &REPORT_DELAY_MIN, " min");
             }
             let set: BTreeSet<_> = ct.operates_in.iter().collect();
             if set.len() != ct.operates_in.len() {
@@ -142,7 +141,7 @@ pub(super) fn liaison(c: &mut Ctx, scn: &Scenario, contingents: &BTreeMap<String
                 Some("keep one entry per (from, to) pair".into()),
             );
         }
-        c.range(&p.f("delay_min"), "delay_min", l.delay_min, 0.0, 10_080.0, " min");
+        c.within(&p.f("delay_min"), "delay_min", l.delay_min, &ORDER_DELAY_MIN, " min");
     }
 }
 

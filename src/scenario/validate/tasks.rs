@@ -4,6 +4,7 @@
 //!
 //! Must not: check routes or ground (`on_terrain` does, on the built terrain).
 
+use crate::scenario::limits::TASK_RADIUS_M;
 use std::collections::BTreeMap;
 
 use super::{Ctx, check_loc, duration};
@@ -147,7 +148,7 @@ pub(super) fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &
         Task::Attack { at, radius_m } => {
             ground_only(c, "attack a position", "give aircraft `FireSupport` over the objective instead");
             loc(c, tp.f("at"), at);
-            c.range(&tp.f("radius_m"), "radius_m", *radius_m, 100.0, 50_000.0, " m");
+            c.within(&tp.f("radius_m"), "radius_m", *radius_m, &TASK_RADIUS_M, " m");
         }
         Task::Pursue { unit } => {
             ground_only(c, "pursue on the ground", "give aircraft `FireSupport` where the enemy is");
@@ -249,7 +250,7 @@ pub(super) fn check_task(c: &mut Ctx, tc: &TaskCtx, tp: &Path, task: &Task, u: &
                 loc(c, tp.f("at"), at);
             }
             loc(c, tp.f("zone"), zone);
-            c.range(&tp.f("radius_m"), "radius_m", *radius_m, 100.0, 50_000.0, " m");
+            c.within(&tp.f("radius_m"), "radius_m", *radius_m, &TASK_RADIUS_M, " m");
         }
         Task::Ambush { at, wait } => {
             ground_only(c, "lie in ambush", "ambushes are laid by ground units");

@@ -3,6 +3,7 @@
 //!
 //! Must not: check routes of ordered tasks (`on_terrain` does, on the built terrain).
 
+use crate::scenario::limits::CONTACT_RADIUS_M;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::tasks::{TaskCtx, check_task};
@@ -75,7 +76,7 @@ pub(super) fn triggers(
                 if map_ok {
                     check_loc(c, frame, places, size, &wp.f("at"), at, true);
                 }
-                c.range(&wp.f("radius_m"), "radius_m", *radius_m, 1.0, 100_000.0, " m");
+                c.within(&wp.f("radius_m"), "radius_m", *radius_m, &CONTACT_RADIUS_M, " m");
             }
             Condition::StrengthBelow { side, fraction } => {
                 side_ref(c, wp.f("side"), side);

@@ -94,7 +94,7 @@ pub(super) fn units(
                 c.err(&p.f("unit_type"), format!("unknown unit type `{}`", u.unit_type), Some(hint));
             }
             Some(t) => {
-                if u.strength < t.strength.min || u.strength > t.strength.max {
+                if !t.strength.range().contains(&u.strength) {
                     c.err(
                         &p.f("strength"),
                         format!(
