@@ -146,15 +146,11 @@ pub struct Authoring {
 impl Authoring {
     /// Authoring for a loaded scenario and the text it came from.
     pub fn new(loaded: &Loaded, file: Option<PathBuf>, seed: u64) -> Authoring {
-        let origin = match &file {
-            Some(p) => Origin::Disk(p.clone()),
-            None => Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
-        };
         let stamp = file.as_deref().and_then(modified);
         let mut a = Authoring {
             save_as: file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "my_scenario.ron".into()),
             file,
-            origin,
+            origin: loaded.origin.clone(),
             original: loaded.text.clone(),
             editor: Editor::new(loaded.scenario.clone()),
             editing: false,
