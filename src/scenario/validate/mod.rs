@@ -107,8 +107,10 @@ pub(super) fn validate(
     hostages::hostage_groups(c, &scn, map_ok, &frame, &places, size);
     sides::liaison(c, &scn, &contingents);
     sides::victory(c, &scn, &sides);
-    let unit_pos = units::units(c, &scn, &types, &sides, &contingents, &frame, &places, &place_kinds, size, map_ok)?;
-    triggers::triggers(c, &scn, &types, &sides, &frame, &places, &place_kinds, size, map_ok);
+    let tc =
+        tasks::TaskCtx { frame: &frame, places: &places, kinds: &place_kinds, size, map_ok, scn: &scn, types: &types };
+    let unit_pos = units::units(c, &tc, &sides, &contingents)?;
+    triggers::triggers(c, &tc, &sides);
 
     // --- terrain-dependent checks
     let (Some(source), true, Some(duration_s), Ok(start)) = (source, map_ok, duration_s, start) else {

@@ -14,7 +14,8 @@ use crate::scenario::load::{self, closest};
 use crate::scenario::locate::Path;
 use crate::terrain::geom::P2;
 
-/// What task checks need of the scenario.
+/// The scenario as the checks of units, their tasks and triggers' orders need it: the map
+/// frame and size, whether the map is sound, the places and their kinds, the unit types.
 pub(super) struct TaskCtx<'a> {
     pub(super) frame: &'a GeoFrame,
     pub(super) places: &'a BTreeMap<String, P2>,

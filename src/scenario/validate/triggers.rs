@@ -8,24 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::tasks::{TaskCtx, check_task};
 use super::{Ctx, check_loc, duration, valid_id};
-use crate::format::geo::GeoFrame;
 use crate::format::schema::*;
 use crate::scenario::load;
 use crate::scenario::locate::Path;
-use crate::terrain::geom::P2;
 
 /// Checks the triggers.
-pub(super) fn triggers(
-    c: &mut Ctx,
-    scn: &Scenario,
-    types: &BTreeMap<String, UnitType>,
-    sides: &BTreeMap<String, usize>,
-    frame: &GeoFrame,
-    places: &BTreeMap<String, P2>,
-    place_kinds: &BTreeMap<String, PlaceKind>,
-    size: (f64, f64),
-    map_ok: bool,
-) {
+pub(super) fn triggers(c: &mut Ctx, tc: &TaskCtx, sides: &BTreeMap<String, usize>) {
+    let TaskCtx { frame, places, kinds: place_kinds, size, map_ok, scn, types } = *tc;
     let root = Path::root();
     // --- triggers
     let trp = root.f("triggers");
@@ -133,8 +122,7 @@ pub(super) fn triggers(
             let op = p.f("orders").i(j);
             let Some(uk) = unit_ref(c, op.f("unit"), &o.unit) else { continue };
             let u = &scn.units[uk];
-            let tc = TaskCtx { frame, places, kinds: place_kinds, size, map_ok, scn, types };
-            check_task(c, &tc, &op.f("task"), &o.task, u, types.get(&u.unit_type));
+            check_task(c, tc, &op.f("task"), &o.task, u, types.get(&u.unit_type));
         }
     }
 }

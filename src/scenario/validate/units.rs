@@ -8,8 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::tasks::{TaskCtx, check_task};
 use super::{Ctx, check_loc, valid_id};
-use crate::format::geo::GeoFrame;
-use crate::format::schema::*;
 use crate::scenario::MAX_UNITS;
 use crate::scenario::load::{self, closest};
 use crate::scenario::locate::Path;
@@ -19,16 +17,11 @@ use crate::terrain::geom::P2;
 /// on it), or `None` when there are more units than the cap allows.
 pub(super) fn units(
     c: &mut Ctx,
-    scn: &Scenario,
-    types: &BTreeMap<String, UnitType>,
+    tc: &TaskCtx,
     sides: &BTreeMap<String, usize>,
     contingents: &BTreeMap<String, String>,
-    frame: &GeoFrame,
-    places: &BTreeMap<String, P2>,
-    place_kinds: &BTreeMap<String, PlaceKind>,
-    size: (f64, f64),
-    map_ok: bool,
 ) -> Option<Vec<Option<P2>>> {
+    let TaskCtx { frame, places, size, map_ok, scn, types, .. } = *tc;
     let root = Path::root();
     // --- units (structure)
     let up = root.f("units");
@@ -116,8 +109,7 @@ pub(super) fn units(
             }
         }
         unit_pos.push(if map_ok { check_loc(c, frame, places, size, &p.f("at"), &u.at, true) } else { None });
-        let tc = TaskCtx { frame, places, kinds: place_kinds, size, map_ok, scn, types };
-        check_task(c, &tc, &p.f("task"), &u.task, u, ty);
+        check_task(c, tc, &p.f("task"), &u.task, u, ty);
         if let (Some(h), true) = (&u.home, map_ok) {
             check_loc(c, frame, places, size, &p.f("home"), h, true);
         }
