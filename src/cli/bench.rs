@@ -121,7 +121,7 @@ pub fn bench(loaded: Loaded, scenario: Option<&std::path::Path>, load_s: f64, qu
         t.cell_m,
         100.0 * seen as f64 / pairs.len() as f64
     )?;
-    authoring_bench(&mut out, &loaded, scenario, reps)?;
+    authoring_bench(&mut out, &loaded, reps)?;
     writeln!(
         out,
         "\nTargets (2-core machine): x1 under 1 s with sensing and combat (issue 3; 0.2 s without, issue 2); x8 under 12 times x1; \
@@ -136,13 +136,10 @@ pub fn bench(loaded: Loaded, scenario: Option<&std::path::Path>, load_s: f64, qu
 /// The editor's costs: validating the edited scenario after an edit (what the app does after
 /// each change: serialise, parse, validate, terrain from the cache) and saving it with the
 /// original's comments carried over.
-fn authoring_bench(out: &mut impl Write, loaded: &Loaded, path: Option<&std::path::Path>, reps: usize) -> Result<()> {
+fn authoring_bench(out: &mut impl Write, loaded: &Loaded, reps: usize) -> Result<()> {
     use jets::scenario::edit::{Edit, apply};
-    use jets::scenario::{Origin, save};
-    let origin = match path {
-        Some(p) => Origin::Disk(p.to_path_buf()),
-        None => Origin::Embedded(scenario::DEFAULT_SCENARIO.into()),
-    };
+    use jets::scenario::save;
+    let origin = &loaded.origin;
     let text = &loaded.text;
     let mut scn = loaded.scenario.clone();
     let Some(u) = scn.units.first().cloned() else { return Ok(()) };

@@ -8,37 +8,19 @@
 
 use bevy_egui::egui;
 use jets::exercise::view::Role;
-use jets::format::schema::{Condition, Loc, Order, PlaceKind, Task, Trigger};
+use jets::format::schema::{Condition, Loc, Order, PlaceKind, Task, TaskKind, Trigger};
 use jets::sim::input::Input;
 
 use super::run::{Run, RunCommand};
 use super::ui::{View, ViewSide};
-
-/// Task kinds, as the scenario format names them.
-pub const TASKS: [&str; 14] = [
-    "Move",
-    "Defend",
-    "Block",
-    "Patrol",
-    "Reserve",
-    "Observe",
-    "Infiltrate",
-    "Attack",
-    "Pursue",
-    "CordonSearch",
-    "AirAssault",
-    "FireSupport",
-    "Ambush",
-    "Withdraw",
-];
 
 /// The order being prepared for the selected unit.
 #[derive(Default, Clone, Debug)]
 pub struct OrderForm {
     /// The unit (spawn index) the form is for.
     pub unit: Option<usize>,
-    /// Task kind (index into [`TASKS`]).
-    pub kind: usize,
+    /// Task kind.
+    pub kind: TaskKind,
     /// The position the task needs (clicked on the map).
     pub point: Option<(f64, f64)>,
     /// A second, optional position (a blocking or firing position).
@@ -83,28 +65,28 @@ fn task(f: &OrderForm) -> Result<Task, &'static str> {
     let point = || f.point.map(xy).ok_or("pick the position on the map");
     let own = f.own_point.map(xy);
     let chosen = || if f.choice.is_empty() { Err("choose from the list") } else { Ok(f.choice.clone()) };
-    Ok(match TASKS[f.kind] {
-        "Move" => Task::Move { to: point()? },
-        "Defend" => Task::Defend { at: point()? },
-        "Observe" => Task::Observe { at: point()? },
-        "Block" => Task::Block { pass: chosen()?, at: own },
-        "Patrol" => {
+    Ok(match f.kind {
+        TaskKind::Move => Task::Move { to: point()? },
+        TaskKind::Defend => Task::Defend { at: point()? },
+        TaskKind::Observe => Task::Observe { at: point()? },
+        TaskKind::Block => Task::Block { pass: chosen()?, at: own },
+        TaskKind::Patrol => {
             if f.route.len() < 2 {
                 return Err("click at least two waypoints on the map");
             }
             Task::Patrol { route: f.route.iter().map(|p| xy(*p)).collect(), repeat: f.repeat }
         }
-        "Reserve" => Task::Reserve { at: own },
-        "Infiltrate" => {
+        TaskKind::Reserve => Task::Reserve { at: own },
+        TaskKind::Infiltrate => {
             Task::Infiltrate { objective: chosen()?, via: Vec::new(), delay: None, rally: None, rally_wait: None }
         }
-        "Attack" => Task::Attack { at: point()?, radius_m: f.radius_m },
-        "Pursue" => Task::Pursue { unit: chosen()? },
-        "CordonSearch" => Task::CordonSearch { village: chosen()?, hours: None },
-        "AirAssault" => Task::AirAssault { lift: chosen()?, lz: point()? },
-        "FireSupport" => Task::FireSupport { at: own, zone: point()?, radius_m: f.radius_m },
-        "Ambush" => Task::Ambush { at: point()?, wait: None },
-        _ => Task::Withdraw { to: own },
+        TaskKind::Attack => Task::Attack { at: point()?, radius_m: f.radius_m },
+        TaskKind::Pursue => Task::Pursue { unit: chosen()? },
+        TaskKind::CordonSearch => Task::CordonSearch { village: chosen()?, hours: None },
+        TaskKind::AirAssault => Task::AirAssault { lift: chosen()?, lz: point()? },
+        TaskKind::FireSupport => Task::FireSupport { at: own, zone: point()?, radius_m: f.radius_m },
+        TaskKind::Ambush => Task::Ambush { at: point()?, wait: None },
+        TaskKind::Withdraw => Task::Withdraw { to: own },
     })
 }
 
@@ -123,9 +105,9 @@ pub fn panel(ui: &mut egui::Ui, view: &mut View, run: &Run, unit: usize, cmds: &
     ui.heading(format!("Order to {}", u.id));
     let f = &mut view.order;
     let before = f.kind;
-    egui::ComboBox::from_id_salt("order_kind").selected_text(TASKS[f.kind]).show_ui(ui, |ui| {
-        for (k, n) in TASKS.iter().enumerate() {
-            ui.selectable_value(&mut f.kind, k, *n);
+    egui::ComboBox::from_id_salt("order_kind").selected_text(f.kind.name()).show_ui(ui, |ui| {
+        for k in TaskKind::ALL {
+            ui.selectable_value(&mut f.kind, k, k.name());
         }
     });
     if f.kind != before {
@@ -139,11 +121,11 @@ pub fn panel(ui: &mut egui::Ui, view: &mut View, run: &Run, unit: usize, cmds: &
     let places = |k: &dyn Fn(&PlaceKind) -> bool| -> Vec<String> {
         scn.places.iter().filter(|p| k(&p.kind)).map(|p| p.id.clone()).collect()
     };
-    let list: Vec<String> = match TASKS[f.kind] {
-        "Block" => places(&|k| matches!(k, PlaceKind::Pass { .. })),
-        "Infiltrate" => scn.places.iter().map(|p| p.id.clone()).collect(),
-        "CordonSearch" => places(&|k| matches!(k, PlaceKind::Village { .. })),
-        "AirAssault" => run
+    let list: Vec<String> = match f.kind {
+        TaskKind::Block => places(&|k| matches!(k, PlaceKind::Pass { .. })),
+        TaskKind::Infiltrate => scn.places.iter().map(|p| p.id.clone()).collect(),
+        TaskKind::CordonSearch => places(&|k| matches!(k, PlaceKind::Village { .. })),
+        TaskKind::AirAssault => run
             .snapshot
             .units
             .iter()
@@ -151,22 +133,38 @@ pub fn panel(ui: &mut egui::Ui, view: &mut View, run: &Run, unit: usize, cmds: &
             .map(|x| x.id.clone())
             .collect(),
         // a side pursues what its picture holds: a track
-        "Pursue" => match role {
+        TaskKind::Pursue => match role {
             Role::Control => run.snapshot.units.iter().filter(|x| x.side != u.side).map(|x| x.id.clone()).collect(),
             _ => run.snapshot.picture(u.side).iter().map(|c| jets::sim::messages::track_name(c.track)).collect(),
         },
-        _ => Vec::new(),
+        TaskKind::Move
+        | TaskKind::Defend
+        | TaskKind::Patrol
+        | TaskKind::Reserve
+        | TaskKind::Observe
+        | TaskKind::Attack
+        | TaskKind::FireSupport
+        | TaskKind::Ambush
+        | TaskKind::Withdraw => Vec::new(),
     };
-    if !list.is_empty() || matches!(TASKS[f.kind], "Pursue" | "AirAssault") {
+    if !list.is_empty() || matches!(f.kind, TaskKind::Pursue | TaskKind::AirAssault) {
         egui::ComboBox::from_id_salt("order_choice").selected_text(f.choice.clone()).show_ui(ui, |ui| {
             for o in &list {
                 ui.selectable_value(&mut f.choice, o.clone(), o);
             }
         });
     }
-    let needs_point =
-        matches!(TASKS[f.kind], "Move" | "Defend" | "Observe" | "Attack" | "AirAssault" | "FireSupport" | "Ambush");
-    let own_point = matches!(TASKS[f.kind], "Block" | "Reserve" | "FireSupport" | "Withdraw");
+    let needs_point = matches!(
+        f.kind,
+        TaskKind::Move
+            | TaskKind::Defend
+            | TaskKind::Observe
+            | TaskKind::Attack
+            | TaskKind::AirAssault
+            | TaskKind::FireSupport
+            | TaskKind::Ambush
+    );
+    let own_point = matches!(f.kind, TaskKind::Block | TaskKind::Reserve | TaskKind::FireSupport | TaskKind::Withdraw);
     if needs_point {
         ui.horizontal(|ui| {
             let label = match f.point {
@@ -194,7 +192,7 @@ pub fn panel(ui: &mut egui::Ui, view: &mut View, run: &Run, unit: usize, cmds: &
             }
         });
     }
-    if TASKS[f.kind] == "Patrol" {
+    if f.kind == TaskKind::Patrol {
         ui.horizontal(|ui| {
             ui.label(format!("{} waypoint(s)", f.route.len()));
             if ui.selectable_label(f.picking == Some(2), "add by clicking the map").clicked() {
@@ -206,8 +204,13 @@ pub fn panel(ui: &mut egui::Ui, view: &mut View, run: &Run, unit: usize, cmds: &
         });
         ui.checkbox(&mut f.repeat, "repeat the loop");
     }
-    if matches!(TASKS[f.kind], "Attack" | "FireSupport") {
-        ui.add(egui::DragValue::new(&mut f.radius_m).range(100.0..=50_000.0).prefix("radius ").suffix(" m"));
+    if matches!(f.kind, TaskKind::Attack | TaskKind::FireSupport) {
+        ui.add(
+            egui::DragValue::new(&mut f.radius_m)
+                .range(jets::scenario::limits::TASK_RADIUS_M)
+                .prefix("radius ")
+                .suffix(" m"),
+        );
     }
     match task(f) {
         Ok(t) => {
@@ -313,7 +316,7 @@ pub fn control_panel(ui: &mut egui::Ui, view: &mut View, run: &Run, cmds: &mut V
     let unit = f.unit.and_then(|k| run.snapshot.units.iter().find(|u| u.index == k)).map(|u| u.id.clone());
     match (unit, task(f)) {
         (Some(unit), Ok(t)) if !f.inject_id.trim().is_empty() => {
-            if ui.button(format!("Add inject: {unit} {}", TASKS[f.kind])).clicked() {
+            if ui.button(format!("Add inject: {unit} {}", f.kind.name())).clicked() {
                 let at = if f.inject_at.trim().is_empty() { "0s".to_string() } else { f.inject_at.trim().to_string() };
                 let inject = Trigger {
                     id: f.inject_id.trim().to_string(),

@@ -413,6 +413,56 @@ pub enum PlaceKind {
     Landmark,
 }
 
+/// A place's kind without its fields ([`PlaceKind::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum PlaceType {
+    #[default]
+    Village,
+    Pass,
+    Objective,
+    Airfield,
+    Post,
+    Landmark,
+}
+
+impl PlaceType {
+    /// Every kind, in the order of the format reference.
+    pub const ALL: [PlaceType; 6] = [
+        PlaceType::Village,
+        PlaceType::Pass,
+        PlaceType::Objective,
+        PlaceType::Airfield,
+        PlaceType::Post,
+        PlaceType::Landmark,
+    ];
+
+    /// The name the scenario format gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            PlaceType::Village => "Village",
+            PlaceType::Pass => "Pass",
+            PlaceType::Objective => "Objective",
+            PlaceType::Airfield => "Airfield",
+            PlaceType::Post => "Post",
+            PlaceType::Landmark => "Landmark",
+        }
+    }
+}
+
+impl PlaceKind {
+    /// Its kind, without its fields.
+    pub fn kind(&self) -> PlaceType {
+        match self {
+            PlaceKind::Village { .. } => PlaceType::Village,
+            PlaceKind::Pass { .. } => PlaceType::Pass,
+            PlaceKind::Objective => PlaceType::Objective,
+            PlaceKind::Airfield => PlaceType::Airfield,
+            PlaceKind::Post => PlaceType::Post,
+            PlaceKind::Landmark => PlaceType::Landmark,
+        }
+    }
+}
+
 /// A side: a coalition or a movement with its contingents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -677,6 +727,89 @@ pub enum Task {
     },
 }
 
+/// A task's kind without its fields ([`Task::kind`]): what forms list and match on, so the compiler
+/// checks every match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum TaskKind {
+    #[default]
+    Move,
+    Defend,
+    Block,
+    Patrol,
+    Reserve,
+    Observe,
+    Infiltrate,
+    Attack,
+    Pursue,
+    CordonSearch,
+    AirAssault,
+    FireSupport,
+    Ambush,
+    Withdraw,
+}
+
+impl TaskKind {
+    /// Every kind, in the order of the format reference.
+    pub const ALL: [TaskKind; 14] = [
+        TaskKind::Move,
+        TaskKind::Defend,
+        TaskKind::Block,
+        TaskKind::Patrol,
+        TaskKind::Reserve,
+        TaskKind::Observe,
+        TaskKind::Infiltrate,
+        TaskKind::Attack,
+        TaskKind::Pursue,
+        TaskKind::CordonSearch,
+        TaskKind::AirAssault,
+        TaskKind::FireSupport,
+        TaskKind::Ambush,
+        TaskKind::Withdraw,
+    ];
+
+    /// The name the scenario format gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskKind::Move => "Move",
+            TaskKind::Defend => "Defend",
+            TaskKind::Block => "Block",
+            TaskKind::Patrol => "Patrol",
+            TaskKind::Reserve => "Reserve",
+            TaskKind::Observe => "Observe",
+            TaskKind::Infiltrate => "Infiltrate",
+            TaskKind::Attack => "Attack",
+            TaskKind::Pursue => "Pursue",
+            TaskKind::CordonSearch => "CordonSearch",
+            TaskKind::AirAssault => "AirAssault",
+            TaskKind::FireSupport => "FireSupport",
+            TaskKind::Ambush => "Ambush",
+            TaskKind::Withdraw => "Withdraw",
+        }
+    }
+}
+
+impl Task {
+    /// Its kind, without its fields.
+    pub fn kind(&self) -> TaskKind {
+        match self {
+            Task::Move { .. } => TaskKind::Move,
+            Task::Defend { .. } => TaskKind::Defend,
+            Task::Block { .. } => TaskKind::Block,
+            Task::Patrol { .. } => TaskKind::Patrol,
+            Task::Reserve { .. } => TaskKind::Reserve,
+            Task::Observe { .. } => TaskKind::Observe,
+            Task::Infiltrate { .. } => TaskKind::Infiltrate,
+            Task::Attack { .. } => TaskKind::Attack,
+            Task::Pursue { .. } => TaskKind::Pursue,
+            Task::CordonSearch { .. } => TaskKind::CordonSearch,
+            Task::AirAssault { .. } => TaskKind::AirAssault,
+            Task::FireSupport { .. } => TaskKind::FireSupport,
+            Task::Ambush { .. } => TaskKind::Ambush,
+            Task::Withdraw { .. } => TaskKind::Withdraw,
+        }
+    }
+}
+
 fn default_attack_radius() -> f64 {
     3000.0
 }
@@ -731,6 +864,56 @@ pub enum Condition {
     },
     /// A unit of `side` crossed the pass.
     PassCrossed { pass: String, side: String },
+}
+
+/// A trigger condition's kind without its fields ([`Condition::kind`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ConditionKind {
+    #[default]
+    At,
+    Contact,
+    StrengthBelow,
+    UnitBroken,
+    HostagesTaken,
+    PassCrossed,
+}
+
+impl ConditionKind {
+    /// Every kind, in the order of the format reference.
+    pub const ALL: [ConditionKind; 6] = [
+        ConditionKind::At,
+        ConditionKind::Contact,
+        ConditionKind::StrengthBelow,
+        ConditionKind::UnitBroken,
+        ConditionKind::HostagesTaken,
+        ConditionKind::PassCrossed,
+    ];
+
+    /// The name the scenario format gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConditionKind::At => "At",
+            ConditionKind::Contact => "Contact",
+            ConditionKind::StrengthBelow => "StrengthBelow",
+            ConditionKind::UnitBroken => "UnitBroken",
+            ConditionKind::HostagesTaken => "HostagesTaken",
+            ConditionKind::PassCrossed => "PassCrossed",
+        }
+    }
+}
+
+impl Condition {
+    /// Its kind, without its fields.
+    pub fn kind(&self) -> ConditionKind {
+        match self {
+            Condition::At(_) => ConditionKind::At,
+            Condition::Contact { .. } => ConditionKind::Contact,
+            Condition::StrengthBelow { .. } => ConditionKind::StrengthBelow,
+            Condition::UnitBroken(_) => ConditionKind::UnitBroken,
+            Condition::HostagesTaken { .. } => ConditionKind::HostagesTaken,
+            Condition::PassCrossed { .. } => ConditionKind::PassCrossed,
+        }
+    }
 }
 
 fn one_u32() -> u32 {
@@ -955,6 +1138,13 @@ pub struct StrengthLimits {
     pub max: u32,
 }
 
+impl StrengthLimits {
+    /// The strengths a unit of the type may have, `min..=max`.
+    pub fn range(&self) -> std::ops::RangeInclusive<u32> {
+        self.min..=self.max
+    }
+}
+
 /// Movement parameters of a type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -1143,4 +1333,68 @@ fn default_suppressibility() -> f64 {
 }
 fn default_surrender() -> f64 {
     0.3
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_listed_once_in_order_and_named_as_the_format_names_it() {
+        for (k, kind) in TaskKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, k, "TaskKind::ALL is in declaration order");
+        }
+        for (k, kind) in ConditionKind::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, k);
+        }
+        for (k, kind) in PlaceType::ALL.iter().enumerate() {
+            assert_eq!(*kind as usize, k);
+        }
+        // the name is the RON variant name: a value of each kind serialises under it
+        let here = || Loc::Xy { x: 0.0, y: 0.0 };
+        let tasks = [
+            Task::Move { to: here() },
+            Task::Defend { at: here() },
+            Task::Block { pass: "p".into(), at: None },
+            Task::Patrol { route: vec![here(), here()], repeat: true },
+            Task::Reserve { at: None },
+            Task::Observe { at: here() },
+            Task::Infiltrate { objective: "o".into(), via: Vec::new(), delay: None, rally: None, rally_wait: None },
+            Task::Attack { at: here(), radius_m: 1000.0 },
+            Task::Pursue { unit: "u".into() },
+            Task::CordonSearch { village: "v".into(), hours: None },
+            Task::AirAssault { lift: "h".into(), lz: here() },
+            Task::FireSupport { at: None, zone: here(), radius_m: 1000.0 },
+            Task::Ambush { at: here(), wait: None },
+            Task::Withdraw { to: None },
+        ];
+        assert_eq!(tasks.each_ref().map(|t| t.kind()), TaskKind::ALL);
+        for t in &tasks {
+            assert!(ron::to_string(t).unwrap().starts_with(&format!("{}(", t.kind().name())), "{t:?}");
+        }
+        let conditions = [
+            Condition::At("1h".into()),
+            Condition::Contact { side: "s".into(), at: here(), radius_m: 100.0 },
+            Condition::StrengthBelow { side: "s".into(), fraction: 0.5 },
+            Condition::UnitBroken("u".into()),
+            Condition::HostagesTaken { count: 1 },
+            Condition::PassCrossed { pass: "p".into(), side: "s".into() },
+        ];
+        assert_eq!(conditions.each_ref().map(|c| c.kind()), ConditionKind::ALL);
+        for c in &conditions {
+            assert!(ron::to_string(c).unwrap().starts_with(&format!("{}(", c.kind().name())), "{c:?}");
+        }
+        let places = [
+            PlaceKind::Village { population: 1 },
+            PlaceKind::Pass { elevation_m: 3000.0 },
+            PlaceKind::Objective,
+            PlaceKind::Airfield,
+            PlaceKind::Post,
+            PlaceKind::Landmark,
+        ];
+        assert_eq!(places.each_ref().map(|p| p.kind()), PlaceType::ALL);
+        for p in &places {
+            assert!(ron::to_string(p).unwrap().starts_with(p.kind().name()), "{p:?}");
+        }
+    }
 }

@@ -82,7 +82,7 @@ impl Edit {
             Edit::RotateUnit { id, .. } => format!("rotate {id}"),
             Edit::DeleteUnit(id) => format!("delete {id}"),
             Edit::SetUnit { id, .. } => format!("edit {id}"),
-            Edit::SetTask { id, task } => format!("task {id}: {}", task_name(task)),
+            Edit::SetTask { id, task } => format!("task {id}: {}", task.kind().name()),
             Edit::MoveTaskPoint { id, .. } => format!("move {id}'s task point"),
             Edit::InsertWaypoint { id, .. } => format!("add waypoint to {id}"),
             Edit::DeleteWaypoint { id, .. } => format!("remove waypoint of {id}"),
@@ -97,26 +97,6 @@ impl Edit {
             Edit::SetEnvironment(_) => "edit weather".into(),
             Edit::SetSide { id, .. } => format!("edit side {id}"),
         }
-    }
-}
-
-/// The variant name of a task (`"Block"`).
-pub fn task_name(t: &Task) -> &'static str {
-    match t {
-        Task::Move { .. } => "Move",
-        Task::Defend { .. } => "Defend",
-        Task::Block { .. } => "Block",
-        Task::Patrol { .. } => "Patrol",
-        Task::Reserve { .. } => "Reserve",
-        Task::Observe { .. } => "Observe",
-        Task::Infiltrate { .. } => "Infiltrate",
-        Task::Attack { .. } => "Attack",
-        Task::Pursue { .. } => "Pursue",
-        Task::CordonSearch { .. } => "CordonSearch",
-        Task::AirAssault { .. } => "AirAssault",
-        Task::FireSupport { .. } => "FireSupport",
-        Task::Ambush { .. } => "Ambush",
-        Task::Withdraw { .. } => "Withdraw",
     }
 }
 
@@ -276,24 +256,42 @@ pub fn apply(s: &mut Scenario, e: &Edit) -> Result<(), String> {
 
 fn rename_unit(s: &mut Scenario, from: &str, to: &str) {
     use crate::format::schema::Condition;
+    let fix_id = |p: &mut String| {
+        if p == from {
+            *p = to.to_string();
+        }
+    };
+    // Every variant is named (no `_` arm), so a new one that refers to a unit cannot be missed.
     let fix_task = |t: &mut Task| match t {
-        Task::Pursue { unit } if unit == from => *unit = to.to_string(),
-        Task::AirAssault { lift, .. } if lift == from => *lift = to.to_string(),
-        _ => {}
+        Task::Pursue { unit } => fix_id(unit),
+        Task::AirAssault { lift, .. } => fix_id(lift),
+        Task::Move { .. }
+        | Task::Defend { .. }
+        | Task::Block { .. }
+        | Task::Patrol { .. }
+        | Task::Reserve { .. }
+        | Task::Observe { .. }
+        | Task::Infiltrate { .. }
+        | Task::Attack { .. }
+        | Task::CordonSearch { .. }
+        | Task::FireSupport { .. }
+        | Task::Ambush { .. }
+        | Task::Withdraw { .. } => {}
     };
     for u in s.units.iter_mut() {
         fix_task(&mut u.task);
     }
     for t in s.triggers.iter_mut() {
-        if let Condition::UnitBroken(u) = &mut t.when
-            && u == from
-        {
-            *u = to.to_string();
+        match &mut t.when {
+            Condition::UnitBroken(u) => fix_id(u),
+            Condition::At(_)
+            | Condition::Contact { .. }
+            | Condition::StrengthBelow { .. }
+            | Condition::HostagesTaken { .. }
+            | Condition::PassCrossed { .. } => {}
         }
         for o in t.orders.iter_mut() {
-            if o.unit == from {
-                o.unit = to.to_string();
-            }
+            fix_id(&mut o.unit);
             fix_task(&mut o.task);
         }
     }
@@ -327,7 +325,18 @@ fn rename_place(s: &mut Scenario, from: &str, to: &str) {
                 }
             }
             Task::CordonSearch { village, .. } => fix_id(village),
-            _ => {}
+            // positions are fixed above (`task_points_mut`); these name no place by id
+            Task::Move { .. }
+            | Task::Defend { .. }
+            | Task::Patrol { .. }
+            | Task::Reserve { .. }
+            | Task::Observe { .. }
+            | Task::Attack { .. }
+            | Task::Pursue { .. }
+            | Task::AirAssault { .. }
+            | Task::FireSupport { .. }
+            | Task::Ambush { .. }
+            | Task::Withdraw { .. } => {}
         }
     };
     for u in s.units.iter_mut() {
@@ -352,7 +361,10 @@ fn rename_place(s: &mut Scenario, from: &str, to: &str) {
         match &mut t.when {
             Condition::Contact { at, .. } => fix_loc(at),
             Condition::PassCrossed { pass, .. } => fix_id(pass),
-            _ => {}
+            Condition::At(_)
+            | Condition::StrengthBelow { .. }
+            | Condition::UnitBroken(_)
+            | Condition::HostagesTaken { .. } => {}
         }
         for o in t.orders.iter_mut() {
             fix_task(&mut o.task);
@@ -551,6 +563,98 @@ mod tests {
         // deleting the unit takes its orders with it
         apply(&mut s, &Edit::DeleteUnit("y".into())).unwrap();
         assert!(s.triggers.last().unwrap().orders.is_empty());
+    }
+
+    /// A task of each kind that refers to unit `unit` and place `place` wherever it can (every
+    /// position is `Place(place)`). The match names every kind, so a new one must be added here.
+    fn task_naming(kind: crate::format::schema::TaskKind, unit: &str, place: &str) -> Task {
+        use crate::format::schema::TaskKind as K;
+        let at = || Loc::Place(place.into());
+        match kind {
+            K::Move => Task::Move { to: at() },
+            K::Defend => Task::Defend { at: at() },
+            K::Block => Task::Block { pass: place.into(), at: Some(at()) },
+            K::Patrol => Task::Patrol { route: vec![at(), at()], repeat: true },
+            K::Reserve => Task::Reserve { at: Some(at()) },
+            K::Observe => Task::Observe { at: at() },
+            K::Infiltrate => Task::Infiltrate {
+                objective: place.into(),
+                via: vec![place.into()],
+                delay: None,
+                rally: Some(place.into()),
+                rally_wait: None,
+            },
+            K::Attack => Task::Attack { at: at(), radius_m: 1000.0 },
+            K::Pursue => Task::Pursue { unit: unit.into() },
+            K::CordonSearch => Task::CordonSearch { village: place.into(), hours: None },
+            K::AirAssault => Task::AirAssault { lift: unit.into(), lz: at() },
+            K::FireSupport => Task::FireSupport { at: Some(at()), zone: at(), radius_m: 1000.0 },
+            K::Ambush => Task::Ambush { at: at(), wait: None },
+            K::Withdraw => Task::Withdraw { to: Some(at()) },
+        }
+    }
+
+    #[test]
+    fn renames_reach_every_reference_in_every_task_and_condition() {
+        use crate::format::schema::{Condition, ConditionKind, HostageGroup, Order, TaskKind};
+        let (old_unit, old_place) = ("old_unit_ref", "old_place_ref");
+        let mut s = scn();
+        let mut target = some_unit(&s);
+        target.id = old_unit.into();
+        apply(&mut s, &Edit::AddUnit(target.clone())).unwrap();
+        let mut place = s.places[0].clone();
+        place.id = old_place.into();
+        apply(&mut s, &Edit::AddPlace(place.clone())).unwrap();
+        // a unit of every task kind, standing at and falling back to the place
+        for (k, kind) in TaskKind::ALL.into_iter().enumerate() {
+            let mut u = some_unit(&s);
+            u.id = format!("by_task_{k}");
+            u.at = Loc::Place(old_place.into());
+            u.home = Some(Loc::Place(old_place.into()));
+            u.task = task_naming(kind, old_unit, old_place);
+            apply(&mut s, &Edit::AddUnit(u)).unwrap();
+        }
+        s.sides[0].hq = Some(Loc::Place(old_place.into()));
+        s.sides[0].contingents[0].hq = Loc::Place(old_place.into());
+        s.hostage_groups.push(HostageGroup {
+            id: "h".into(),
+            name: "h".into(),
+            count: 1,
+            at: Loc::Place(old_place.into()),
+        });
+        // a trigger of every condition kind, each with an order of every task kind to the unit
+        for (k, kind) in ConditionKind::ALL.into_iter().enumerate() {
+            let when = match kind {
+                ConditionKind::At => Condition::At("1h".into()),
+                ConditionKind::Contact => {
+                    Condition::Contact { side: "x".into(), at: Loc::Place(old_place.into()), radius_m: 10.0 }
+                }
+                ConditionKind::StrengthBelow => Condition::StrengthBelow { side: "x".into(), fraction: 0.5 },
+                ConditionKind::UnitBroken => Condition::UnitBroken(old_unit.into()),
+                ConditionKind::HostagesTaken => Condition::HostagesTaken { count: 1 },
+                ConditionKind::PassCrossed => Condition::PassCrossed { pass: old_place.into(), side: "x".into() },
+            };
+            assert_eq!(when.kind(), kind);
+            let orders = TaskKind::ALL
+                .into_iter()
+                .map(|t| Order { unit: old_unit.into(), task: task_naming(t, old_unit, old_place) })
+                .collect();
+            s.triggers.push(Trigger { id: format!("t{k}"), when, delay: None, after: None, orders });
+        }
+        let quoted = |id: &str| format!("\"{id}\"");
+        let text = ron::to_string(&s).unwrap();
+        assert!(text.contains(&quoted(old_unit)) && text.contains(&quoted(old_place)));
+        target.id = "new_unit_ref".into();
+        apply(&mut s, &Edit::SetUnit { id: old_unit.into(), unit: target }).unwrap();
+        place.id = "new_place_ref".into();
+        apply(&mut s, &Edit::SetPlace { id: old_place.into(), place }).unwrap();
+        let text = ron::to_string(&s).unwrap();
+        assert!(!text.contains(&quoted(old_unit)), "a reference to the renamed unit was left: {text}");
+        assert!(!text.contains(&quoted(old_place)), "a reference to the renamed place was left: {text}");
+        for t in &s.triggers[s.triggers.len() - ConditionKind::ALL.len()..] {
+            assert_eq!(t.orders.len(), TaskKind::ALL.len());
+            assert!(t.orders.iter().all(|o| o.unit == "new_unit_ref"));
+        }
     }
 
     #[test]

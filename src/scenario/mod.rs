@@ -9,6 +9,7 @@
 
 pub mod diag;
 pub mod edit;
+pub mod limits;
 pub mod load;
 pub mod locate;
 pub mod save;

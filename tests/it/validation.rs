@@ -40,17 +40,153 @@ fn units_inside_rock_or_on_forbidden_territory_are_rejected() {
     assert!(load(&text).is_ok());
 }
 
+/// Every kind of impossible task the validator knows, given at the start or in a trigger's
+/// order, is reported, each with its line and column: tasks aircraft cannot do, tasks only units
+/// on foot can do, references to what does not exist or is of the wrong kind, patrols with too
+/// few or too many waypoints, lifts that cannot carry the unit, fire support without the
+/// weapons, numbers out of range, and (on the built terrain) destinations outside the
+/// contingent's countries or cut off from it, and landing zones in cloud or on rock.
 #[test]
 fn impossible_tasks_are_reported() {
-    let text = cooperation()
-        // a helicopter flight told to block a pass
-        .replacen("task: Reserve(at: None)", "task: Block(pass: \"zardaly_pass\")", 1)
-        // a band told to infiltrate toward a place that does not exist
-        .replacen("objective: \"vorukh_road\"", "objective: \"tashkent\"", 1);
+    use jets::format::schema::{Condition, Loc, Order, PlaceKind, Task, Trigger};
+    let mut scn = scenario::parse_only("c2000", &cooperation()).unwrap();
+    let place = |id: &str| Loc::Place(id.into());
+    let geo = |lat: f64, lon: f64| Loc::Geo { lat, lon };
+    let batken = || place("batken");
+    let infiltrate = |objective: &str| Task::Infiltrate {
+        objective: objective.into(),
+        via: Vec::new(),
+        delay: None,
+        rally: None,
+        rally_wait: None,
+    };
+    let air_assault = |lift: &str, lz: Loc| Task::AirAssault { lift: lift.into(), lz };
+    // (unit, task, what the validator says); a unit appears once at the start, the rest in orders
+    let cases: Vec<(&str, Task, &str)> = vec![
+        ("ru_mi8_1", Task::Block { pass: "zardaly_pass".into(), at: None }, "aircraft cannot block a pass"),
+        ("ru_mi24_1", Task::Defend { at: batken() }, "aircraft cannot hold or observe from a ground position"),
+        ("ru_su25_1", Task::Attack { at: batken(), radius_m: 3000.0 }, "aircraft cannot attack a position"),
+        ("ru_mrb_1", infiltrate("sokh_exclave_edge"), "only units on foot can infiltrate over the passes"),
+        ("kg_bp_1", Task::Block { pass: "nowhere".into(), at: None }, "unknown pass `nowhere`"),
+        ("kg_bp_2", Task::Block { pass: "batken".into(), at: None }, "`batken` is a place but not a pass"),
+        ("irg_band_01", infiltrate("tashkent"), "unknown objective place `tashkent`"),
+        (
+            "irg_band_02",
+            Task::Infiltrate {
+                objective: "batken".into(),
+                via: Vec::new(),
+                delay: None,
+                rally: Some("atlantis".into()),
+                rally_wait: None,
+            },
+            "unknown rally place `atlantis`",
+        ),
+        (
+            "irg_band_04",
+            Task::Infiltrate {
+                objective: "batken".into(),
+                via: vec!["batken".into()],
+                delay: None,
+                rally: None,
+                rally_wait: Some("1h".into()),
+            },
+            "rally_wait without a rally place",
+        ),
+        (
+            "kg_patrol_1",
+            Task::Patrol { route: vec![batken()], repeat: true },
+            "a patrol route needs at least 2 waypoints",
+        ),
+        ("kg_bp_3", Task::Patrol { route: vec![batken(); 1001], repeat: true }, "at most 1000 waypoints"),
+        ("kg_sf_1", Task::Pursue { unit: "ghost".into() }, "unknown unit `ghost`"),
+        ("kg_bp_4", Task::Pursue { unit: "kg_mrc_1".into() }, "`kg_mrc_1` is on the same side as `kg_bp_4`"),
+        ("kg_bp_5", Task::CordonSearch { village: "zardaly_pass".into(), hours: None }, "is a place but not a village"),
+        ("kg_bp_6", Task::CordonSearch { village: "batken".into(), hours: Some(1000.0) }, "hours is 1000 h"),
+        ("ru_d30_1", air_assault("ru_mi8_1", batken()), "only units on foot can be flown in an air assault"),
+        ("kg_mrc_1", air_assault("ghost_lift", batken()), "unknown unit `ghost_lift`"),
+        ("irg_band_03", air_assault("ru_mi8_1", batken()), "`ru_mi8_1` is not on `irg_band_03`'s side"),
+        ("kz_amc_1", air_assault("ru_su25_1", batken()), "`ru_su25_1` (ground_attack_flight) cannot lift troops"),
+        (
+            "kg_mortar_1",
+            Task::Attack { at: batken(), radius_m: 10.0 },
+            "radius_m is 10 m; it must be between 100 m and 50000 m",
+        ),
+        // orders (the units above already have their task)
+        ("ru_mi8_1", Task::Observe { at: batken() }, "aircraft cannot hold or observe from a ground position"),
+        ("ru_mi24_1", Task::Pursue { unit: "irg_band_01".into() }, "aircraft cannot pursue on the ground"),
+        (
+            "ru_su25_1",
+            Task::CordonSearch { village: "batken".into(), hours: None },
+            "aircraft cannot cordon and search a village",
+        ),
+        ("ru_mi8_1", Task::Ambush { at: batken(), wait: None }, "aircraft cannot lie in ambush"),
+        ("ru_mrb_1", air_assault("ru_mi8_1", batken()), "beyond the lift (at most 4 waves)"),
+        (
+            "kg_mrc_1",
+            Task::FireSupport { at: None, zone: batken(), radius_m: 3000.0 },
+            "`kg_mrc_1` has no indirect-fire or air-to-ground weapon",
+        ),
+        (
+            "ru_su25_1",
+            Task::FireSupport { at: Some(batken()), zone: batken(), radius_m: 3000.0 },
+            "aircraft fly from their base",
+        ),
+        ("ru_d30_1", Task::FireSupport { at: None, zone: batken(), radius_m: 60_000.0 }, "radius_m is 60000 m"),
+        // on the terrain
+        (
+            "uz_mrc_1",
+            Task::Move { to: batken() },
+            "the destination is on ground a motor_rifle_company cannot reach: it is in Kyrgyzstan",
+        ),
+        (
+            "tj_bp_1",
+            Task::Move { to: place("vorukh") },
+            "no route for a border_post from `tj_bp_1`'s position to the destination",
+        ),
+        (
+            "kz_amc_1",
+            air_assault("ru_mi8_1", place("zardaly_pass")),
+            "under the 3200 m cloud base: no lift could fly there",
+        ),
+        (
+            "kz_amc_1",
+            air_assault("ru_mi8_1", geo(39.575, 70.5)),
+            "the landing zone is on ground a airmobile_company cannot stand on",
+        ),
+    ];
+    let mut started = std::collections::BTreeSet::new();
+    let mut orders = Vec::new();
+    for (unit, task, _) in &cases {
+        if started.insert(*unit) {
+            scn.units.iter_mut().find(|u| u.id == *unit).unwrap_or_else(|| panic!("no unit {unit}")).task =
+                task.clone();
+        } else {
+            orders.push(Order { unit: unit.to_string(), task: task.clone() });
+        }
+    }
+    scn.triggers.push(Trigger {
+        id: "impossible".into(),
+        when: Condition::At("1h".into()),
+        delay: None,
+        after: None,
+        orders,
+    });
+    let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();
     let p = load(&text).unwrap_err();
     let m = messages(&p).join("\n");
-    assert!(m.contains("unknown objective place `tashkent`"), "{m}");
+    for (unit, _, want) in &cases {
+        assert!(m.contains(want), "{unit}: missing {want:?} in:\n{m}");
+    }
     assert!(p.items.iter().all(|i| p.place(i).is_some()), "every problem has a line and column");
+    // and infiltration where the map has no pass at all
+    let mut scn = scenario::parse_only("c2000", &cooperation()).unwrap();
+    for pl in scn.places.iter_mut().filter(|pl| matches!(pl.kind, PlaceKind::Pass { .. })) {
+        pl.kind = PlaceKind::Landmark;
+    }
+    scn.units.iter_mut().find(|u| u.id == "irg_band_01").unwrap().task = infiltrate("sokh_exclave_edge");
+    let text = ron::ser::to_string_pretty(&scn, ron::ser::PrettyConfig::default()).unwrap();
+    let m = messages(&load(&text).unwrap_err()).join("\n");
+    assert!(m.contains("the scenario has no pass to infiltrate over"), "{m}");
 }
 
 #[test]

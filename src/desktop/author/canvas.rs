@@ -3,7 +3,7 @@
 //! [`EditCommand`]s.
 
 use bevy_egui::egui::{self, Color32, Pos2, Stroke, Vec2};
-use jets::format::schema::{Loc, Place, PlaceKind, Posture, Scenario, Task, Unit};
+use jets::format::schema::{Loc, Place, PlaceKind, PlaceType, Posture, Scenario, Task, Unit};
 use jets::scenario::Loaded;
 use jets::scenario::edit::{Edit, task_points};
 
@@ -316,14 +316,14 @@ pub(super) fn new_unit(a: &Authoring, scn: &Scenario, loaded: &Loaded, at: Loc) 
     })
 }
 
-pub(super) fn new_place(scn: &Scenario, kind: usize, at: Loc, elevation: f64) -> Place {
+pub(super) fn new_place(scn: &Scenario, kind: PlaceType, at: Loc, elevation: f64) -> Place {
     let (k, base) = match kind {
-        0 => (PlaceKind::Village { population: 500 }, "village"),
-        1 => (PlaceKind::Pass { elevation_m: (elevation / 10.0).round() * 10.0 }, "pass"),
-        2 => (PlaceKind::Objective, "objective"),
-        3 => (PlaceKind::Airfield, "airfield"),
-        4 => (PlaceKind::Post, "post"),
-        _ => (PlaceKind::Landmark, "landmark"),
+        PlaceType::Village => (PlaceKind::Village { population: 500 }, "village"),
+        PlaceType::Pass => (PlaceKind::Pass { elevation_m: (elevation / 10.0).round() * 10.0 }, "pass"),
+        PlaceType::Objective => (PlaceKind::Objective, "objective"),
+        PlaceType::Airfield => (PlaceKind::Airfield, "airfield"),
+        PlaceType::Post => (PlaceKind::Post, "post"),
+        PlaceType::Landmark => (PlaceKind::Landmark, "landmark"),
     };
     let id = fresh_id(base, |id| scn.places.iter().any(|p| p.id == id));
     Place { name: id.replace('_', " "), id, kind: k, at, radius_m: 500.0 }

@@ -5,12 +5,14 @@
 use std::path::PathBuf;
 
 use bevy_egui::egui::{self, Color32};
-use jets::format::schema::{Condition, Loc, Order, Place, PlaceKind, Posture, Scenario, Task, Trigger, Unit};
-use jets::scenario::Loaded;
-use jets::scenario::edit::{self, Edit, task_points};
+use jets::format::schema::{
+    Condition, ConditionKind, Loc, Order, Place, PlaceKind, PlaceType, Posture, Scenario, Task, TaskKind, Trigger, Unit,
+};
+use jets::scenario::edit::{Edit, task_points};
+use jets::scenario::{Loaded, limits};
 
 use super::canvas::fresh_id;
-use super::{Authoring, EditCommand, PLACE_KINDS, Sel, Tool, xy};
+use super::{Authoring, EditCommand, Sel, Tool, xy};
 use crate::desktop::run::Run;
 use crate::desktop::ui::View;
 
@@ -110,8 +112,8 @@ pub fn panel(ui: &mut egui::Ui, a: &mut Authoring, run: &Run, out: &mut Vec<Edit
     ui.horizontal_wrapped(|ui| {
         ui.selectable_value(&mut a.tool, Tool::Select, "Select / move");
         ui.selectable_value(&mut a.tool, Tool::AddUnit, "Add unit");
-        for (k, name) in PLACE_KINDS.iter().enumerate() {
-            ui.selectable_value(&mut a.tool, Tool::AddPlace(k), format!("+{name}"));
+        for kind in PlaceType::ALL {
+            ui.selectable_value(&mut a.tool, Tool::AddPlace(kind), format!("+{}", kind.name()));
         }
     });
     let scn = a.editor.scenario.clone();
@@ -180,7 +182,7 @@ fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut
         }
         ui.horizontal(|ui| {
             ui.label("tick");
-            ui.add(egui::DragValue::new(&mut meta.tick_s).range(1..=600).suffix(" s"));
+            ui.add(egui::DragValue::new(&mut meta.tick_s).range(limits::TICK_S).suffix(" s"));
             ui.label("seed");
             ui.add(egui::DragValue::new(&mut meta.seed));
         });
@@ -202,11 +204,13 @@ fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut
                 (Season::Autumn, "Autumn"),
             ],
         );
-        ui.add(egui::DragValue::new(&mut env.snow_line_m).range(-500.0..=9000.0).prefix("snow line ").suffix(" m"));
-        ui.add(egui::DragValue::new(&mut env.visibility_m).range(10.0..=200_000.0).prefix("visibility ").suffix(" m"));
-        optional(ui, "passes closed above", &mut env.passes_closed_above_m, 3300.0, 0.0..=9000.0);
-        optional(ui, "cloud base", &mut env.cloud_base_m, 3000.0, -500.0..=20_000.0);
-        optional(ui, "mud below", &mut env.mud_below_m, 1500.0, -500.0..=9000.0);
+        ui.add(egui::DragValue::new(&mut env.snow_line_m).range(limits::ELEVATION_M).prefix("snow line ").suffix(" m"));
+        ui.add(
+            egui::DragValue::new(&mut env.visibility_m).range(limits::VISIBILITY_M).prefix("visibility ").suffix(" m"),
+        );
+        optional(ui, "passes closed above", &mut env.passes_closed_above_m, 3300.0, limits::ELEVATION_M);
+        optional(ui, "cloud base", &mut env.cloud_base_m, 3000.0, limits::CLOUD_BASE_M);
+        optional(ui, "mud below", &mut env.mud_below_m, 1500.0, limits::ELEVATION_M);
         ui.add(egui::Slider::new(&mut env.mud_factor, 0.05..=1.0).text("off-road speed in mud"));
         if env != scn.environment {
             out.push(EditCommand::Apply(Edit::SetEnvironment(env)));
@@ -216,14 +220,14 @@ fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut
             ui.strong(format!("{} ({})", side.name, side.id));
             let mut s = side.clone();
             let r = &mut s.rules;
-            for (label, v, max) in [
-                ("report to contingent HQ", &mut r.report_delay_min, 1440.0),
-                ("report to joint HQ", &mut r.joint_report_delay_min, 1440.0),
-                ("order", &mut r.order_delay_min, 10_080.0),
-                ("liaison (default)", &mut r.liaison_min, 10_080.0),
-                ("contact kept", &mut r.contact_timeout_min, 10_080.0),
+            for (label, v, range) in [
+                ("report to contingent HQ", &mut r.report_delay_min, limits::REPORT_DELAY_MIN),
+                ("report to joint HQ", &mut r.joint_report_delay_min, limits::REPORT_DELAY_MIN),
+                ("order", &mut r.order_delay_min, limits::ORDER_DELAY_MIN),
+                ("liaison (default)", &mut r.liaison_min, limits::ORDER_DELAY_MIN),
+                ("contact kept", &mut r.contact_timeout_min, limits::CONTACT_TIMEOUT_MIN),
             ] {
-                ui.add(egui::DragValue::new(v).range(0.0..=max).prefix(format!("{label} ")).suffix(" min"));
+                ui.add(egui::DragValue::new(v).range(range).prefix(format!("{label} ")).suffix(" min"));
             }
             ui.checkbox(&mut r.fire_near_villages, "indirect fire and strikes near villages");
             for c in s.contingents.iter_mut() {
@@ -231,7 +235,7 @@ fn settings_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, out: &mut
                     ui.label(&c.name);
                     ui.add(
                         egui::DragValue::new(&mut c.readiness_min)
-                            .range(0.0..=10_080.0)
+                            .range(limits::ORDER_DELAY_MIN)
                             .prefix("readiness ")
                             .suffix(" min"),
                     );
@@ -383,7 +387,7 @@ fn unit_form(
     if let Some(t) = loaded.types.get(&next.unit_type) {
         ui.horizontal(|ui| {
             ui.label("strength");
-            ui.add(egui::DragValue::new(&mut next.strength).range(t.strength.min..=t.strength.max));
+            ui.add(egui::DragValue::new(&mut next.strength).range(t.strength.range()));
             ui.label(format!("({}..{}, full {})", t.strength.min, t.strength.max, t.strength.nominal));
         });
     }
@@ -436,51 +440,34 @@ fn unit_form(
     }
 }
 
-const TASKS: [&str; 14] = [
-    "Move",
-    "Defend",
-    "Block",
-    "Patrol",
-    "Reserve",
-    "Observe",
-    "Infiltrate",
-    "Attack",
-    "Pursue",
-    "CordonSearch",
-    "AirAssault",
-    "FireSupport",
-    "Ambush",
-    "Withdraw",
-];
-
 /// A new task of a kind, with sensible defaults from the scenario (the first pass, village,
 /// objective, enemy unit, helicopters of the side) and the unit's position.
-fn default_task(kind: &str, scn: &Scenario, loaded: &Loaded, u: &Unit) -> Task {
+fn default_task(kind: TaskKind, scn: &Scenario, loaded: &Loaded, u: &Unit) -> Task {
     let first = |f: &dyn Fn(&PlaceKind) -> bool| {
         scn.places.iter().find(|p| f(&p.kind)).map(|p| p.id.clone()).unwrap_or_default()
     };
     let here = u.at.clone();
     match kind {
-        "Move" => Task::Move { to: here },
-        "Defend" => Task::Defend { at: here },
-        "Block" => Task::Block { pass: first(&|k| matches!(k, PlaceKind::Pass { .. })), at: None },
-        "Patrol" => Task::Patrol { route: vec![here.clone(), here], repeat: true },
-        "Observe" => Task::Observe { at: here },
-        "Infiltrate" => Task::Infiltrate {
+        TaskKind::Move => Task::Move { to: here },
+        TaskKind::Defend => Task::Defend { at: here },
+        TaskKind::Block => Task::Block { pass: first(&|k| matches!(k, PlaceKind::Pass { .. })), at: None },
+        TaskKind::Patrol => Task::Patrol { route: vec![here.clone(), here], repeat: true },
+        TaskKind::Observe => Task::Observe { at: here },
+        TaskKind::Infiltrate => Task::Infiltrate {
             objective: first(&|k| matches!(k, PlaceKind::Objective)),
             via: Vec::new(),
             delay: None,
             rally: None,
             rally_wait: None,
         },
-        "Attack" => Task::Attack { at: here, radius_m: 3000.0 },
-        "Pursue" => {
+        TaskKind::Attack => Task::Attack { at: here, radius_m: 3000.0 },
+        TaskKind::Pursue => {
             Task::Pursue { unit: scn.units.iter().find(|x| x.side != u.side).map(|x| x.id.clone()).unwrap_or_default() }
         }
-        "CordonSearch" => {
+        TaskKind::CordonSearch => {
             Task::CordonSearch { village: first(&|k| matches!(k, PlaceKind::Village { .. })), hours: None }
         }
-        "AirAssault" => Task::AirAssault {
+        TaskKind::AirAssault => Task::AirAssault {
             lift: scn
                 .units
                 .iter()
@@ -489,10 +476,10 @@ fn default_task(kind: &str, scn: &Scenario, loaded: &Loaded, u: &Unit) -> Task {
                 .unwrap_or_default(),
             lz: here,
         },
-        "FireSupport" => Task::FireSupport { at: None, zone: here, radius_m: 3000.0 },
-        "Ambush" => Task::Ambush { at: here, wait: None },
-        "Withdraw" => Task::Withdraw { to: None },
-        _ => Task::Reserve { at: None },
+        TaskKind::FireSupport => Task::FireSupport { at: None, zone: here, radius_m: 3000.0 },
+        TaskKind::Ambush => Task::Ambush { at: here, wait: None },
+        TaskKind::Withdraw => Task::Withdraw { to: None },
+        TaskKind::Reserve => Task::Reserve { at: None },
     }
 }
 
@@ -508,9 +495,9 @@ fn task_form(
     u: &Unit,
     on_map: bool,
 ) -> Option<Task> {
-    let mut k = TASKS.iter().position(|n| *n == edit::task_name(task)).unwrap_or(0);
-    if combo(ui, &format!("{salt}_kind"), "task", &mut k, &TASKS.map(String::from)) {
-        return Some(default_task(TASKS[k], scn, loaded, u));
+    let mut k = TaskKind::ALL.iter().position(|n| *n == task.kind()).unwrap_or(0);
+    if combo(ui, &format!("{salt}_kind"), "task", &mut k, &TaskKind::ALL.map(|n| n.name().to_string())) {
+        return Some(default_task(TaskKind::ALL[k], scn, loaded, u));
     }
     let mut t = task.clone();
     let ids = |f: &dyn Fn(&PlaceKind) -> bool| -> Vec<String> {
@@ -536,10 +523,10 @@ fn task_form(
             pick_id(ui, &format!("{salt}_obj"), "objective", objective, &all);
         }
         Task::Attack { radius_m, .. } => {
-            ui.add(egui::DragValue::new(radius_m).range(100.0..=50_000.0).prefix("radius ").suffix(" m"));
+            ui.add(egui::DragValue::new(radius_m).range(limits::TASK_RADIUS_M).prefix("radius ").suffix(" m"));
         }
         Task::FireSupport { radius_m, at, .. } => {
-            ui.add(egui::DragValue::new(radius_m).range(100.0..=50_000.0).prefix("zone radius ").suffix(" m"));
+            ui.add(egui::DragValue::new(radius_m).range(limits::TASK_RADIUS_M).prefix("zone radius ").suffix(" m"));
             optional_loc(ui, "move to a firing position", at, &u.at);
         }
         Task::Pursue { unit } => {
@@ -583,16 +570,16 @@ fn place_form(ui: &mut egui::Ui, a: &mut Authoring, p: &Place, out: &mut Vec<Edi
     }
     match &mut next.kind {
         PlaceKind::Village { population } => {
-            ui.add(egui::DragValue::new(population).range(0..=2_000_000).prefix("population "));
+            ui.add(egui::DragValue::new(population).range(0..=limits::MAX_POPULATION).prefix("population "));
         }
         PlaceKind::Pass { elevation_m } => {
-            ui.add(egui::DragValue::new(elevation_m).range(0.0..=9000.0).prefix("elevation ").suffix(" m"));
+            ui.add(egui::DragValue::new(elevation_m).range(limits::ELEVATION_M).prefix("elevation ").suffix(" m"));
         }
         _ => {
             ui.label(format!("{:?}", p.kind));
         }
     }
-    ui.add(egui::DragValue::new(&mut next.radius_m).range(1.0..=50_000.0).prefix("radius ").suffix(" m"));
+    ui.add(egui::DragValue::new(&mut next.radius_m).range(limits::PLACE_RADIUS_M).prefix("radius ").suffix(" m"));
     ui.label(loc_text(&p.at));
     if next != *p {
         out.push(EditCommand::Apply(Edit::SetPlace { id: p.id.clone(), place: next }));
@@ -602,8 +589,6 @@ fn place_form(ui: &mut egui::Ui, a: &mut Authoring, p: &Place, out: &mut Vec<Edi
         a.sel = Sel::None;
     }
 }
-
-const CONDITIONS: [&str; 6] = ["At", "Contact", "StrengthBelow", "UnitBroken", "HostagesTaken", "PassCrossed"];
 
 fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &Loaded, out: &mut Vec<EditCommand>) {
     egui::CollapsingHeader::new(format!("Triggers ({})", scn.triggers.len()))
@@ -635,28 +620,23 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
                 next.id = v.trim().to_string();
                 a.sel = Sel::Trigger(next.id.clone());
             }
-            let name = match &t.when {
-                Condition::At(_) => 0,
-                Condition::Contact { .. } => 1,
-                Condition::StrengthBelow { .. } => 2,
-                Condition::UnitBroken(_) => 3,
-                Condition::HostagesTaken { .. } => 4,
-                Condition::PassCrossed { .. } => 5,
-            };
-            let mut k = name;
+            let mut k = ConditionKind::ALL.iter().position(|n| *n == t.when.kind()).unwrap_or(0);
             let side0 = scn.sides.first().map(|s| s.id.clone()).unwrap_or_default();
-            if combo(ui, "t_when", "when", &mut k, &CONDITIONS.map(String::from)) {
-                next.when = match k {
-                    0 => Condition::At("6h".into()),
-                    1 => Condition::Contact {
+            let names = ConditionKind::ALL.map(|n| n.name().to_string());
+            if combo(ui, "t_when", "when", &mut k, &names) {
+                next.when = match ConditionKind::ALL[k] {
+                    ConditionKind::At => Condition::At("6h".into()),
+                    ConditionKind::Contact => Condition::Contact {
                         side: side0.clone(),
                         at: scn.units.first().map(|u| u.at.clone()).unwrap_or(Loc::Xy { x: 0.0, y: 0.0 }),
                         radius_m: 5000.0,
                     },
-                    2 => Condition::StrengthBelow { side: side0.clone(), fraction: 0.5 },
-                    3 => Condition::UnitBroken(scn.units.first().map(|u| u.id.clone()).unwrap_or_default()),
-                    4 => Condition::HostagesTaken { count: 1 },
-                    _ => Condition::PassCrossed {
+                    ConditionKind::StrengthBelow => Condition::StrengthBelow { side: side0.clone(), fraction: 0.5 },
+                    ConditionKind::UnitBroken => {
+                        Condition::UnitBroken(scn.units.first().map(|u| u.id.clone()).unwrap_or_default())
+                    }
+                    ConditionKind::HostagesTaken => Condition::HostagesTaken { count: 1 },
+                    ConditionKind::PassCrossed => Condition::PassCrossed {
                         pass: scn
                             .places
                             .iter()
@@ -676,7 +656,9 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
                 }
                 Condition::Contact { side, radius_m, .. } => {
                     pick_id(ui, "t_cside", "side", side, &sides);
-                    ui.add(egui::DragValue::new(radius_m).range(1.0..=100_000.0).prefix("radius ").suffix(" m"));
+                    ui.add(
+                        egui::DragValue::new(radius_m).range(limits::CONTACT_RADIUS_M).prefix("radius ").suffix(" m"),
+                    );
                 }
                 Condition::StrengthBelow { side, fraction } => {
                     pick_id(ui, "t_sside", "side", side, &sides);
@@ -687,7 +669,7 @@ fn triggers_form(ui: &mut egui::Ui, a: &mut Authoring, scn: &Scenario, loaded: &
                     pick_id(ui, "t_ub", "unit", u, &us);
                 }
                 Condition::HostagesTaken { count } => {
-                    ui.add(egui::DragValue::new(count).range(1..=10_000).prefix("at least "));
+                    ui.add(egui::DragValue::new(count).range(limits::HOSTAGE_COUNT).prefix("at least "));
                 }
                 Condition::PassCrossed { pass, side } => {
                     let ps: Vec<String> = scn

@@ -20,7 +20,7 @@ use std::time::SystemTime;
 
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Vec2};
-use jets::format::schema::{Loc, Scenario};
+use jets::format::schema::{Loc, PlaceType, Scenario};
 use jets::scenario::edit::{Edit, Editor};
 use jets::scenario::{self, Loaded, Origin, Problems, Severity, save};
 use serde::Deserialize;
@@ -76,8 +76,8 @@ pub enum Tool {
     Select,
     /// Place a unit of the palette's type.
     AddUnit,
-    /// Place a place of this kind (index into [`PLACE_KINDS`]).
-    AddPlace(usize),
+    /// Place a place of this kind.
+    AddPlace(PlaceType),
     /// Append a waypoint to the selected unit's patrol.
     AddWaypoint,
     /// Set this point of the selected unit's task.
@@ -85,9 +85,6 @@ pub enum Tool {
     /// Set the selected unit's home.
     PickHome,
 }
-
-/// The kinds of place the palette offers.
-pub const PLACE_KINDS: [&str; 6] = ["Village", "Pass", "Objective", "Airfield", "Post", "Landmark"];
 
 /// A problem as the panel lists it.
 pub struct Row {
@@ -149,15 +146,11 @@ pub struct Authoring {
 impl Authoring {
     /// Authoring for a loaded scenario and the text it came from.
     pub fn new(loaded: &Loaded, file: Option<PathBuf>, seed: u64) -> Authoring {
-        let origin = match &file {
-            Some(p) => Origin::Disk(p.clone()),
-            None => Origin::Embedded(scenario::DEFAULT_SCENARIO.to_string()),
-        };
         let stamp = file.as_deref().and_then(modified);
         let mut a = Authoring {
             save_as: file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "my_scenario.ron".into()),
             file,
-            origin,
+            origin: loaded.origin.clone(),
             original: loaded.text.clone(),
             editor: Editor::new(loaded.scenario.clone()),
             editing: false,
@@ -585,7 +578,7 @@ mod tests {
     fn new_units_and_places_get_fresh_ids_and_valid_defaults() {
         let s = c2000();
         assert_eq!(fresh_id("kz_x", |id| id == "kz_x_1"), "kz_x_2");
-        let p = new_place(&s, 1, Loc::Xy { x: 1.0, y: 2.0 }, 3456.0);
+        let p = new_place(&s, PlaceType::Pass, Loc::Xy { x: 1.0, y: 2.0 }, 3456.0);
         assert_eq!(p.kind, PlaceKind::Pass { elevation_m: 3460.0 });
         assert!(!s.places.iter().any(|q| q.id == p.id));
     }
