@@ -351,6 +351,11 @@ fn plot(
 /// Longest factor-value label under a box, in characters.
 const LABEL_CHARS: usize = 48;
 
+/// Most design points whose factor values are written under their boxes: the widest plot
+/// (2,400 px) gives a point 40 px up to this many; a larger design's plot carries the point
+/// numbers only (summary.csv has every point's values), so its size does not grow with it.
+const LABELLED_POINTS: usize = 56;
+
 /// The factor values of design point `p`, `v1, v2, ...` (shortened to [`LABEL_CHARS`]).
 fn values_label(p: usize, points: &[Vec<String>]) -> String {
     let text = points.get(p).map(|v| v.join(", ")).unwrap_or_default();
@@ -381,9 +386,12 @@ fn draw(
     let pad = (hi - lo) * 0.05;
     let n = per_point.len() as i32;
     let width = (160 + 40 * n).clamp(480, 2400) as u32;
-    // with factor values, they stand upright under each box's number, reading down
-    let labelled = !factors.is_empty();
-    let longest = (0..per_point.len()).map(|p| values_label(p, points).chars().count()).max().unwrap_or(0);
+    // with factor values, they stand upright under each box's number, reading down (points
+    // with data only, and only while they fit)
+    let labelled = !factors.is_empty() && per_point.len() <= LABELLED_POINTS;
+    let shown = |p: usize| labelled && !per_point[p].is_empty();
+    let longest =
+        (0..per_point.len()).filter(|&p| shown(p)).map(|p| values_label(p, points).chars().count()).max().unwrap_or(0);
     let label_area = if labelled { 46 + 7 * longest as u32 } else { 40 };
     let root = SVGBackend::with_string(svg, (width, 380 + label_area)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -393,7 +401,13 @@ fn draw(
         .x_label_area_size(label_area)
         .y_label_area_size(70)
         .build_cartesian_2d((0..n).into_segmented(), (lo - pad) as f32..(hi + pad) as f32)?;
-    let x_desc = if labelled { format!("design point: {}", factors.join(", ")) } else { "design point".into() };
+    let x_desc = if labelled {
+        format!("design point: {}", factors.join(", "))
+    } else if !factors.is_empty() {
+        "design point (its factor values: summary.csv)".into()
+    } else {
+        "design point".into()
+    };
     let number = |v: &SegmentValue<i32>| match v {
         SegmentValue::CenterOf(p) | SegmentValue::Exact(p) if (0..n).contains(p) => p.to_string(),
         _ => String::new(),
@@ -402,7 +416,7 @@ fn draw(
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc(measure)
-        .x_labels(per_point.len())
+        .x_labels(per_point.len().min(LABELLED_POINTS))
         .x_label_formatter(&number)
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
@@ -413,7 +427,7 @@ fn draw(
             .transform(FontTransform::Rotate90)
             .into_text_style(&root)
             .pos(Pos::new(HPos::Left, VPos::Center));
-        for p in 0..n {
+        for p in (0..n).filter(|&p| shown(p as usize)) {
             let (x, y) = chart.backend_coord(&(SegmentValue::CenterOf(p), (lo - pad) as f32));
             root.draw(&Text::new(values_label(p as usize, points), (x, y + 24), style.clone()))?;
         }

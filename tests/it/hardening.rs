@@ -265,6 +265,10 @@ fn a_huge_batch_is_planned_lazily() {
         assert!(rss < 400.0, "{out}: peak memory {rss} MB");
         let rows = std::fs::read_to_string(d.join(out).join("runs.csv")).unwrap();
         assert_eq!(rows.lines().count(), 2, "{out}: one row");
+        // the plots do not grow with the design: no label or tick per point of 100,000
+        let plots: u64 =
+            std::fs::read_dir(d.join(out).join("plots")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+        assert!(plots < 20_000_000, "{out}: plots take {plots} bytes");
     }
 }
 

@@ -56,7 +56,15 @@ pub(super) fn terrain(
     let terrain = match build_terrain(&spec) {
         Ok(t) => t,
         Err(e) => {
-            c.err(&tp, e, Some("write a duration like \"30m\" or \"2h\"".into()));
+            c.err(
+                &tp,
+                e,
+                Some(format!(
+                    "choose `cell_m` so that the map is at least 3 cells each way and at most {} cells in all \
+                     (a tactical map: 50 to 250 m cells)",
+                    crate::terrain::MAX_CELLS
+                )),
+            );
             return None;
         }
     };
