@@ -451,21 +451,27 @@ pub(crate) fn load(path: Option<&Path>) -> std::result::Result<Loaded, ExitCode>
     }
 }
 
+/// The journal named by `--journal`, read and checked as a file (its problems printed); `Err`
+/// carries the exit code.
+pub(crate) fn read_journal_arg(path: Option<&Path>) -> std::result::Result<Option<jets::exercise::Journal>, ExitCode> {
+    match path {
+        None => Ok(None),
+        Some(p) => jets::exercise::Journal::read(p).map(Some).map_err(|problems| {
+            report(&problems);
+            ExitCode::from(BAD_INPUT)
+        }),
+    }
+}
+
 pub(crate) fn report(problems: &Problems) {
     term::problems(problems);
 }
 
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     // a journal names its scenario: it is the default then
-    let journal = match &a.journal {
-        None => None,
-        Some(p) => match jets::exercise::Journal::read(p) {
-            Ok(j) => Some(j),
-            Err(problems) => {
-                report(&problems);
-                return Ok(ExitCode::from(BAD_INPUT));
-            }
-        },
+    let journal = match read_journal_arg(a.journal.as_deref()) {
+        Ok(j) => j,
+        Err(code) => return Ok(code),
     };
     let loaded = match (&journal, a.scenario.as_deref()) {
         (Some(j), None) => exercise::journal_scenario(j, None),

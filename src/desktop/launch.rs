@@ -12,7 +12,7 @@ use anyhow::Result;
 use jets::scenario;
 
 use crate::cli::term::errln;
-use crate::cli::{self, BAD_INPUT, ViewArgs, load, report, writable};
+use crate::cli::{self, BAD_INPUT, ViewArgs, load, read_journal_arg, report, writable};
 
 /// `jets` alone: the app when a display answers and the app starts on it; else the headless
 /// run of the embedded scenario, saying why.
@@ -87,15 +87,9 @@ pub(crate) fn view(a: ViewArgs) -> Result<ExitCode> {
         }
     }
     // a journal names its scenario: it is the default then
-    let journal = match &a.journal {
-        None => None,
-        Some(p) => match jets::exercise::Journal::read(p) {
-            Ok(j) => Some(j),
-            Err(problems) => {
-                report(&problems);
-                return Ok(ExitCode::from(BAD_INPUT));
-            }
-        },
+    let journal = match read_journal_arg(a.journal.as_deref()) {
+        Ok(j) => j,
+        Err(code) => return Ok(code),
     };
     let loaded = match (row, &remote, &journal, a.scenario.as_deref()) {
         (Some(l), _, _, _) => Ok(l),

@@ -279,7 +279,7 @@ pub fn control_panel(ui: &mut egui::Ui, view: &mut View, run: &Run, cmds: &mut V
     ui.heading("Control: triggers and injects");
     egui::ScrollArea::vertical().id_salt("triggers").max_height(180.0).show(ui, |ui| {
         for tr in &run.snapshot.triggers {
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 let state = if tr.fired {
                     "fired"
                 } else if tr.held {
