@@ -192,16 +192,7 @@ pub(super) fn direct_fire(
     pics: Res<Pictures>,
     mut sight: ResMut<sensing::LosCache>,
     mut log: ResMut<EventLog>,
-    mut q: Query<(
-        Entity,
-        &UnitInfo,
-        &Position,
-        &mut Personnel,
-        &Stance,
-        &mut Combat,
-        &Orders,
-        Option<&super::air::Sortie>,
-    )>,
+    mut q: Query<(Entity, &UnitInfo, &Position, &mut Personnel, &Stance, &mut Combat, &Orders, Option<&Sortie>)>,
     mut buf: Local<FireBuffers>,
 ) {
     let t = clock.t;
@@ -216,12 +207,9 @@ pub(super) fn direct_fire(
     for (e, i, p, pe, st, c, _, sortie) in q.iter() {
         units.push(Snap::of(e, i, p, pe, st, c));
         // aircraft in the air: only heavy machine guns and cannon reach them, at a tenth of the odds
-        airborne.push(sortie.is_some_and(|s| {
-            matches!(
-                s.state,
-                super::air::AirState::Outbound | super::air::AirState::OnStation | super::air::AirState::Returning
-            )
-        }));
+        airborne.push(
+            sortie.is_some_and(|s| matches!(s.state, AirState::Outbound | AirState::OnStation | AirState::Returning)),
+        );
         state.push((c.target.is_some(), c.suppression > 0.0));
     }
     damage.clear();

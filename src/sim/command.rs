@@ -208,17 +208,6 @@ impl Command {
     }
 }
 
-/// The liaison delay from one contingent to another, seconds.
-pub fn liaison_s(scn: &crate::format::schema::Scenario, from: &str, to: &str, side: usize) -> u64 {
-    let min = scn
-        .liaison
-        .iter()
-        .find(|l| l.from == from && l.to == to)
-        .map(|l| l.delay_min)
-        .unwrap_or(scn.sides[side].rules.liaison_min);
-    (min * 60.0).round() as u64
-}
-
 /// Plans a lift of `n` troops from `from` to the landing zone `lz` with helicopters of type
 /// `heli` carrying `capacity` troops a wave; the reason when the light, weather or ceiling
 /// forbid it.

@@ -341,3 +341,42 @@ pub struct Hostages {
     /// The holders' killed plus wounded at the last check (to see their losses to fire).
     pub last_losses: u32,
 }
+
+/// Where an aircraft is in its sortie cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AirState {
+    /// On the ground, available.
+    Ready,
+    /// Preparing to take off until the given time.
+    Readying,
+    /// Flying to the target.
+    Outbound,
+    /// Over the target until the given time.
+    OnStation,
+    /// Flying back to base.
+    Returning,
+    /// On the ground being turned round until the given time.
+    Turnaround,
+}
+
+/// An aircraft unit's sortie state.
+#[derive(Component, Debug, Clone)]
+pub struct Sortie {
+    /// State.
+    pub state: AirState,
+    /// Target contact uid and aim point.
+    pub target: Option<(u64, P2)>,
+    /// End of the current timed state, sim seconds.
+    pub until: u64,
+    /// Base.
+    pub base: P2,
+    /// Sorties flown.
+    pub flown: u32,
+}
+
+impl Sortie {
+    /// True while over the target (the direct-fire model then uses air-to-ground weapons).
+    pub fn on_station(&self) -> bool {
+        self.state == AirState::OnStation
+    }
+}

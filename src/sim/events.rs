@@ -97,7 +97,7 @@ pub enum EventKind {
     /// Rounds fell on a village.
     CivilianCasualties { place: String, killed: u32, wounded: u32, by: String },
     /// The run ended with this outcome.
-    Outcome { outcome: super::metrics::Outcome, reason: String },
+    Outcome { outcome: Outcome, reason: String },
 }
 
 /// Rounds a coordinate to whole metres for the log (never `-0`).
@@ -142,4 +142,27 @@ pub fn to_jsonl(events: &[Event]) -> String {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<EventLog>();
+}
+
+/// The outcome of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The defender stopped the incursion.
+    Interdicted,
+    /// Enough attackers reached their objectives.
+    IncursionSucceeded,
+    /// Neither.
+    Contested,
+}
+
+impl Outcome {
+    /// The snake_case name used in files.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Interdicted => "interdicted",
+            Outcome::IncursionSucceeded => "incursion_succeeded",
+            Outcome::Contested => "contested",
+        }
+    }
 }

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use bevy::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::events::Outcome;
+
 use super::clock::Clock;
 use super::components::*;
 use super::events::{EventKind, EventLog};
@@ -31,29 +33,6 @@ pub struct HostageTally {
     pub killed: u64,
     /// Scenario hostage groups already seized (indices).
     pub groups_taken: Vec<usize>,
-}
-
-/// The outcome of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// The defender stopped the incursion.
-    Interdicted,
-    /// Enough attackers reached their objectives.
-    IncursionSucceeded,
-    /// Neither.
-    Contested,
-}
-
-impl Outcome {
-    /// The snake_case name used in files.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Outcome::Interdicted => "interdicted",
-            Outcome::IncursionSucceeded => "incursion_succeeded",
-            Outcome::Contested => "contested",
-        }
-    }
 }
 
 /// Personnel accounts of a side.

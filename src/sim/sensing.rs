@@ -342,16 +342,7 @@ pub(super) fn sense(
     mut pics: ResMut<Pictures>,
     mut sight: ResMut<LosCache>,
     mut log: ResMut<EventLog>,
-    q: Query<(
-        Entity,
-        &UnitInfo,
-        &Position,
-        &Personnel,
-        &Stance,
-        &Combat,
-        Option<&super::air::Sortie>,
-        Option<&Orders>,
-    )>,
+    q: Query<(Entity, &UnitInfo, &Position, &Personnel, &Stance, &Combat, Option<&Sortie>, Option<&Orders>)>,
     mut buf: Local<SenseBuffers>,
 ) {
     let t = clock.t;
@@ -365,17 +356,14 @@ pub(super) fn sense(
         let ty = &th.types[i.unit_type];
         // aircraft look out only when airborne; transport aircraft (no sortie cycle) only
         // while they fly
-        let grounded = sortie.is_some_and(|s| {
-            matches!(
-                s.state,
-                super::air::AirState::Ready | super::air::AirState::Readying | super::air::AirState::Turnaround
-            )
-        }) || (ty.air.is_none()
-            && matches!(
-                ty.mobility,
-                crate::format::schema::Mobility::Rotary | crate::format::schema::Mobility::FixedWing
-            )
-            && orders.is_some_and(|ord| ord.phase != Phase::Moving));
+        let grounded = sortie
+            .is_some_and(|s| matches!(s.state, AirState::Ready | AirState::Readying | AirState::Turnaround))
+            || (ty.air.is_none()
+                && matches!(
+                    ty.mobility,
+                    crate::format::schema::Mobility::Rotary | crate::format::schema::Mobility::FixedWing
+                )
+                && orders.is_some_and(|ord| ord.phase != Phase::Moving));
         // a unit searching a village sees into it at SEARCH_BOOST times its usual range
         let search = orders.and_then(|ord| match ord.task {
             TaskRt::Search { village, since: Some(_), .. } => Some(village),

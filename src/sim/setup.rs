@@ -70,13 +70,8 @@ pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, ch
             target: None,
             home: u.home.as_ref().map(|h| th.xy(h)).unwrap_or(pos),
         };
-        let sortie = ty.air.as_ref().map(|_| super::air::Sortie {
-            state: super::air::AirState::Ready,
-            target: None,
-            until: 0,
-            base: pos,
-            flown: 0,
-        });
+        let sortie =
+            ty.air.as_ref().map(|_| Sortie { state: AirState::Ready, target: None, until: 0, base: pos, flown: 0 });
         spawns.push((
             info,
             Position(pos),

@@ -160,13 +160,7 @@ impl Theatre {
             .map(|a| {
                 contingents
                     .iter()
-                    .map(|b| {
-                        if a.side == b.side && a.id != b.id {
-                            crate::sim::command::liaison_s(scn, &a.id, &b.id, a.side)
-                        } else {
-                            0
-                        }
-                    })
+                    .map(|b| if a.side == b.side && a.id != b.id { liaison_s(scn, &a.id, &b.id, a.side) } else { 0 })
                     .collect()
             })
             .collect();
@@ -342,6 +336,17 @@ pub fn describe(task: &Task) -> String {
         Task::Withdraw { .. } => "withdraw",
     }
     .to_string()
+}
+
+/// The liaison delay from one contingent to another, seconds.
+pub fn liaison_s(scn: &crate::format::schema::Scenario, from: &str, to: &str, side: usize) -> u64 {
+    let min = scn
+        .liaison
+        .iter()
+        .find(|l| l.from == from && l.to == to)
+        .map(|l| l.delay_min)
+        .unwrap_or(scn.sides[side].rules.liaison_min);
+    (min * 60.0).round() as u64
 }
 
 /// The terrain, shared.

@@ -95,3 +95,84 @@ fn the_import_scan_finds_what_it_must() {
     let text = "use crate::sim::Sim;\nuse jets::{batch, scenario::Loaded};\n// crate::desktop in a comment\nlet x = my_crate::cli;";
     assert_eq!(imports(text), vec!["sim", "batch", "scenario"]);
 }
+
+/// The modules of `src/sim` that a file names through `super::` or `crate::sim::`.
+fn sim_imports(text: &str) -> Vec<String> {
+    let code: String = text.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+    let mut found = Vec::new();
+    for root in ["super::", "crate::sim::"] {
+        for (k, _) in code.match_indices(root) {
+            if code[..k].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let rest = &code[k + root.len()..];
+            let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+            if !name.is_empty() && rest[name.len()..].starts_with("::") {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_sim_modules_import_each_other_without_a_cycle() {
+    // shared resources live in `theatre` and the tick is ordered in `mod.rs`, so no system
+    // module needs another that needs it back (the root `mod.rs` and the tests are left out)
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
+    let mut graph: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_stem().unwrap().to_string_lossy().to_string();
+        if p.extension().is_none_or(|x| x != "rs") || name == "mod" || name == "tests" {
+            continue;
+        }
+        let mut deps = sim_imports(&std::fs::read_to_string(&p).unwrap());
+        deps.retain(|d| *d != name && dir.join(format!("{d}.rs")).exists() && d != "tests");
+        deps.sort();
+        deps.dedup();
+        graph.insert(name, deps);
+    }
+    assert!(graph.len() > 15, "{} modules", graph.len());
+    // depth-first search for a back edge
+    fn visit(
+        m: &str,
+        g: &std::collections::BTreeMap<String, Vec<String>>,
+        state: &mut std::collections::BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        match state.get(m) {
+            Some(2) => return None,
+            Some(1) => {
+                let from = path.iter().position(|x| x == m).unwrap_or(0);
+                let mut cycle = path[from..].to_vec();
+                cycle.push(m.to_string());
+                return Some(cycle);
+            }
+            _ => {}
+        }
+        state.insert(m.to_string(), 1);
+        path.push(m.to_string());
+        for d in g.get(m).into_iter().flatten() {
+            if let Some(c) = visit(d, g, state, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        state.insert(m.to_string(), 2);
+        None
+    }
+    let mut state = Default::default();
+    for m in graph.keys() {
+        if let Some(cycle) = visit(m, &graph, &mut state, &mut Vec::new()) {
+            panic!("an import cycle in src/sim: {}", cycle.join(" -> "));
+        }
+    }
+}
+
+#[test]
+fn the_sim_import_scan_finds_what_it_must() {
+    let text =
+        "use super::clock::Clock;\nlet x = crate::sim::command::liaison(1);\nuse super::{a, b};\n// super::events::X";
+    assert_eq!(sim_imports(text), vec!["clock", "command"]);
+}
