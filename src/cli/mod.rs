@@ -646,7 +646,7 @@ fn prefer_checkout(path: &str, file: &Path) -> String {
     [PathBuf::from("assets").join(asset), PathBuf::from("../assets").join(asset)]
         .into_iter()
         .find(|c| c.exists())
-        .and_then(|c| relative_to(&c, dir))
+        .and_then(|c| jets::fsio::relative_path(&c, dir))
         .unwrap_or_else(|| path.to_string())
 }
 
@@ -661,9 +661,4 @@ pub(crate) fn writable(path: &Path) -> std::result::Result<(), String> {
         return Err(format!("the folder {} does not exist (create it first, or choose another path)", dir.display()));
     }
     Ok(())
-}
-
-/// `target` relative to `dir`, both resolved against the current directory.
-fn relative_to(target: &Path, dir: &Path) -> Option<String> {
-    jets::fsio::relative_path(target, dir)
 }

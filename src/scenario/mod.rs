@@ -78,10 +78,16 @@ impl Loaded {
 
 /// Resolves a location against the frame and the places.
 pub fn resolve(frame: &geo::GeoFrame, places: &BTreeMap<String, P2>, loc: &Loc) -> Option<P2> {
+    resolve_with(frame, |id| places.get(id).copied(), loc)
+}
+
+/// Resolves a location against the frame, finding a place's position with `place` (the run's
+/// compiled places use this with their own index).
+pub fn resolve_with(frame: &geo::GeoFrame, place: impl Fn(&str) -> Option<P2>, loc: &Loc) -> Option<P2> {
     match loc {
         Loc::Xy { x, y } => Some((*x, *y)),
         Loc::Geo { lat, lon } => Some(frame.to_local(*lat, *lon)),
-        Loc::Place(id) => places.get(id).copied(),
+        Loc::Place(id) => place(id),
     }
 }
 

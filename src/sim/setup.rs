@@ -17,18 +17,16 @@ use crate::scenario::Loaded;
 /// Inserts the run's resources and spawns every unit, in scenario order.
 pub fn setup(world: &mut World, loaded: Arc<Loaded>, seed: u64, until_s: u64, check_invariants: bool) {
     let scn = &loaded.scenario;
-    let th = Theatre::compile(&loaded);
+    let (th, unit_profiles) = Theatre::compile(&loaded);
     let tick_s = scn.meta.tick_s.max(1);
     let (lat, lon) = loaded.centre_latlon();
     let clock = Clock::new(tick_s, loaded.start_utc_s, loaded.utc_offset_s, lat, lon);
 
     let mut log = EventLog::default();
     let mut spawns = Vec::with_capacity(scn.units.len());
-    for u in &scn.units {
+    for (u, &pi) in scn.units.iter().zip(&unit_profiles) {
         let ti = th.type_index(&u.unit_type).unwrap_or(0);
         let ci = th.contingent_index(&u.contingent).unwrap_or(0);
-        let profile = crate::scenario::profile_of(scn, &th.types[ti], &u.contingent);
-        let pi = th.profiles.iter().position(|p| *p == profile).unwrap_or(0);
         let pos = th.xy(&u.at);
         let uid = rng::uid(&u.id);
         let info = UnitInfo {

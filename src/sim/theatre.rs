@@ -7,7 +7,6 @@
 //!
 //! Must not: hold state that changes during a run, or spawn anything.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use bevy::prelude::*;
@@ -111,13 +110,12 @@ pub struct Theatre {
     pub liaison_s: Vec<Vec<u64>>,
     /// Report delay from a contingent's units to its headquarters, seconds.
     pub report_s: Vec<u64>,
-    /// Places' positions by id: resolves the locations of orders given during play.
-    place_xy: BTreeMap<String, P2>,
 }
 
 impl Theatre {
-    /// Compiles a loaded scenario's static facts (units are spawned by `setup`).
-    pub fn compile(loaded: &Loaded) -> Theatre {
+    /// Compiles a loaded scenario's static facts, and gives each unit's movement profile (an
+    /// index into `profiles`), in scenario order (units are spawned by `setup`).
+    pub fn compile(loaded: &Loaded) -> (Theatre, Vec<usize>) {
         let scn = &loaded.scenario;
         let sides: Vec<String> = scn.sides.iter().map(|s| s.id.clone()).collect();
         let contingents: Vec<ContingentRt> = scn
@@ -147,12 +145,15 @@ impl Theatre {
             .collect();
         let types: Vec<UnitType> = loaded.types.values().cloned().collect();
         let mut profiles: Vec<MoveProfile> = Vec::new();
+        let mut unit_profiles = Vec::with_capacity(scn.units.len());
         for u in &scn.units {
             let ti = types.iter().position(|t| t.id == u.unit_type).unwrap_or(0);
             let profile = crate::scenario::profile_of(scn, &types[ti], &u.contingent);
-            if !profiles.contains(&profile) {
+            let pi = profiles.iter().position(|p| *p == profile).unwrap_or_else(|| {
                 profiles.push(profile);
-            }
+                profiles.len() - 1
+            });
+            unit_profiles.push(pi);
         }
         let side_idx = |id: &str| sides.iter().position(|s| s == id).unwrap_or(0);
         let liaison_s = contingents
@@ -173,7 +174,7 @@ impl Theatre {
                     .map(move |c| (c.report_delay_min.unwrap_or(s.rules.report_delay_min) * 60.0).round() as u64)
             })
             .collect();
-        Theatre {
+        let theatre = Theatre {
             name: scn.meta.name.clone(),
             hash: loaded.hash.clone(),
             frame: loaded.terrain.frame,
@@ -195,8 +196,8 @@ impl Theatre {
             profiles,
             liaison_s,
             report_s,
-            place_xy: loaded.places.clone(),
-        }
+        };
+        (theatre, unit_profiles)
     }
 
     /// The index of a side, by id.
@@ -227,7 +228,8 @@ impl Theatre {
     /// A location of the scenario format in the local frame (an unknown place: the origin; the
     /// validator and the exercise checks refuse those before a run sees them).
     pub fn xy(&self, loc: &Loc) -> P2 {
-        crate::scenario::resolve(&self.frame, &self.place_xy, loc).unwrap_or((0.0, 0.0))
+        crate::scenario::resolve_with(&self.frame, |id| self.place_index(id).map(|k| self.places[k].pos), loc)
+            .unwrap_or((0.0, 0.0))
     }
 
     /// Resolves a scenario task for a unit standing at `pos` whose home is `home`, at sim time `t`.
