@@ -558,10 +558,9 @@ pub(super) fn command(
         let Some(reserve) = nearest(true).or_else(|| nearest(false)) else { continue };
         let rules = &th.rules[si];
         let owner_id = th.contingents[owner].id.clone();
-        let hq = (th.contingents[owner].side == si).then_some(th.contingents[owner].hq);
-        let disrupted = hq.is_some_and(|h| {
-            pics.sides[si].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
-        });
+        // the owner is the observer's contingent, of this side (the validator sees to it)
+        let hq = th.contingents[owner].hq;
+        let disrupted = pics.sides[si].values().any(|k| t >= k.known_at && geom::dist(k.est, hq) <= HQ_DISRUPTION_M);
         let factor = if disrupted { 2 } else { 1 };
         let mut delay = (rules.order_delay_min * 60.0).round() as u64 * factor;
         let tasking = th.contingents[reserve.contingent].id.clone();
@@ -573,8 +572,7 @@ pub(super) fn command(
             order(&mut log, format!("{owner_id} HQ"), format!("{tasking} HQ"), "request a reserve".into(), liaison, 0);
             delay += liaison;
         }
-        let tasked = &th.contingents[reserve.contingent];
-        let readiness = if tasked.side == si { tasked.readiness_s } else { 0 };
+        let readiness = th.contingents[reserve.contingent].readiness_s;
         let moves_at = t + delay + readiness;
         let name = |u: &Avail| th.unit_ids[u.index].clone();
         // fly it there when a lift is at hand and the light, weather and ceiling allow; at
@@ -717,13 +715,10 @@ fn send_order(
 ) {
     let (e, info, pos, _, combat, orders) = unit;
     let cont = &th.contingents[info.contingent];
-    let own = cont.side == info.side;
-    let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) && own { cont.readiness_s } else { 0 };
+    let readiness = if matches!(orders.task, TaskRt::Reserve { .. }) { cont.readiness_s } else { 0 };
     // a headquarters with a known enemy close by is disrupted: its orders take twice as long
-    let hq = own.then_some(cont.hq);
-    let disrupted = hq.is_some_and(|h| {
-        pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, h) <= HQ_DISRUPTION_M)
-    });
+    let disrupted =
+        pics.sides[info.side].values().any(|k| t >= k.known_at && geom::dist(k.est, cont.hq) <= HQ_DISRUPTION_M);
     let delay = (th.rules[info.side].order_delay_min * 60.0).round() as u64 * if disrupted { 2 } else { 1 };
     let rt = th.task_rt(task, pos.0, combat.home, t + delay + readiness);
     log.push(

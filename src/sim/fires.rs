@@ -63,9 +63,11 @@ fn danger_close(friends: &[(Entity, usize, P2, u32, f64)], side: usize, aim: P2)
 pub fn clear_of_villages(th: &Theatre, side: usize, aim: P2) -> bool {
     let rules = &th.rules[side];
     rules.fire_near_villages
-        || !th.places.iter().any(|p| {
-            matches!(p.kind, PlaceKind::Village { .. }) && geom::dist(p.pos, aim) < p.radius_m + rules.village_safety_m
-        })
+        || !th
+            .villages
+            .iter()
+            .map(|&k| &th.places[k])
+            .any(|p| geom::dist(p.pos, aim) < p.radius_m + rules.village_safety_m)
 }
 
 pub(super) fn indirect_fire(
@@ -188,7 +190,7 @@ pub(super) fn indirect_fire(
                 let killed = binomial(&mut r, cas, w.p_kill);
                 hits.push((te, killed, cas - killed, info.id.clone()));
             }
-            for p in &th.places {
+            for p in th.villages.iter().map(|&k| &th.places[k]) {
                 let PlaceKind::Village { population } = p.kind else { continue };
                 if geom::dist(p.pos, impact) <= p.radius_m {
                     let density = population as f64 / (std::f64::consts::PI * p.radius_m * p.radius_m);

@@ -20,7 +20,7 @@ use super::metrics::HostageTally;
 use super::rng;
 use super::theatre::{RunConfig, Theatre};
 use crate::format::schema::PlaceKind;
-use crate::terrain::geom::{self, P2};
+use crate::terrain::geom;
 
 /// Distance at which a band seizes a named hostage group, metres.
 pub const SEIZE_GROUP_M: f64 = 500.0;
@@ -32,20 +32,8 @@ pub(super) fn hostages(
     mut tally: ResMut<HostageTally>,
     mut log: ResMut<EventLog>,
     mut q: Query<(&UnitInfo, &Position, &Personnel, &Combat, &mut Hostages)>,
-    mut fixed: Local<Option<Villages>>,
 ) {
     let t = clock.t;
-    // where the scenario's villages are (listed once)
-    let villages = fixed.get_or_insert_with(|| {
-        th.places
-            .iter()
-            .enumerate()
-            .filter_map(|(pi, p)| match p.kind {
-                PlaceKind::Village { population } => Some((pi, p.pos, p.radius_m, population)),
-                _ => None,
-            })
-            .collect()
-    });
     for (info, pos, pers, combat, mut h) in &mut q {
         // fire on the holders endangers the hostages
         // losses to fire only (killed and wounded), not people leaving play by exfiltrating
@@ -75,13 +63,15 @@ pub(super) fn hostages(
         if ty.takes_hostages <= 0.0 || combat.status != Status::Fighting || pers.active == 0 {
             continue;
         }
-        for &(pi, at, radius_m, population) in villages.iter() {
+        for &pi in &th.villages {
+            let p = &th.places[pi];
+            let (at, radius_m) = (p.pos, p.radius_m);
+            let PlaceKind::Village { population } = p.kind else { continue };
             // the cheap test first, the exact one only near the edge
             if !geom::maybe_within(at, pos.0, radius_m) || h.raided.contains(&pi) || geom::dist(at, pos.0) > radius_m {
                 continue;
             }
             h.raided.push(pi);
-            let p = &th.places[pi];
             let mut r = rng::at_tick(cfg.seed, "hostages", info.uid, clock.tick ^ ((pi as u64) << 40));
             if r.random::<f64>() < ty.takes_hostages {
                 let n = r.random_range(1..=5u32).min(population);
@@ -105,6 +95,3 @@ pub(super) fn hostages(
         }
     }
 }
-
-/// The villages: (place index, position, radius, population), in place order.
-type Villages = Vec<(usize, P2, f64, u32)>;

@@ -90,6 +90,9 @@ pub struct Theatre {
     pub contingents: Vec<ContingentRt>,
     /// Places, in scenario order.
     pub places: Vec<PlaceRt>,
+    /// The villages: indices into `places`, in place order (fires and hostage-taking look
+    /// only at these).
+    pub villages: Vec<usize>,
     /// Hostage groups, in scenario order.
     pub hostage_groups: Vec<HostageGroupRt>,
     /// Season and weather.
@@ -179,6 +182,12 @@ impl Theatre {
             hash: loaded.hash.clone(),
             frame: loaded.terrain.frame,
             rules: scn.sides.iter().map(|s| s.rules.clone()).collect(),
+            villages: places
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| matches!(p.kind, PlaceKind::Village { .. }))
+                .map(|(k, _)| k)
+                .collect(),
             hostage_groups: scn
                 .hostage_groups
                 .iter()
