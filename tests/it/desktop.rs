@@ -6,7 +6,7 @@
 //! Needs `xvfb-run`, `libvulkan1` and `mesa-vulkan-drivers` (`.ci/run` installs them with
 //! `xvfb-run-app.sh --install` and sets `JETS_REQUIRE_GUI=1`, so there they cannot be
 //! skipped). Elsewhere they are skipped, saying so, when `xvfb-run` is not installed or
-//! `JETS_SKIP_GUI=1` is set.
+//! `JETS_SKIP_GUI=1` is set. All tests share one Xvfb, started once (`display`).
 #![cfg(feature = "desktop")]
 
 use std::path::Path;
@@ -33,23 +33,72 @@ fn skip() -> bool {
     std::env::var_os("JETS_SKIP_GUI").is_some() || no_xvfb || no_script
 }
 
-/// `jets view ARGS` under Xvfb, to be run.
+/// The virtual display every test of this binary draws on: one Xvfb, started once through
+/// `xvfb-run-app.sh` (which chooses the software Vulkan driver and the rest of the
+/// environment), kept up by a shell that waits on its standard input, which closes when the
+/// test binary exits. One server for all tests, not one per `jets view`: parallel `xvfb-run -a`
+/// calls race for display numbers and for their clean-up, and a lost race showed up as a
+/// test's exit code (1, "Xvfb failed to start"; 5, "problem while cleaning up temporary
+/// directory") in place of the app's.
+struct Display {
+    /// The variables the script set for its command: DISPLAY, XAUTHORITY, the Vulkan driver.
+    env: Vec<(String, String)>,
+    /// Holds the pipe to the waiting shell open, and so the server up.
+    _server: std::sync::Mutex<std::process::Child>,
+}
+
+const DISPLAY_VARS: [&str; 6] =
+    ["DISPLAY", "XAUTHORITY", "WGPU_BACKEND", "VK_DRIVER_FILES", "VK_ICD_FILENAMES", "XDG_RUNTIME_DIR"];
+
+fn display() -> &'static Display {
+    static DISPLAY: std::sync::OnceLock<Display> = std::sync::OnceLock::new();
+    DISPLAY.get_or_init(|| {
+        use std::io::BufRead;
+        let script = repo("../shared/tools/xvfb-run-app.sh");
+        assert!(script.exists(), "{} is missing", script.display());
+        let print: String = DISPLAY_VARS.iter().map(|v| format!("echo \"{v}=${{{v}:-}}\"; ")).collect();
+        let mut child = std::process::Command::new(script)
+            // -noreset: the server stays as it is while no app is connected, between tests
+            .env("XVFB_RUN_APP_SCREEN", "1280x800x24 -noreset")
+            .env_remove("XVFB_RUN_APP_TIMEOUT")
+            .args(["--", "sh", "-c", &format!("{print}echo ready; exec cat >/dev/null")])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run xvfb-run-app.sh");
+        let mut env = Vec::new();
+        let mut ready = false;
+        for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines().map_while(Result::ok) {
+            if line == "ready" {
+                ready = true;
+                break;
+            }
+            if let Some((k, v)) = line.split_once('=')
+                && !v.is_empty()
+            {
+                env.push((k.to_string(), v.to_string()));
+            }
+        }
+        assert!(ready && env.iter().any(|(k, _)| k == "DISPLAY"), "Xvfb did not start: {env:?}");
+        Display { env, _server: std::sync::Mutex::new(child) }
+    })
+}
+
+/// `jets view ARGS` on the shared virtual display, to be run (killed after 300 s).
 fn view_command(args: &[&str]) -> std::process::Command {
-    let script = repo("../shared/tools/xvfb-run-app.sh");
-    assert!(script.exists(), "{} is missing", script.display());
-    let mut c = std::process::Command::new(script);
-    c.arg("--")
-        .arg(env!("CARGO_BIN_EXE_jets"))
-        .arg("view")
+    let mut c = std::process::Command::new("timeout");
+    c.args(["--kill-after=10", "300", env!("CARGO_BIN_EXE_jets"), "view"])
         .args(args)
-        .env("XVFB_RUN_APP_TIMEOUT", "300")
+        .envs(display().env.iter().map(|(k, v)| (k, v)))
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
         .current_dir(repo(""));
     c
 }
 
 /// Runs `jets view ARGS` under Xvfb; returns (exit code, stderr).
 fn view(args: &[&str]) -> (i32, String) {
-    let out = view_command(args).output().expect("run xvfb-run-app.sh");
+    let out = view_command(args).output().expect("run jets view");
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -61,7 +110,7 @@ fn view_then(args: &[&str], cue: &str, then: impl FnOnce()) -> (i32, String) {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("run xvfb-run-app.sh");
+        .expect("run jets view");
     let mut err = String::new();
     let mut then = Some(then);
     for line in std::io::BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok) {
@@ -573,7 +622,7 @@ fn a_seat_joins_a_served_exercise() {
         "--screenshot",
         shot.to_str().unwrap(),
     ]);
-    let (bad, _) = view(&[
+    let (bad, bad_err) = view(&[
         "--connect",
         &addr,
         "--seat",
@@ -586,7 +635,8 @@ fn a_seat_joins_a_served_exercise() {
     let _ = server.kill();
     let _ = server.wait();
     assert_eq!(code, 0, "{err}");
-    assert_eq!(bad, 2, "a wrong token is refused");
+    assert_eq!(bad, 2, "a wrong token is refused: {bad_err}");
+    assert!(bad_err.contains("cannot join") && bad_err.contains("as irg"), "{bad_err}");
     let meta = sidecar(&shot);
     assert_eq!(meta["seat"], "irg");
     assert!(meta["t"].as_u64().unwrap() > 0, "the exercise was running");
