@@ -292,5 +292,42 @@ pub fn bench_exercise(loaded: Loaded, speed: f64, seconds: f64) -> Result<()> {
             writeln!(out, "| seat {} | failed: {e} |", s.seat)?;
         }
     }
+    // what a seat joining at the end is given of the run before it, and what recording it costs
+    let mut late = Session::new(loaded.clone(), loaded.scenario.meta.seed, &seats, None, String::new())
+        .map_err(anyhow::Error::msg)?;
+    late.speed = jets::exercise::MAX_SPEED;
+    late.paused = false;
+    let start = Instant::now();
+    while !late.sim.finished() {
+        late.advance(1.0, Duration::from_secs(60));
+    }
+    let with_record = start.elapsed().as_secs_f64();
+    let moments = late.history(jets::exercise::Role::Control).samples.len();
+    let start = Instant::now();
+    for _ in 0..moments {
+        std::hint::black_box(jets::exercise::view::Moment::record(&mut late.sim));
+    }
+    let record_s = start.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "| recording the history ({moments} moments, one per {} s) | {:.1} ms of the run's {:.2} s |",
+        jets::exercise::view::HISTORY_S,
+        record_s * 1000.0,
+        with_record
+    )?;
+    for s in &seats {
+        if let Some(role) = jets::exercise::role_of(late.theatre(), &s.seat) {
+            let h = late.history(role);
+            let points: usize = h.trails.iter().map(|(_, t)| t.len()).sum();
+            let bytes = serde_json::to_string(&h).map(|t| t.len()).unwrap_or(0);
+            writeln!(
+                out,
+                "| history given to seat {} joining at the end | {} samples, {points} trail points, {:.0} kB |",
+                s.seat,
+                h.samples.len(),
+                bytes as f64 / 1000.0
+            )?;
+        }
+    }
     Ok(())
 }

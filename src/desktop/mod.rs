@@ -315,6 +315,14 @@ fn shoot(
             "run_status": run.status,
             "inputs": run.inputs,
             "seat": run.seat.as_ref().map(|s| s.0.clone()),
+            // the strength chart: from when, how many samples, the latest by side, the first by
+            // contingent
+            "history": {
+                "from": run.history.first().map(|s| s.t),
+                "samples": run.history.len(),
+                "last_sides": run.history.last().map(|s| s.sides.clone()),
+                "first_contingents": run.history.first().map(|s| s.contingents.clone()),
+            },
         });
         let mut p = shot.path.clone().into_os_string();
         p.push(".json");

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use jets::exercise::client::Client;
 use jets::exercise::protocol::{ToClient, ToServer};
-use jets::exercise::view::Role;
+use jets::exercise::view::{History, Role};
 use jets::exercise::{Cursor, SeatView, TimeControl};
 use jets::scenario::Loaded;
 use jets::sim::sun::Light;
@@ -40,7 +40,7 @@ pub fn connect(addr: &str, seat: &str, token: &str) -> Result<(Arc<Loaded>, Run)
         ..Default::default()
     }));
     let (tx, rx) = channel();
-    let link = Link {
+    let mut link = Link {
         addr: addr.to_string(),
         seat: seat.to_string(),
         token: token.to_string(),
@@ -51,6 +51,7 @@ pub fn connect(addr: &str, seat: &str, token: &str) -> Result<(Arc<Loaded>, Run)
         trails: BTreeMap::new(),
         history: Vec::new(),
     };
+    link.adopt(&client.briefing.history);
     let out = shared.clone();
     std::thread::Builder::new().name("jets-seat".into()).spawn(move || link.run(client, rx, out)).ok();
     let mut run = Run::new(loaded.clone(), theatre, tx, shared, Some((seat.to_string(), role)));
@@ -122,6 +123,8 @@ impl Link {
                         match Client::connect(&self.addr, &self.seat, &self.token, self.cursor, Duration::from_secs(5))
                         {
                             Ok(c) => {
+                                // the server's record covers the time this app was away
+                                self.adopt(&c.briefing.history);
                                 lock(&out).link = format!("connected to {} as {}", self.addr, self.seat);
                                 client = Some(c);
                             }
@@ -132,6 +135,37 @@ impl Link {
                 }
             }
         }
+    }
+
+    /// The seat's history as the server recorded it (on joining, and again on reconnecting):
+    /// the strength chart and trails from the start of the run, in place of this app's own.
+    /// Its columns are named; here they are numbered as this seat's briefing numbers them.
+    fn adopt(&mut self, h: &History) {
+        let th = &self.theatre;
+        let sides: Vec<Option<usize>> = h.sides.iter().map(|id| th.sides.iter().position(|s| s == id)).collect();
+        let contingents: Vec<Option<usize>> =
+            h.contingents.iter().map(|id| th.contingents.iter().position(|c| &c.id == id)).collect();
+        self.history = h
+            .samples
+            .iter()
+            .map(|x| {
+                let mut s =
+                    Sample { t: x.t, sides: vec![0; th.sides.len()], contingents: vec![0; th.contingents.len()] };
+                for (k, n) in sides.iter().zip(&x.sides) {
+                    if let Some(k) = k {
+                        s.sides[*k] = *n;
+                    }
+                }
+                for (k, n) in contingents.iter().zip(&x.contingents) {
+                    if let Some(k) = k {
+                        s.contingents[*k] = *n;
+                    }
+                }
+                s
+            })
+            .collect();
+        self.trails = h.trails.iter().cloned().collect();
+        self.last_sample = h.samples.last().map(|s| s.t / SAMPLE_S);
     }
 
     fn take(&mut self, m: ToClient, out: &Mutex<Published>) {

@@ -33,7 +33,7 @@ use jets::sim::{RunOptions, Sim};
 /// than asked (the panel shows the speed achieved).
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 /// Strength history and trails are sampled this often, sim seconds.
-pub const SAMPLE_S: u64 = 600;
+pub const SAMPLE_S: u64 = jets::exercise::view::HISTORY_S;
 /// Highest speed, sim seconds per wall second.
 pub const MAX_SPEED: f64 = 100_000.0;
 

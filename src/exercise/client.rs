@@ -111,6 +111,7 @@ fn placeholder() -> Briefing {
         files: Vec::new(),
         paused: true,
         speed: 0.0,
+        history: Default::default(),
     }
 }
 

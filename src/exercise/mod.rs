@@ -116,6 +116,9 @@ pub struct Session {
     carry: f64,
     theatre: Arc<Theatre>,
     redactors: BTreeMap<Role, view::Redactor>,
+    /// The truth every [`view::HISTORY_S`] of sim time, from the start: a joining seat is
+    /// given its filtered history ([`Session::history`]).
+    moments: Vec<view::Moment>,
 }
 
 impl Session {
@@ -128,7 +131,8 @@ impl Session {
         record: Option<PathBuf>,
         started_utc: String,
     ) -> Result<Session, String> {
-        let sim = Sim::new(loaded.clone(), &RunOptions { seed: Some(seed), messages: true, ..Default::default() });
+        let mut sim = Sim::new(loaded.clone(), &RunOptions { seed: Some(seed), messages: true, ..Default::default() });
+        let moments = vec![view::Moment::record(&mut sim)];
         let theatre = Arc::new(sim.world().resource::<Theatre>().clone());
         let mut out = Vec::new();
         for s in seats {
@@ -159,6 +163,7 @@ impl Session {
             carry: 0.0,
             theatre,
             redactors: BTreeMap::new(),
+            moments,
         };
         session.save_journal().map_err(|e| e.to_string())?;
         Ok(session)
@@ -258,7 +263,7 @@ impl Session {
             TimeControl::Speed(_) => return Err("a speed is a number of sim seconds per second".into()),
             TimeControl::Step => {
                 self.paused = true;
-                self.sim.step();
+                self.step();
             }
         }
         Ok(())
@@ -285,7 +290,7 @@ impl Session {
                 self.paused = true;
                 break;
             }
-            self.sim.step();
+            self.step();
             done += 1;
             if start.elapsed() > budget {
                 self.carry = 0.0;
@@ -293,6 +298,22 @@ impl Session {
             }
         }
         done
+    }
+
+    /// One tick of the run; the truth is recorded when it enters a new history interval.
+    /// (Stepping `sim` directly skips the record: a seat joining later lacks those moments.)
+    pub fn step(&mut self) {
+        self.sim.step();
+        let t = self.sim.world().resource::<crate::sim::clock::Clock>().t;
+        if self.moments.last().is_none_or(|m| m.t / view::HISTORY_S != t / view::HISTORY_S) {
+            self.moments.push(view::Moment::record(&mut self.sim));
+        }
+    }
+
+    /// A seat's strength chart and trails from the start of the run until now, filtered for
+    /// its role as its views are.
+    pub fn history(&self, role: Role) -> view::History {
+        view::history(&self.moments, role, &self.theatre)
     }
 
     /// What a seat may see now, with what is new since `cursor`.

@@ -12,13 +12,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::view::{Cursor, Role, SeatView};
+use super::view::{Cursor, History, Role, SeatView};
 use super::{Session, TimeControl};
 use crate::format::schema::{Contingent, Dem, DemUnits, Library, Loc, PlaceKind, Rules, Task, Terrain};
 use crate::sim::input::Input;
 
 /// The protocol's version: a client and server of different versions refuse each other.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 
 /// Largest message either side accepts, bytes.
 pub const MAX_MESSAGE_BYTES: usize = 8 << 20;
@@ -74,6 +74,8 @@ pub struct Briefing {
     pub paused: bool,
     /// Sim seconds per wall second.
     pub speed: f64,
+    /// Its strength chart and trails from the start of the run until it joined.
+    pub history: History,
 }
 
 /// The briefing of a seat.
@@ -138,6 +140,7 @@ pub fn briefing(session: &Session, seat: &str, role: Role) -> Briefing {
         files: vec![("library.ron".into(), library), ("terrain.asc".into(), terrain_grid(&loaded.terrain))],
         paused: session.paused,
         speed: session.speed,
+        history: session.history(role),
     }
 }
 

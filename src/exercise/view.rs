@@ -592,3 +592,137 @@ pub fn build(sim: &mut Sim, seat: &str, role: Role, redactor: &mut Redactor, cur
         cursor,
     }
 }
+
+/// How often a session records its strength history and trails, sim seconds (the app's
+/// sampling interval).
+pub const HISTORY_S: u64 = 600;
+
+/// One unit at a recorded moment: the truth, kept by the session, never sent as such.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnitMoment {
+    /// Spawn index.
+    pub index: usize,
+    /// Side index.
+    pub side: usize,
+    /// Contingent index.
+    pub contingent: usize,
+    /// Active personnel.
+    pub active: u32,
+    /// Position, local metres.
+    pub pos: (f64, f64),
+}
+
+/// The truth at one recorded moment: every unit's strength and position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moment {
+    /// Sim seconds.
+    pub t: u64,
+    /// Every unit, in spawn order.
+    pub units: Vec<UnitMoment>,
+}
+
+impl Moment {
+    /// The truth now.
+    pub fn record(sim: &mut Sim) -> Moment {
+        let world = sim.world_mut();
+        let t = world.resource::<Clock>().t;
+        let mut q = world.query::<(&UnitInfo, &Position, &Personnel)>();
+        let mut units: Vec<UnitMoment> = q
+            .iter(world)
+            .map(|(i, p, pe)| UnitMoment {
+                index: i.index,
+                side: i.side,
+                contingent: i.contingent,
+                active: pe.active,
+                pos: p.0,
+            })
+            .collect();
+        units.sort_by_key(|u| u.index);
+        Moment { t, units }
+    }
+}
+
+/// One sample of a seat's strength chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StrengthSample {
+    /// Sim seconds.
+    pub t: u64,
+    /// Active personnel of each side charted, in [`History::sides`] order.
+    pub sides: Vec<u32>,
+    /// Active personnel of each contingent charted, in [`History::contingents`] order.
+    pub contingents: Vec<u32>,
+}
+
+/// What a seat is given of the run before it joined: the strength chart and the trails it
+/// would have drawn from its views had it been there from the start — built from the units it
+/// sees in full (its own side's; the control: all), exactly as those views carry them. Sides
+/// and contingents are named, not numbered: a side's seat numbers them in its own briefing,
+/// which does not have the enemy's contingents.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// The sides charted (ids): a side's or contingent's seat, its own side; the control, all.
+    pub sides: Vec<String>,
+    /// The contingents charted (ids): those of the sides charted.
+    pub contingents: Vec<String>,
+    /// One sample per recorded moment, oldest first.
+    pub samples: Vec<StrengthSample>,
+    /// Each unit the seat sees in full (spawn index, as its views give it) with its positions
+    /// at the moments it had men.
+    pub trails: Vec<(usize, Vec<(f64, f64)>)>,
+}
+
+/// Most trail points a history carries (about 1.5 MB of JSON); longer trails are thinned
+/// evenly, keeping each one's last point.
+pub const MAX_TRAIL_POINTS: usize = 100_000;
+
+/// A seat's history: the recorded moments filtered for its role. Trail points are to the
+/// metre, and a unit that moved a metre or less since its last point adds none (as the app's
+/// own trails).
+pub fn history(moments: &[Moment], role: Role, th: &Theatre) -> History {
+    let side = role.side(th);
+    let sides: Vec<usize> = (0..th.sides.len()).filter(|k| side.is_none_or(|s| s == *k)).collect();
+    let contingents: Vec<usize> =
+        (0..th.contingents.len()).filter(|c| side.is_none_or(|s| s == th.contingents[*c].side)).collect();
+    let mut trails: BTreeMap<usize, Vec<(f64, f64)>> = BTreeMap::new();
+    let samples = moments
+        .iter()
+        .map(|m| {
+            let mut by_side = vec![0u32; th.sides.len()];
+            let mut by_contingent = vec![0u32; th.contingents.len()];
+            for u in m.units.iter().filter(|u| side.is_none_or(|s| s == u.side)) {
+                by_side[u.side] += u.active;
+                by_contingent[u.contingent] += u.active;
+                if u.active > 0 {
+                    let p = (u.pos.0.round(), u.pos.1.round());
+                    let trail = trails.entry(u.index).or_default();
+                    if trail.last().is_none_or(|l| (l.0 - p.0).abs() + (l.1 - p.1).abs() > 1.0) {
+                        trail.push(p);
+                    }
+                }
+            }
+            StrengthSample {
+                t: m.t,
+                sides: sides.iter().map(|&k| by_side[k]).collect(),
+                contingents: contingents.iter().map(|&c| by_contingent[c]).collect(),
+            }
+        })
+        .collect();
+    let total: usize = trails.values().map(Vec::len).sum();
+    let stride = total.div_ceil(MAX_TRAIL_POINTS).max(1);
+    let trails = trails
+        .into_iter()
+        .map(|(k, v)| {
+            if stride == 1 {
+                return (k, v);
+            }
+            let last = v.len() - 1;
+            (k, v.into_iter().enumerate().filter(|(i, _)| i % stride == 0 || *i == last).map(|(_, p)| p).collect())
+        })
+        .collect();
+    History {
+        sides: sides.iter().map(|&k| th.sides[k].clone()).collect(),
+        contingents: contingents.iter().map(|&c| th.contingents[c].id.clone()).collect(),
+        samples,
+        trails,
+    }
+}

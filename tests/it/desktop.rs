@@ -581,6 +581,21 @@ fn orders_in_the_app_are_journalled_and_replay() {
     );
 }
 
+/// The armed groups' men at the start of Cooperation 2000.
+fn loaded_irg_personnel() -> u64 {
+    let mut sim = jets::sim::Sim::new(
+        std::sync::Arc::new(jets::scenario::load_default().unwrap()),
+        &jets::sim::RunOptions::default(),
+    );
+    let h = jets::exercise::view::history(
+        &[jets::exercise::view::Moment::record(&mut sim)],
+        jets::exercise::Role::Control,
+        &sim.world().resource::<jets::sim::theatre::Theatre>().clone(),
+    );
+    let k = h.sides.iter().position(|s| s == "irg").unwrap();
+    h.samples[0].sides[k] as u64
+}
+
 /// A seat joins an exercise served on loopback and sees its own side only.
 #[test]
 fn a_seat_joins_a_served_exercise() {
@@ -640,6 +655,15 @@ fn a_seat_joins_a_served_exercise() {
     let meta = sidecar(&shot);
     assert_eq!(meta["seat"], "irg");
     assert!(meta["t"].as_u64().unwrap() > 0, "the exercise was running");
+    // joined late, it was given its strength chart from the start: its own side's only
+    assert_eq!(meta["history"]["from"], 0, "{}", meta["history"]);
+    let last = meta["history"]["last_sides"].as_array().unwrap();
+    assert!(last[0].as_u64() == Some(0) && last[1].as_u64().unwrap() > 0, "cis 0, irg its own: {last:?}");
+    // its contingents numbered as its own briefing numbers them: the bands' men from the start
+    let first: Vec<u64> =
+        meta["history"]["first_contingents"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).collect();
+    let bands: u64 = loaded_irg_personnel();
+    assert_eq!(first.iter().sum::<u64>(), bands, "{first:?}");
     let ids: Vec<&str> = meta["units"].as_array().unwrap().iter().filter_map(|u| u["id"].as_str()).collect();
     assert!(!ids.is_empty() && ids.iter().all(|id| id.starts_with("irg")), "its own units only: {ids:?}");
     let shown = serde_json::to_string(&meta).unwrap();

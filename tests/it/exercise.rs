@@ -431,3 +431,66 @@ fn a_seat_is_briefed_with_its_map_and_its_units_only() {
     assert_eq!(l.terrain.elev, loaded.terrain.elev);
     let _ = repo("");
 }
+
+/// A seat that joins late is given the strength chart and trails it would have drawn from its
+/// views since the start — of its own side's units only — and they agree with the views.
+#[test]
+fn a_late_seat_gets_its_sides_history_and_nothing_of_the_enemys() {
+    let loaded = c2000();
+    let mut s = Session::new(loaded.clone(), 2000, &seats(), None, "test".into()).unwrap();
+    s.time("control", TimeControl::Play).unwrap();
+    // 24 hours of sim time, in slices of an hour as the server plays them
+    s.pause_at = Some(24 * 3600);
+    for _ in 0..30 {
+        s.advance(1.0, Duration::from_secs(60));
+    }
+    let th = s.theatre().clone();
+    let t = s.sim.world().resource::<jets::sim::clock::Clock>().t;
+    assert_eq!(t, 24 * 3600);
+    let (cis, irg) = (0, 1);
+    assert_eq!((th.sides[cis].as_str(), th.sides[irg].as_str()), ("cis", "irg"));
+    let side_units = |side: &str| -> BTreeSet<usize> {
+        loaded.scenario.units.iter().enumerate().filter(|(_, u)| u.side == side).map(|(k, _)| k).collect()
+    };
+
+    let all = s.history(Role::Control);
+    let times: Vec<u64> = all.samples.iter().map(|x| x.t).collect();
+    let want: Vec<u64> = (0..=24 * 3600).step_by(600).collect();
+    assert_eq!(times, want, "one sample per 10 minutes from the start");
+    assert!(all.samples[0].sides.iter().all(|&n| n > 0), "the control charts both sides");
+    assert!(all.trails.iter().any(|(k, _)| side_units("irg").contains(k)));
+    assert!(all.samples.last().unwrap().sides[irg] < all.samples[0].sides[irg], "the bands lost men by 24 h");
+
+    assert_eq!(all.sides, th.sides);
+    // the control's last sample is what its view adds up to, side by side
+    let v = s.view("control", Cursor::default()).unwrap();
+    let by_side: Vec<u32> =
+        th.sides.iter().map(|sd| v.units.iter().filter(|u| &u.side == sd).map(|u| u.personnel.active).sum()).collect();
+    assert_eq!(all.samples.last().unwrap().sides, by_side);
+    assert_eq!(all.contingents, th.contingents.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
+    for (seat, role, side) in [("irg", Role::Side(irg), "irg"), ("cis", Role::Side(cis), "cis")] {
+        let h = s.history(role);
+        assert_eq!(h.samples.len(), all.samples.len());
+        let own = side_units(side);
+        // its own side and contingents only: not even how many contingents the enemy has
+        assert_eq!(h.sides, vec![side.to_string()]);
+        let own_contingents: Vec<usize> =
+            (0..th.contingents.len()).filter(|&c| th.sides[th.contingents[c].side] == side).collect();
+        let names: Vec<String> = own_contingents.iter().map(|&c| th.contingents[c].id.clone()).collect();
+        assert_eq!(h.contingents, names, "{seat}");
+        let k = th.sides.iter().position(|x| x == side).unwrap();
+        for (mine, truth) in h.samples.iter().zip(&all.samples) {
+            assert_eq!(mine.sides, vec![truth.sides[k]], "{seat} at {} s", mine.t);
+            let expect: Vec<u32> = own_contingents.iter().map(|&c| truth.contingents[c]).collect();
+            assert_eq!(mine.contingents, expect, "{seat} at {} s", mine.t);
+        }
+        assert!(!h.trails.is_empty() && h.trails.iter().all(|(k, _)| own.contains(k)), "{seat}: own trails only");
+        // the last sample is what the seat's view at that moment adds up to
+        let v = s.view(seat, Cursor::default()).unwrap();
+        let from_view: u32 = v.units.iter().map(|u| u.personnel.active).sum();
+        assert_eq!(h.samples.last().unwrap().sides, vec![from_view], "{seat}");
+        // and the briefing carries it, in which no enemy unit's index or strength appears
+        let b = jets::exercise::protocol::briefing(&s, seat, role);
+        assert_eq!(b.history, h);
+    }
+}
