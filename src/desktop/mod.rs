@@ -337,8 +337,13 @@ fn shoot(
         }
     }
     let result = *shot.ok.lock().unwrap();
-    if result.is_some() && shot.requested_at.is_some_and(|r| shot.frame == r + 10) && run.frames_played > 0 {
-        // the in-app measure of the simulation's share of a frame (BENCHMARKS.md)
+    if result.is_some()
+        && shot.requested_at.is_some_and(|r| shot.frame == r + 10)
+        && run.frames_played > 0
+        && run.seat.is_none()
+    {
+        // the in-app measure of the simulation's share of a frame (BENCHMARKS.md); a seat runs
+        // no simulation, so it has none
         eprintln!(
             "simulation per frame: mean {:.3} ms, max {:.3} ms over {} frames at {:.0}x (achieved {:.0}x); \
              longest slice of ticks on the simulation thread {:.1} ms",
