@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use jets::exercise::client::Client;
 use jets::exercise::protocol::{ToClient, ToServer};
-use jets::exercise::view::{History, Role};
+use jets::exercise::view::{History, Role, UnitMoment, tally};
 use jets::exercise::{Cursor, SeatView, TimeControl};
 use jets::scenario::Loaded;
 use jets::sim::sun::Light;
@@ -224,15 +224,17 @@ impl Link {
         let slot = v.t / SAMPLE_S;
         if self.last_sample != Some(slot) {
             self.last_sample = Some(slot);
-            let mut sides = vec![0u32; n];
-            let mut contingents = vec![0u32; th.contingents.len()];
-            for u in &units {
-                sides[u.side] += u.pers.active;
-                contingents[u.contingent] += u.pers.active;
-                if u.pers.active > 0 {
-                    self.trails.entry(u.index).or_default().push(u.pos);
-                }
-            }
+            let seen: Vec<UnitMoment> = units
+                .iter()
+                .map(|u| UnitMoment {
+                    index: u.index,
+                    side: u.side,
+                    contingent: u.contingent,
+                    active: u.pers.active,
+                    pos: u.pos,
+                })
+                .collect();
+            let (sides, contingents) = tally(&seen, n, th.contingents.len(), &mut self.trails);
             self.history.push(Sample { t: v.t, sides, contingents });
         }
         let light = match v.light.as_str() {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use jets::exercise::view::{Redactor, Role, TriggerState};
+use jets::exercise::view::{Moment, Redactor, Role, TriggerState, tally};
 use jets::scenario::Loaded;
 use jets::sim::clock::Clock;
 use jets::sim::components::*;
@@ -345,27 +345,10 @@ impl Engine {
     }
 
     fn sample(&mut self) {
-        let t = self.t();
-        let th = self.theatre.clone();
-        let mut sides = vec![0u32; th.sides.len()];
-        let mut contingents = vec![0u32; th.contingents.len()];
-        let world = self.sim.world_mut();
-        let mut q = world.query::<(&UnitInfo, &Position, &Personnel)>();
-        let mut pos = Vec::new();
-        for (i, p, pe) in q.iter(world) {
-            sides[i.side] += pe.active;
-            contingents[i.contingent] += pe.active;
-            if pe.active > 0 {
-                pos.push((i.index, p.0));
-            }
-        }
-        for (e, p) in pos {
-            let trail = self.trails.entry(e).or_default();
-            if trail.last().is_none_or(|l| (l.0 - p.0).abs() + (l.1 - p.1).abs() > 1.0) {
-                trail.push(p);
-            }
-        }
-        self.history.push(Sample { t, sides, contingents });
+        let m = Moment::record(&mut self.sim);
+        let th = &self.theatre;
+        let (sides, contingents) = tally(&m.units, th.sides.len(), th.contingents.len(), &mut self.trails);
+        self.history.push(Sample { t: m.t, sides, contingents });
     }
 
     /// Copies out of the sim what the view draws.

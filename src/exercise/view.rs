@@ -671,13 +671,38 @@ pub struct History {
     pub trails: Vec<(usize, Vec<(f64, f64)>)>,
 }
 
+/// Active men by side and by contingent (indices below `sides` and `contingents`) of these
+/// units, and the trail of each that has men extended by its position: to the metre, and only
+/// when it moved more than a metre since the trail's last point. The one rule for the strength
+/// chart and the trails, whether made from the run (the app's own), from a seat's views or
+/// from a session's record.
+pub fn tally<'a>(
+    units: impl IntoIterator<Item = &'a UnitMoment>,
+    sides: usize,
+    contingents: usize,
+    trails: &mut BTreeMap<usize, Vec<(f64, f64)>>,
+) -> (Vec<u32>, Vec<u32>) {
+    let (mut by_side, mut by_contingent) = (vec![0u32; sides], vec![0u32; contingents]);
+    for u in units {
+        by_side[u.side] += u.active;
+        by_contingent[u.contingent] += u.active;
+        if u.active > 0 {
+            let p = (u.pos.0.round(), u.pos.1.round());
+            let trail = trails.entry(u.index).or_default();
+            if trail.last().is_none_or(|l| (l.0 - p.0).abs() + (l.1 - p.1).abs() > 1.0) {
+                trail.push(p);
+            }
+        }
+    }
+    (by_side, by_contingent)
+}
+
 /// Most trail points a history carries (about 1.5 MB of JSON); longer trails are thinned
 /// evenly, keeping each one's last point.
 pub const MAX_TRAIL_POINTS: usize = 100_000;
 
-/// A seat's history: the recorded moments filtered for its role. Trail points are to the
-/// metre, and a unit that moved a metre or less since its last point adds none (as the app's
-/// own trails).
+/// A seat's history: the recorded moments filtered for its role, tallied as the app tallies
+/// its views ([`tally`]).
 pub fn history(moments: &[Moment], role: Role, th: &Theatre) -> History {
     let side = role.side(th);
     let sides: Vec<usize> = (0..th.sides.len()).filter(|k| side.is_none_or(|s| s == *k)).collect();
@@ -687,19 +712,8 @@ pub fn history(moments: &[Moment], role: Role, th: &Theatre) -> History {
     let samples = moments
         .iter()
         .map(|m| {
-            let mut by_side = vec![0u32; th.sides.len()];
-            let mut by_contingent = vec![0u32; th.contingents.len()];
-            for u in m.units.iter().filter(|u| side.is_none_or(|s| s == u.side)) {
-                by_side[u.side] += u.active;
-                by_contingent[u.contingent] += u.active;
-                if u.active > 0 {
-                    let p = (u.pos.0.round(), u.pos.1.round());
-                    let trail = trails.entry(u.index).or_default();
-                    if trail.last().is_none_or(|l| (l.0 - p.0).abs() + (l.1 - p.1).abs() > 1.0) {
-                        trail.push(p);
-                    }
-                }
-            }
+            let seen = m.units.iter().filter(|u| side.is_none_or(|s| s == u.side));
+            let (by_side, by_contingent) = tally(seen, th.sides.len(), th.contingents.len(), &mut trails);
             StrengthSample {
                 t: m.t,
                 sides: sides.iter().map(|&k| by_side[k]).collect(),
