@@ -100,6 +100,10 @@ pub fn cmd_serve(a: ServeArgs) -> Result<ExitCode> {
         errln!("error: --out {} exists and is not a directory", out.display());
         return Ok(ExitCode::from(BAD_INPUT));
     }
+    if let Err(e) = super::writable(&a.record) {
+        errln!("error: --record {}: {e}", a.record.display());
+        return Ok(ExitCode::from(BAD_INPUT));
+    }
     let seed = a.seed.unwrap_or(loaded.scenario.meta.seed);
     let listener = match TcpListener::bind(&a.listen) {
         Ok(l) => l,
@@ -231,8 +235,8 @@ pub fn cmd_journal(file: &Path, to_excursion: Option<&Path>, over: Option<&Path>
         journal.entries.last().map_or(0, |e| e.tick)
     );
     let Some(out) = to_excursion else { return Ok(ExitCode::SUCCESS) };
-    if out.exists() && !force {
-        errln!("error: {} already exists; pass --force to overwrite it", out.display());
+    if let Err(e) = super::new_file(out, force) {
+        errln!("error: {e}");
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let (mut scn, _) = match jets::exercise::journal::to_excursion(&loaded, &journal) {

@@ -576,18 +576,8 @@ fn cmd_validate(files: &[PathBuf]) -> Result<ExitCode> {
 }
 
 fn cmd_new(file: &Path, from: Option<&str>, force: bool) -> Result<ExitCode> {
-    if file.exists() && !force {
-        errln!("error: {} already exists; pass --force to overwrite it", file.display());
-        return Ok(ExitCode::from(BAD_INPUT));
-    }
-    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        errln!(
-            "error: cannot write {}: the folder {} does not exist\nhint: create it first (`mkdir -p {}`), or choose another path",
-            file.display(),
-            dir.display(),
-            dir.display()
-        );
+    if let Err(e) = new_file(file, force) {
+        errln!("error: {e}");
         return Ok(ExitCode::from(BAD_INPUT));
     }
     let text: String = match from {
@@ -652,13 +642,28 @@ fn prefer_checkout(path: &str, file: &Path) -> String {
 
 /// Whether a file can be written at `path` (checked before a run, so that a typo in the
 /// folder is bad input found at once, not an I/O failure after the run).
+/// A file a command creates (`jets new`, `jets journal --to-excursion`): not there yet unless
+/// `force`, and [`writable`].
+pub(crate) fn new_file(path: &Path, force: bool) -> std::result::Result<(), String> {
+    if path.exists() && !force {
+        return Err(format!("{} already exists; pass --force to overwrite it", path.display()));
+    }
+    writable(path).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Whether a file can be written at `path`: not a directory, in a folder that exists (the
+/// error says how to create it).
 pub(crate) fn writable(path: &Path) -> std::result::Result<(), String> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err("is a directory; give a file name".into());
     }
     if !dir.is_dir() {
-        return Err(format!("the folder {} does not exist (create it first, or choose another path)", dir.display()));
+        return Err(format!(
+            "the folder {} does not exist\nhint: create it first (`mkdir -p {}`), or choose another path",
+            dir.display(),
+            dir.display()
+        ));
     }
     Ok(())
 }

@@ -522,6 +522,21 @@ fn missing_directories_and_unfinished_shards_are_bad_input() {
     let (code, _, err) = jets(d, &["new", "no/such/dir/x.ron"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("does not exist") && err.contains("mkdir"), "{err}");
+    // a journal or an event log into a missing folder: refused before anything runs or listens
+    let (code, _, err) = jets(d, &["serve", "--listen", "127.0.0.1:0", "--record", "no/such/dir/j.ron"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--record") && err.contains("mkdir -p no/such/dir"), "{err}");
+    // a session's journal (written as the session starts), then its excursion into nowhere
+    let journal = d.join("j.ron");
+    let seats = [jets::exercise::SeatSpec { seat: "control".into(), token: "control-token-0123456789".into() }];
+    let loaded = Arc::new(scenario::load_default().unwrap());
+    jets::exercise::Session::new(loaded, 1, &seats, Some(journal.clone()), "test".into()).unwrap();
+    let (code, _, err) = jets(d, &["journal", s(&journal), "--to-excursion", "no/such/dir/x.ron"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("mkdir -p no/such/dir"), "{err}");
+    let (code, _, err) = jets(d, &["run", "--events", "no/such/dir/e.jsonl"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--events") && err.contains("mkdir -p no/such/dir"), "{err}");
     let (code, _, err) = jets(d, &["merge", "nowhere", "--out", "m"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a directory"), "{err}");
